@@ -1,0 +1,67 @@
+/**
+ * One class per failure, matched by `name`, each with a message a person can act on.
+ */
+
+export class InvalidMultiaddrError extends Error {
+  static override name = 'InvalidMultiaddrError'
+  constructor (what: string, value: string, reason: string) {
+    super(`invalid ${what} "${value}": ${reason}; expected a multiaddr such as /ip4/203.0.113.7/tcp/7400/p2p/12D3KooW…`)
+    this.name = InvalidMultiaddrError.name
+  }
+}
+
+export class InvalidNetworkError extends Error {
+  static override name = 'InvalidNetworkError'
+  constructor (network: string) {
+    super(`invalid network name "${network}": use 1-32 characters of a-z, 0-9, . _ - starting with a letter or digit`)
+    this.name = InvalidNetworkError.name
+  }
+}
+
+export class StoreLockedError extends Error {
+  static override name = 'StoreLockedError'
+  constructor (location: string) {
+    super(`the data dir ${location} is in use by another running node; stop that node first or choose another data dir`)
+    this.name = StoreLockedError.name
+  }
+}
+
+export class StoreCorruptError extends Error {
+  static override name = 'StoreCorruptError'
+  constructor (location: string, detail: string) {
+    super(`the database in ${location} is corrupt (${detail}); move the data dir aside and start again, or choose another data dir`)
+    this.name = StoreCorruptError.name
+  }
+}
+
+export class StoreOpenError extends Error {
+  static override name = 'StoreOpenError'
+  constructor (location: string, detail: string) {
+    super(`cannot open the database in ${location} (${detail}); check that the data dir is a writable directory, or choose another`)
+    this.name = StoreOpenError.name
+  }
+}
+
+export class ListenError extends Error {
+  static override name = 'ListenError'
+  constructor (addrs: string[], detail: string) {
+    super(`cannot listen on ${addrs.join(', ')} (${detail}); free the port or pick another listen address (port 0 picks a free one)`)
+    this.name = ListenError.name
+  }
+}
+
+export class DialError extends Error {
+  static override name = 'DialError'
+  constructor (addr: string, detail: string) {
+    super(`cannot reach ${addr} (${detail}); check that a node listens there and that the /p2p/ peer ID matches`)
+    this.name = DialError.name
+  }
+}
+
+export class NotStartedError extends Error {
+  static override name = 'NotStartedError'
+  constructor () {
+    super('the node is not started; call start() first')
+    this.name = NotStartedError.name
+  }
+}

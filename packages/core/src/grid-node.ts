@@ -1,0 +1,182 @@
+import { anySignal } from 'any-signal'
+import { createLibp2p } from 'libp2p'
+import * as c from './constants.js'
+import { DialError, InvalidNetworkError, ListenError, NotStartedError } from './errors.js'
+import { parseMultiaddr, shareableAddrs } from './network/addresses.js'
+import { Joiner } from './network/joiner.js'
+import { libp2pOptions } from './network/libp2p-options.js'
+import { databaseLocation, defaultListen } from '#platform'
+import { loadOrCreatePrivateKey } from './store/identity.js'
+import { openStore } from './store/store.js'
+import type { GridNode, GridNodeInit, GridNodeStatus, PeerSummary } from './index.js'
+import type { GridServices } from './network/libp2p-options.js'
+import type { Store } from './store/store.js'
+import type { AbortOptions, Libp2p, PeerId } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+interface Validated {
+  network: string
+  listen: string[]
+  bootstrap: Multiaddr[]
+}
+
+/** Checks everything a person typed before anything touches the data dir. */
+export function validateInit (init: GridNodeInit): Validated {
+  const network = init.network ?? c.DEFAULT_NETWORK
+  if (!c.NETWORK_NAME_PATTERN.test(network)) throw new InvalidNetworkError(network)
+  const listen = (init.listen ?? defaultListen).map(a => parseMultiaddr('listen address', a).toString())
+  const bootstrap = (init.bootstrap ?? []).map(a => parseMultiaddr('bootstrap address', a))
+  return { network, listen, bootstrap }
+}
+
+export async function createNode (init: GridNodeInit): Promise<GridNode> {
+  const valid = validateInit(init)
+  const store = await openStore(databaseLocation(init.dataDir))
+  try {
+    const privateKey = await loadOrCreatePrivateKey(store)
+    const libp2p = await createLibp2p(libp2pOptions({
+      privateKey,
+      datastore: store.datastore,
+      network: valid.network,
+      listen: valid.listen,
+      lan: init.lan ?? false,
+      ...(init.logger != null ? { logger: init.logger } : {})
+    }))
+    const node = new GridNodeImpl(libp2p, store, valid, init)
+    if (init.start !== false) await node.start()
+    return node
+  } catch (err) {
+    await store.close()
+    throw err
+  }
+}
+
+class GridNodeImpl implements GridNode {
+  readonly libp2p: Libp2p<GridServices>
+  readonly network: string
+  private readonly store: Store
+  private readonly joiner: Joiner
+  private readonly listen: string[]
+  private startedAt = 0
+  private state: 'stopped' | 'started' | 'closed' = 'stopped'
+
+  constructor (libp2p: Libp2p<GridServices>, store: Store, valid: Validated, init: GridNodeInit) {
+    this.libp2p = libp2p
+    this.store = store
+    this.network = valid.network
+    this.listen = valid.listen
+    this.joiner = new Joiner({ libp2p, logger: libp2p.logger }, {
+      bootstrap: valid.bootstrap,
+      ...init.rebootstrap
+    })
+  }
+
+  get peerId (): PeerId { return this.libp2p.peerId }
+  get ready (): boolean { return this.joiner.ready }
+
+  async start (): Promise<void> {
+    if (this.state !== 'stopped') return
+    try {
+      await this.libp2p.start()
+    } catch (err: any) {
+      try { await this.libp2p.stop() } catch {}
+      throw new ListenError(this.listen, listenFailure(err))
+    }
+    this.state = 'started'
+    this.startedAt = Date.now()
+    this.joiner.start()
+  }
+
+  async stop (): Promise<void> {
+    if (this.state === 'closed') return
+    this.state = 'closed'
+    this.joiner.stop()
+    await this.libp2p.stop()
+    await this.store.close()
+  }
+
+  async whenReady (options: AbortOptions = {}): Promise<void> {
+    await this.joiner.whenReady(options)
+  }
+
+  getMultiaddrs (): Multiaddr[] { return this.libp2p.getMultiaddrs() }
+
+  shareableAddrs (): Multiaddr[] { return shareableAddrs(this.libp2p.getMultiaddrs()) }
+
+  async join (addr: string | Multiaddr, options: AbortOptions = {}): Promise<PeerId> {
+    this.assertStarted()
+    const target = parseMultiaddr('node address', addr)
+    const signal = anySignal([options.signal, AbortSignal.timeout(c.DIAL_TIMEOUT)])
+    try {
+      const connection = await this.libp2p.dial(target, { signal })
+      return connection.remotePeer
+    } catch (err: any) {
+      throw new DialError(target.toString(), String(err.message ?? err))
+    } finally {
+      signal.clear()
+    }
+  }
+
+  async peers (options: AbortOptions = {}): Promise<PeerSummary[]> {
+    return Promise.all(this.libp2p.getConnections().map(async conn => {
+      const rttMs = conn.rtt ?? await this.ping(conn.remotePeer, options)
+      return {
+        peerId: conn.remotePeer,
+        addr: conn.remoteAddr,
+        direction: conn.direction,
+        ...(rttMs != null ? { rttMs } : {})
+      }
+    }))
+  }
+
+  /** Round-trip time in ms, or undefined when the peer does not answer within PING_TIMEOUT. */
+  private async ping (peer: PeerId, options: AbortOptions): Promise<number | undefined> {
+    const signal = anySignal([options.signal, AbortSignal.timeout(c.PING_TIMEOUT)])
+    try {
+      return await this.libp2p.services.ping.ping(peer, { signal })
+    } catch {
+      return undefined
+    } finally {
+      signal.clear()
+    }
+  }
+
+  status (): GridNodeStatus {
+    const dht = this.libp2p.services.dht as unknown as { routingTable?: { size: number } }
+    return {
+      peerId: this.peerId,
+      network: this.network,
+      ready: this.ready,
+      addrs: this.libp2p.getMultiaddrs(),
+      peers: new Set(this.libp2p.getConnections().map(c => c.remotePeer.toString())).size,
+      routingTableSize: dht.routingTable?.size ?? 0,
+      uptimeMs: this.startedAt === 0 ? 0 : Date.now() - this.startedAt
+    }
+  }
+
+  async closestPeers (key: PeerId, options: AbortOptions = {}): Promise<PeerId[]> {
+    this.assertStarted()
+    const signal = anySignal([options.signal, AbortSignal.timeout(c.LOOKUP_TIMEOUT)])
+    try {
+      const found: PeerId[] = []
+      for await (const event of this.libp2p.services.dht.getClosestPeers(key.toMultihash().bytes, { signal })) {
+        if (event.name === 'FINAL_PEER') found.push(event.peer.id)
+      }
+      return found
+    } finally {
+      signal.clear()
+    }
+  }
+
+  private assertStarted (): void {
+    if (this.state !== 'started') throw new NotStartedError()
+  }
+}
+
+function listenFailure (err: any): string {
+  const text = String(err?.message ?? err)
+  if (/EADDRINUSE/.test(text)) return 'address already in use'
+  if (/EADDRNOTAVAIL/.test(text)) return 'no such address on this machine'
+  if (/EACCES/.test(text)) return 'permission denied: ports below 1024 need privileges'
+  return text
+}

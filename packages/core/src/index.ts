@@ -1,0 +1,129 @@
+/**
+ * @packageDocumentation
+ *
+ * `@grid-node/core` is one peer of a grid-node grid, as a library for Node.js and browsers.
+ * Every peer runs the same libp2p stack (TCP and WebSockets in Node.js, WebSockets in a
+ * browser; Noise; Yamux; identify; ping; a Kademlia DHT in the grid's own namespace), keeps
+ * its identity and peer store in one level database, and joins the grid by dialling any peer
+ * it knows - no gateway anywhere.
+ *
+ * @example
+ * ```ts
+ * import { createGridNode } from '@grid-node/core'
+ *
+ * const node = await createGridNode({
+ *   dataDir: './my-node',
+ *   bootstrap: ['/ip4/192.0.2.10/tcp/7400/p2p/12D3KooW…']
+ * })
+ * await node.whenReady()
+ * console.log(node.peerId.toString(), node.status().peers)
+ * await node.stop()
+ * ```
+ */
+
+import { createNode } from './grid-node.js'
+import type { GridServices } from './network/libp2p-options.js'
+import type { AbortOptions, ComponentLogger, Libp2p, PeerId } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+export * from './errors.js'
+export { DEFAULT_NETWORK } from './constants.js'
+export { parseMultiaddr, shareableAddrs } from './network/addresses.js'
+export { validateInit } from './grid-node.js'
+export type { GridServices } from './network/libp2p-options.js'
+
+export interface GridNodeInit {
+  /**
+   * Where the node keeps its identity and peer store: a directory in Node.js (the database is
+   * `<dataDir>/db`), the name of an IndexedDB database in a browser. The same dataDir always
+   * gives the same peer ID.
+   */
+  dataDir: string
+  /**
+   * The grid to join. Nodes of different networks never see each other.
+   *
+   * @default 'main'
+   */
+  network?: string
+  /**
+   * Multiaddrs to listen on.
+   *
+   * @default ['/ip4/0.0.0.0/tcp/7400', '/ip4/0.0.0.0/tcp/7401/ws'] in Node.js, none in a browser
+   */
+  listen?: string[]
+  /**
+   * Peers to dial on start and whenever this node finds itself alone. Peers remembered from
+   * earlier runs are dialled too.
+   *
+   * @default []
+   */
+  bootstrap?: Array<string | Multiaddr>
+  /**
+   * Share private and loopback addresses through the DHT: set it for a grid on one LAN or one
+   * host. A public grid leaves it off, so its DHT never hands out unroutable addresses.
+   *
+   * @default false
+   */
+  lan?: boolean
+  /**
+   * Start the node before returning it.
+   *
+   * @default true
+   */
+  start?: boolean
+  /** Backoff of the re-bootstrap loop, in ms. @default { initialDelay: 1000, maxDelay: 60000 } */
+  rebootstrap?: { initialDelay?: number, maxDelay?: number }
+  /** Logger for the node and its libp2p stack. @default libp2p's, switched on with DEBUG=grid:* */
+  logger?: ComponentLogger
+}
+
+export interface PeerSummary {
+  peerId: PeerId
+  addr: Multiaddr
+  direction: 'inbound' | 'outbound'
+  /** Round-trip time; absent when the peer did not answer a ping in time. */
+  rttMs?: number
+}
+
+export interface GridNodeStatus {
+  peerId: PeerId
+  network: string
+  /** Joined the grid: connected and self-looked-up, or alone with nobody to dial. */
+  ready: boolean
+  addrs: Multiaddr[]
+  /** Distinct connected peers. */
+  peers: number
+  routingTableSize: number
+  uptimeMs: number
+}
+
+export interface GridNode {
+  readonly peerId: PeerId
+  readonly network: string
+  readonly ready: boolean
+  /** The libp2p node underneath, for anything this interface does not cover. */
+  readonly libp2p: Libp2p<GridServices>
+  start(): Promise<void>
+  /** Stops libp2p and closes the database. A stopped node cannot be started again. */
+  stop(): Promise<void>
+  /** Resolves once the node has joined the grid. */
+  whenReady(options?: AbortOptions): Promise<void>
+  getMultiaddrs(): Multiaddr[]
+  /** One address per listener that another node can use as its bootstrap address. */
+  shareableAddrs(): Multiaddr[]
+  /** Dials a peer by multiaddr, as the old gateway's `POST /join` did; resolves to its peer ID. */
+  join(addr: string | Multiaddr, options?: AbortOptions): Promise<PeerId>
+  /** Connected peers with address, direction and round-trip time (pinged if not yet measured). */
+  peers(options?: AbortOptions): Promise<PeerSummary[]>
+  status(): GridNodeStatus
+  /** A DHT lookup of the peers closest to a key. */
+  closestPeers(key: PeerId, options?: AbortOptions): Promise<PeerId[]>
+}
+
+/**
+ * Opens (or creates) the node's data dir, then builds and starts its libp2p stack. Invalid
+ * input is rejected before anything is written.
+ */
+export async function createGridNode (init: GridNodeInit): Promise<GridNode> {
+  return createNode(init)
+}

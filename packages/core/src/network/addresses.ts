@@ -1,0 +1,48 @@
+import { isPrivateIp } from '@libp2p/utils'
+import { multiaddr } from '@multiformats/multiaddr'
+import { InvalidMultiaddrError } from '../errors.js'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+/** Parses a multiaddr given by a person, with an error that names the culprit. */
+export function parseMultiaddr (what: string, value: string | Multiaddr): Multiaddr {
+  if (typeof value !== 'string') return value
+  const trimmed = value.trim()
+  if (!trimmed.startsWith('/')) {
+    throw new InvalidMultiaddrError(what, value, 'a multiaddr starts with "/"')
+  }
+  try {
+    return multiaddr(trimmed)
+  } catch (err: any) {
+    throw new InvalidMultiaddrError(what, value, String(err.message ?? err))
+  }
+}
+
+/** The peer ID named by a `/p2p/…` component, if any. */
+export function peerIdOf (addr: Multiaddr): string | undefined {
+  return addr.getComponents().findLast(c => c.name === 'p2p')?.value
+}
+
+/**
+ * One address per listener that another machine can paste as `--bootstrap`: of the
+ * addresses a listener expands to (one per interface for 0.0.0.0), the most reachable one -
+ * public before private before loopback.
+ */
+export function shareableAddrs (addrs: Multiaddr[]): Multiaddr[] {
+  const best = new Map<string, { addr: Multiaddr, rank: number }>()
+  for (const addr of addrs) {
+    const components = addr.getComponents()
+    const host = components[0]
+    if (host == null || !['ip4', 'ip6', 'dns', 'dns4', 'dns6'].includes(host.name)) continue
+    const listener = components.slice(1).filter(c => c.name !== 'p2p').map(c => `${c.name}/${c.value ?? ''}`).join('/')
+    const rank = reachability(host.name, host.value ?? '')
+    const current = best.get(listener)
+    if (current == null || rank > current.rank) best.set(listener, { addr, rank })
+  }
+  return [...best.values()].map(b => b.addr)
+}
+
+function reachability (kind: string, host: string): number {
+  if (kind.startsWith('dns')) return 3
+  if (host === '::1' || host.startsWith('127.')) return 0
+  return isPrivateIp(host) === true ? 1 : 2
+}

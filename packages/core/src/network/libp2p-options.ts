@@ -1,0 +1,66 @@
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { identify } from '@libp2p/identify'
+import { kadDHT, passthroughMapper, removePrivateAddressesMapper } from '@libp2p/kad-dht'
+import { ping } from '@libp2p/ping'
+import { transports } from '#platform'
+import * as c from '../constants.js'
+import type { Identify } from '@libp2p/identify'
+import type { ComponentLogger, PrivateKey } from '@libp2p/interface'
+import type { KadDHT } from '@libp2p/kad-dht'
+import type { Ping } from '@libp2p/ping'
+import type { Datastore } from 'interface-datastore'
+import type { Libp2pOptions } from 'libp2p'
+
+export interface GridServices extends Record<string, unknown> {
+  identify: Identify
+  ping: Ping
+  dht: KadDHT
+}
+
+export interface StackInit {
+  privateKey: PrivateKey
+  datastore: Datastore
+  network: string
+  listen: string[]
+  /** Keep private and loopback addresses in DHT answers (a LAN or single-host grid). */
+  lan: boolean
+  logger?: ComponentLogger
+}
+
+/**
+ * The one libp2p stack every grid node runs: the platform's transports, Noise, Yamux,
+ * identify, ping and a Kademlia DHT in the grid's own namespace, in server mode.
+ */
+export function libp2pOptions (init: StackInit): Libp2pOptions<GridServices> {
+  return {
+    start: false,
+    privateKey: init.privateKey,
+    datastore: init.datastore,
+    ...(init.logger != null ? { logger: init.logger } : {}),
+    addresses: { listen: init.listen },
+    transports: transports(),
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionManager: {
+      maxConnections: c.MAX_CONNECTIONS,
+      inboundConnectionThreshold: c.INBOUND_CONNECTION_THRESHOLD,
+      maxIncomingPendingConnections: c.MAX_INCOMING_PENDING_CONNECTIONS,
+      dialTimeout: c.DIAL_TIMEOUT
+    },
+    peerStore: {
+      maxAddressAge: c.MAX_ADDRESS_AGE,
+      maxPeerAge: c.MAX_PEER_AGE
+    },
+    services: {
+      identify: identify(),
+      ping: ping(),
+      dht: kadDHT({
+        protocol: c.kadProtocol(init.network),
+        clientMode: false,
+        peerInfoMapper: init.lan ? passthroughMapper : removePrivateAddressesMapper,
+        logPrefix: 'grid:dht'
+      })
+    }
+  }
+}

@@ -1,0 +1,25 @@
+import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
+import { StoreCorruptError } from '../errors.js'
+import type { Store } from './store.js'
+import type { PrivateKey } from '@libp2p/interface'
+
+const PRIVATE_KEY = 'private-key'
+
+/**
+ * The node's private key: created on first use, then kept, so one data dir always gives one
+ * peer ID. Ed25519, like the rest of libp2p.
+ */
+export async function loadOrCreatePrivateKey (store: Store): Promise<PrivateKey> {
+  const identity = store.sublevel('identity')
+  const stored = await identity.get(PRIVATE_KEY)
+  if (stored != null) {
+    try {
+      return privateKeyFromProtobuf(stored)
+    } catch (err: any) {
+      throw new StoreCorruptError(store.location, `the private key does not decode: ${err.message}`)
+    }
+  }
+  const key = await generateKeyPair('Ed25519')
+  await identity.put(PRIVATE_KEY, privateKeyToProtobuf(key))
+  return key
+}
