@@ -133,7 +133,9 @@ class GridNodeImpl implements GridNode {
   private async ping (peer: PeerId, options: AbortOptions): Promise<number | undefined> {
     const signal = anySignal([options.signal, AbortSignal.timeout(c.PING_TIMEOUT)])
     try {
-      return await this.libp2p.services.ping.ping(peer, { signal })
+      const started = performance.now()
+      await this.libp2p.services.ping.ping(peer, { signal })
+      return Math.round((performance.now() - started) * 10) / 10
     } catch {
       return undefined
     } finally {

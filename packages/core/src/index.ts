@@ -30,6 +30,7 @@ export * from './errors.js'
 export { DEFAULT_NETWORK } from './constants.js'
 export { parseMultiaddr, shareableAddrs } from './network/addresses.js'
 export { validateInit } from './grid-node.js'
+export { loadPeerId } from './store/identity.js'
 export type { GridServices } from './network/libp2p-options.js'
 
 export interface GridNodeInit {

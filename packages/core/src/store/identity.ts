@@ -1,7 +1,10 @@
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { databaseLocation } from '#platform'
 import { StoreCorruptError } from '../errors.js'
+import { openStore } from './store.js'
 import type { Store } from './store.js'
-import type { PrivateKey } from '@libp2p/interface'
+import type { PeerId, PrivateKey } from '@libp2p/interface'
 
 const PRIVATE_KEY = 'private-key'
 
@@ -22,4 +25,17 @@ export async function loadOrCreatePrivateKey (store: Store): Promise<PrivateKey>
   const key = await generateKeyPair('Ed25519')
   await identity.put(PRIVATE_KEY, privateKeyToProtobuf(key))
   return key
+}
+
+/**
+ * The peer ID a node on this data dir has, without starting it (the identity is created if
+ * the data dir has none yet). Fails with StoreLockedError while a node runs on it.
+ */
+export async function loadPeerId (dataDir: string): Promise<PeerId> {
+  const store = await openStore(databaseLocation(dataDir))
+  try {
+    return peerIdFromPrivateKey(await loadOrCreatePrivateKey(store))
+  } finally {
+    await store.close()
+  }
 }

@@ -1,0 +1,81 @@
+import { apiToken, dataDirOf, readApiFile } from '../data-dir.js'
+import { ApiError, NodeNotRunningError, UsageError } from '../errors.js'
+import { stringValue } from '../options.js'
+import type { OptionSpec, Values } from '../options.js'
+
+export const API_OPTION: OptionSpec = {
+  type: 'string',
+  description: 'address of a running node\'s API; found through --data-dir when not given',
+  placeholder: 'host:port'
+}
+
+/** A status call answers in milliseconds; 10 s means the node is stuck or gone. */
+const REQUEST_TIMEOUT = 10_000
+
+export interface ApiClient {
+  readonly url: string
+  get<T>(path: string, options?: { timeoutMs?: number }): Promise<T>
+  post<T>(path: string, body: unknown, options?: { timeoutMs?: number }): Promise<T>
+}
+
+/** `host:port`, `:port` or a URL → `http://host:port`. */
+export function apiUrl (address: string): string {
+  const text = address.trim()
+  const withScheme = /^https?:\/\//.test(text) ? text : `http://${text.startsWith(':') ? `127.0.0.1${text}` : text}`
+  let url: URL
+  try {
+    url = new URL(withScheme)
+  } catch {
+    throw new UsageError(`invalid --api "${address}": use host:port, e.g. 127.0.0.1:7402`)
+  }
+  if (url.port === '' || url.pathname !== '/') throw new UsageError(`invalid --api "${address}": use host:port, e.g. 127.0.0.1:7402`)
+  return `${url.protocol}//${url.host}`
+}
+
+/**
+ * Finds the running node a command talks to: `--api` when given, else the `api` file the node
+ * keeps in its data dir while it runs. Returns undefined when there is none.
+ */
+export async function findApi (values: Values): Promise<ApiClient | undefined> {
+  const dataDir = dataDirOf(values)
+  const given = stringValue(values, 'api')
+  const url = given != null ? apiUrl(given) : await readApiFile(dataDir)
+  if (url == null) return undefined
+  const token = await apiToken(dataDir, false)
+  return client(url, token)
+}
+
+/** As findApi, but a missing node is an error that says how to start one. */
+export async function requireApi (values: Values): Promise<ApiClient> {
+  const api = await findApi(values)
+  if (api == null) throw new NodeNotRunningError(`data dir ${dataDirOf(values)}`)
+  return api
+}
+
+function client (url: string, token: string | undefined): ApiClient {
+  const request = async <T>(method: string, path: string, body: unknown, timeoutMs = REQUEST_TIMEOUT): Promise<T> => {
+    let res: Response
+    try {
+      res = await fetch(`${url}${path}`, {
+        method,
+        headers: {
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(token != null ? { authorization: `Bearer ${token}` } : {})
+        },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        signal: AbortSignal.timeout(timeoutMs)
+      })
+    } catch (err: any) {
+      if (err.name === 'TimeoutError') throw new ApiError(504, `the node at ${url} did not answer within ${timeoutMs} ms`)
+      throw new NodeNotRunningError(url)
+    }
+    const payload: any = await res.json().catch(() => ({}))
+    if (!res.ok) throw new ApiError(res.status, String(payload?.error ?? `HTTP ${res.status}`))
+    return payload as T
+  }
+  return {
+    url,
+    get: async (path, options = {}) => request('GET', path, undefined, options.timeoutMs),
+    post: async (path, body, options = {}) => request('POST', path, body, options.timeoutMs)
+  }
+}

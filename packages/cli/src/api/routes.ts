@@ -1,0 +1,97 @@
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
+import { parseMultiaddr } from '@grid-node/core'
+import { HttpError, readJsonObject } from './http.js'
+import type { GridNode } from '@grid-node/core'
+import type { PeerId } from '@libp2p/interface'
+import type { IncomingMessage } from 'node:http'
+
+export type Handler = (node: GridNode, req: IncomingMessage, params: string[]) => Promise<unknown>
+
+interface Route { method: string, pattern: RegExp, handler: Handler }
+
+/** The old gateway's JSON shapes first, then the node's own /v1 API. */
+export const routes: Route[] = [
+  { method: 'GET', pattern: /^\/health-check$/, handler: healthCheck },
+  { method: 'POST', pattern: /^\/join$/, handler: join },
+  { method: 'GET', pattern: /^\/v1\/status$/, handler: status },
+  { method: 'GET', pattern: /^\/v1\/peers$/, handler: peers },
+  { method: 'GET', pattern: /^\/v1\/closest-peers\/([^/]+)$/, handler: closestPeers }
+]
+
+async function healthCheck (node: GridNode): Promise<unknown> {
+  const s = node.status()
+  return {
+    status: 'ok',
+    ready: s.ready,
+    peerId: s.peerId.toString(),
+    addrs: s.addrs.map(String),
+    peers: s.peers,
+    network: s.network
+  }
+}
+
+async function status (node: GridNode): Promise<unknown> {
+  const s = node.status()
+  return {
+    peerId: s.peerId.toString(),
+    network: s.network,
+    ready: s.ready,
+    addrs: s.addrs.map(String),
+    shareableAddrs: node.shareableAddrs().map(String),
+    peers: s.peers,
+    routingTableSize: s.routingTableSize,
+    uptimeMs: s.uptimeMs
+  }
+}
+
+async function peers (node: GridNode): Promise<unknown> {
+  return (await node.peers()).map(p => ({
+    peerId: p.peerId.toString(),
+    addr: p.addr.toString(),
+    direction: p.direction,
+    rttMs: p.rttMs ?? null
+  }))
+}
+
+/** `POST /join {"node-id","node-address"}`, as the old gateway took it: dial the node. */
+async function join (node: GridNode, req: IncomingMessage): Promise<unknown> {
+  const body = await readJsonObject(req)
+  const address = body['node-address']
+  const id = body['node-id']
+  if (typeof address !== 'string' || address === '') {
+    throw new HttpError(400, '"node-address" must be a multiaddr string, e.g. /ip4/192.0.2.1/tcp/7400/p2p/12D3KooW…')
+  }
+  if (id != null && typeof id !== 'string') throw new HttpError(400, '"node-id" must be a peer ID string')
+  let target
+  try {
+    target = parseMultiaddr('node-address', address)
+  } catch (err: any) {
+    throw new HttpError(400, err.message)
+  }
+  const named = target.getComponents().findLast(c => c.name === 'p2p')?.value
+  if (id != null && id !== '') {
+    parsePeerId(id)
+    if (named == null) target = target.encapsulate(multiaddr(`/p2p/${id}`))
+    else if (named !== id) throw new HttpError(400, `"node-id" ${id} does not match the /p2p/ peer ID in "node-address" (${named})`)
+  }
+  try {
+    const peer = await node.join(target)
+    return { status: 'ok', 'node-id': peer.toString(), 'node-address': target.toString() }
+  } catch (err: any) {
+    throw new HttpError(502, err.message)
+  }
+}
+
+async function closestPeers (node: GridNode, _req: IncomingMessage, params: string[]): Promise<unknown> {
+  const key = parsePeerId(params[0] ?? '')
+  return (await node.closestPeers(key)).map(String)
+}
+
+function parsePeerId (text: string): PeerId {
+  try {
+    return peerIdFromString(decodeURIComponent(text))
+  } catch {
+    throw new HttpError(400, `"${text}" is not a peer ID (expected something like 12D3KooW…)`)
+  }
+}

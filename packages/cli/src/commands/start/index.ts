@@ -1,0 +1,83 @@
+import { createGridNode, validateInit } from '@grid-node/core'
+import { API_OPTION, findApi } from '../../api/client.js'
+import { startApiServer } from '../../api/server.js'
+import { apiToken, DATA_DIR_OPTION, dataDirOf, prepareDataDir, removeApiFile, removeDataDir, writeApiFile } from '../../data-dir.js'
+import { flag, listValue, stringValue } from '../../options.js'
+import { DEFAULT_API, parseApiAddress } from './api-address.js'
+import { announce } from './output.js'
+import type { Command, Context } from '../../options.js'
+import type { GridNode } from '@grid-node/core'
+
+export const start: Command = {
+  name: 'start',
+  summary: 'Run a grid node until Ctrl-C: join the grid through --bootstrap or the peers it remembers, and serve the local API.',
+  options: {
+    'data-dir': DATA_DIR_OPTION,
+    listen: { type: 'string', multiple: true, description: 'multiaddr to listen on', default: '/ip4/0.0.0.0/tcp/7400 and /ip4/0.0.0.0/tcp/7401/ws', placeholder: 'multiaddr' },
+    bootstrap: { type: 'string', multiple: true, description: 'multiaddr of a peer to join through', placeholder: 'multiaddr' },
+    network: { type: 'string', description: 'the grid to join; grids with different names never mix', default: 'main', placeholder: 'name' },
+    lan: { type: 'boolean', description: 'share private and loopback addresses through the DHT (a grid on one LAN or host)' },
+    api: { ...API_OPTION, description: 'where the local HTTP API listens (port 0 picks a free one)', default: DEFAULT_API },
+    json: { type: 'boolean', description: 'print one JSON object per event instead of text' }
+  },
+  run: runStart
+}
+
+async function runStart ({ values, io, signal }: Context): Promise<number> {
+  const dataDir = dataDirOf(values)
+  const init = {
+    dataDir,
+    listen: listValue(values, 'listen').length > 0 ? listValue(values, 'listen') : undefined,
+    bootstrap: listValue(values, 'bootstrap'),
+    network: stringValue(values, 'network'),
+    lan: flag(values, 'lan')
+  }
+  validateInit(init)
+  const apiAddress = parseApiAddress(stringValue(values, 'api') ?? DEFAULT_API)
+  const running = await findApi(values).catch(() => undefined)
+  if (running != null && await running.get('/health-check').then(() => true, () => false)) {
+    throw new Error(`a node is already running on data dir ${dataDir} (API ${running.url}); stop it first or choose another --data-dir`)
+  }
+
+  const { created } = await prepareDataDir(dataDir)
+  const undo = async (): Promise<void> => { if (created) await removeDataDir(dataDir) }
+  let node: GridNode
+  try {
+    node = await createGridNode(init)
+  } catch (err) {
+    await undo()
+    throw err
+  }
+  let server
+  try {
+    const token = apiAddress.loopback ? undefined : await apiToken(dataDir, true)
+    server = await startApiServer(node, { host: apiAddress.host, port: apiAddress.port, ...(token != null ? { token } : {}) })
+  } catch (err: any) {
+    await node.stop()
+    await undo()
+    throw new Error(`cannot serve the API on ${apiAddress.host}:${apiAddress.port} (${err.code ?? err.message}); pass another --api host:port (port 0 picks a free one)`)
+  }
+
+  const say = announce(io, flag(values, 'json'))
+  try {
+    say.started(node, server.url, init.bootstrap.length)
+    await writeApiFile(dataDir, server.url)
+    await Promise.race([
+      node.whenReady({ signal }).then(() => { say.ready(node) }),
+      aborted(signal)
+    ])
+    await aborted(signal)
+    say.stopping()
+  } finally {
+    await removeApiFile(dataDir)
+    await server.close()
+    await node.stop()
+  }
+  say.stopped()
+  return 0
+}
+
+async function aborted (signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return
+  await new Promise<void>(resolve => { signal.addEventListener('abort', () => { resolve() }, { once: true }) })
+}

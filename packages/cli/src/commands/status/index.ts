@@ -1,0 +1,42 @@
+import { API_OPTION, requireApi } from '../../api/client.js'
+import { DATA_DIR_OPTION } from '../../data-dir.js'
+import { duration, json } from '../../format.js'
+import { flag } from '../../options.js'
+import type { Command, Context } from '../../options.js'
+
+interface Status {
+  peerId: string
+  network: string
+  ready: boolean
+  addrs: string[]
+  shareableAddrs: string[]
+  peers: number
+  routingTableSize: number
+  uptimeMs: number
+}
+
+export const status: Command = {
+  name: 'status',
+  summary: 'Show the running node: peer ID, addresses, peers, routing-table size, uptime, network.',
+  options: {
+    'data-dir': DATA_DIR_OPTION,
+    api: API_OPTION,
+    json: { type: 'boolean', description: 'print a JSON object' }
+  },
+  run: async ({ values, io }: Context) => {
+    const s = await (await requireApi(values)).get<Status>('/v1/status')
+    if (flag(values, 'json')) {
+      io.out(json(s))
+      return 0
+    }
+    const row = (label: string, value: string): void => { io.out(`${label.padEnd(14)} ${value}`) }
+    row('Peer ID', s.peerId)
+    row('Network', s.network)
+    row('Ready', s.ready ? 'yes' : 'no (joining)')
+    row('Peers', String(s.peers))
+    row('Routing table', String(s.routingTableSize))
+    row('Uptime', duration(s.uptimeMs))
+    for (const addr of s.addrs) row('Address', addr)
+    return 0
+  }
+}

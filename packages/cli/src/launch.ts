@@ -1,0 +1,36 @@
+/**
+ * What the bin shim runs. It must load on any Node.js, so it checks the version before it
+ * imports anything that needs Node.js 22 (libp2p uses Promise.withResolvers). From a clone of
+ * the repository, an older Node.js hands over to the one `npm start` fetched into `.tools`.
+ */
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const REQUIRED_MAJOR = 22
+const major = Number(process.versions.node.split('.')[0])
+
+if (major >= REQUIRED_MAJOR) {
+  const { run } = await import('./main.js')
+  await run(process.argv.slice(2))
+} else {
+  const toolchainNode = findToolchainNode(dirname(fileURLToPath(import.meta.url)))
+  if (toolchainNode == null) {
+    process.stderr.write(`grid-node: error: Node.js ${REQUIRED_MAJOR} or newer is needed, this is ${process.versions.node}; install a newer Node.js, or run \`npm start\` once in the grid-node repository to fetch one\n`)
+    process.exit(1)
+  }
+  const child = spawn(toolchainNode, [process.argv[1] ?? '', ...process.argv.slice(2)], { stdio: 'inherit' })
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => { child.kill(signal) })
+  }
+  child.on('exit', (code, signal) => { process.exit(code ?? (signal != null ? 128 + 2 : 1)) })
+}
+
+function findToolchainNode (from: string): string | undefined {
+  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
+    const candidate = join(dir, '.tools', 'node_modules', `node-${process.platform}-${process.arch}`, 'bin', 'node')
+    if (existsSync(candidate)) return candidate
+  }
+  return undefined
+}
