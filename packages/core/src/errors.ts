@@ -21,7 +21,7 @@ export class InvalidNetworkError extends Error {
 export class StoreLockedError extends Error {
   static override name = 'StoreLockedError'
   constructor (location: string) {
-    super(`the data dir ${location} is in use by another running node; stop that node first or choose another data dir`)
+    super(`the database ${location} is in use by another running node; stop that node first or choose another data dir`)
     this.name = StoreLockedError.name
   }
 }

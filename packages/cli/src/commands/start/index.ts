@@ -1,7 +1,7 @@
 import { createGridNode, validateInit } from '@grid-node/core'
-import { API_OPTION, findApi } from '../../api/client.js'
+import { API_OPTION } from '../../api/client.js'
 import { startApiServer } from '../../api/server.js'
-import { apiToken, DATA_DIR_OPTION, dataDirOf, prepareDataDir, removeApiFile, removeDataDir, writeApiFile } from '../../data-dir.js'
+import { apiToken, DATA_DIR_OPTION, dataDirOf, prepareDataDir, readApiFile, removeApiFile, removeDataDir, writeApiFile } from '../../data-dir.js'
 import { flag, listValue, stringValue } from '../../options.js'
 import { DEFAULT_API, parseApiAddress } from './api-address.js'
 import { announce } from './output.js'
@@ -34,9 +34,9 @@ async function runStart ({ values, io, signal }: Context): Promise<number> {
   }
   validateInit(init)
   const apiAddress = parseApiAddress(stringValue(values, 'api') ?? DEFAULT_API)
-  const running = await findApi(values).catch(() => undefined)
-  if (running != null && await running.get('/health-check').then(() => true, () => false)) {
-    throw new Error(`a node is already running on data dir ${dataDir} (API ${running.url}); stop it first or choose another --data-dir`)
+  const running = await runningApi(dataDir)
+  if (running != null) {
+    throw new Error(`a node is already running on data dir ${dataDir} (API ${running}); stop it first or choose another --data-dir`)
   }
 
   const { created } = await prepareDataDir(dataDir)
@@ -60,8 +60,8 @@ async function runStart ({ values, io, signal }: Context): Promise<number> {
 
   const say = announce(io, flag(values, 'json'))
   try {
-    say.started(node, server.url, init.bootstrap.length)
     await writeApiFile(dataDir, server.url)
+    say.started(node, server.url, init.bootstrap.length)
     await Promise.race([
       node.whenReady({ signal }).then(() => { say.ready(node) }),
       aborted(signal)
@@ -75,6 +75,14 @@ async function runStart ({ values, io, signal }: Context): Promise<number> {
   }
   say.stopped()
   return 0
+}
+
+/** The API of a node already running on this data dir; a stale `api` file does not count. */
+async function runningApi (dataDir: string): Promise<string | undefined> {
+  const url = await readApiFile(dataDir)
+  if (url == null) return undefined
+  const alive = await fetch(`${url}/health-check`, { signal: AbortSignal.timeout(2_000) }).then(() => true, () => false)
+  return alive ? url : undefined
 }
 
 async function aborted (signal: AbortSignal): Promise<void> {
