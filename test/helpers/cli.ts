@@ -42,7 +42,8 @@ export class CliNode {
   }
 
   static start (dataDir: string, extra: string[] = []): CliNode {
-    const args = ['start', '--json', '--lan', '--data-dir', dataDir, '--listen', '/ip4/127.0.0.1/tcp/0', '--api', '127.0.0.1:0', ...extra]
+    const listen = extra.includes('--listen') ? [] : ['--listen', '/ip4/127.0.0.1/tcp/0']
+    const args = ['start', '--json', '--lan', '--data-dir', dataDir, ...listen, '--api', '127.0.0.1:0', ...extra]
     const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, DEBUG: '' }, stdio: ['ignore', 'pipe', 'pipe'] })
     return new CliNode(child, dataDir)
   }

@@ -63,7 +63,8 @@ async function runStart ({ values, io, signal }: Context): Promise<number> {
     await writeApiFile(dataDir, server.url)
     say.started(node, server.url, init.bootstrap.length)
     await Promise.race([
-      node.whenReady({ signal }).then(() => { say.ready(node) }),
+      // stopping before the node is ready is not a failure
+      node.whenReady({ signal }).then(() => { say.ready(node) }, () => {}),
       aborted(signal)
     ])
     await aborted(signal)
