@@ -85,7 +85,7 @@ describe('bad input to the CLI', () => {
     await writeFile(join(dir, 'db', 'CURRENT'), 'garbage\n')
     const r = await runCli(['start', '--data-dir', dir, '--listen', '/ip4/127.0.0.1/tcp/0', '--api', '127.0.0.1:0'])
     expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/grid-node: error: (the database in .*corrupt|cannot open the database in .*corrupt)/i)
+    expect(r.stderr).toMatch(/grid-node: error: the database in .*db is corrupt .*move the data dir aside/)
     expect(r.stderr).not.toMatch(NO_STACK)
     expect(await readFile(join(dir, 'db', 'CURRENT'), 'utf8')).toBe('garbage\n')
   })

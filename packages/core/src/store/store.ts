@@ -70,7 +70,9 @@ function translateOpenError (location: string, err: any): Error {
   if (cause?.code === 'LEVEL_LOCKED' || /lock/i.test(detail)) {
     return new StoreLockedError(location)
   }
-  if (cause?.code === 'LEVEL_CORRUPTION' || /corrupt/i.test(detail)) {
+  // a missing or garbled file inside an existing database (CURRENT naming no manifest, …)
+  const damaged = /IO error: .*(No such file|not a valid)/i.test(detail)
+  if (cause?.code === 'LEVEL_CORRUPTION' || /corrupt/i.test(detail) || damaged) {
     return new StoreCorruptError(location, detail)
   }
   return new StoreOpenError(location, detail)
