@@ -66,7 +66,7 @@ export function parseCommandArgs (command: Command, argv: string[], env: Io['env
 }
 
 function describeParseError (err: any): string {
-  const name = /'([^']+)'/.exec(String(err.message))?.[1]
+  const name = /'(-[^' ]+)/.exec(String(err.message))?.[1] ?? /'([^']+)'/.exec(String(err.message))?.[1]
   switch (err.code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': return `unknown option '${name ?? '?'}'`
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': return `option '${name ?? '?'}' ${/argument missing/.test(err.message) ? 'needs a value' : 'takes no value'}`

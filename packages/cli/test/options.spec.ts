@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest'
+import { apiUrl } from '../src/api/client.js'
+import { start } from '../src/commands/start/index.js'
+import { envName, helpText, listValue, parseCommandArgs, stringValue } from '../src/options.js'
+
+describe('parseCommandArgs', () => {
+  it('rejects an unknown flag, naming it and where help is', () => {
+    expect(() => parseCommandArgs(start, ['--bogus'], {})).toThrow(/unknown option '--bogus'; see `grid-node start --help`/)
+    expect(() => parseCommandArgs(start, ['--data-dir'], {})).toThrow(/option '--data-dir' needs a value/)
+  })
+
+  it('fills unset flags from GRID_NODE_* and lets flags win', () => {
+    const env = { GRID_NODE_DATA_DIR: '/env/dir', GRID_NODE_BOOTSTRAP: '/ip4/1.2.3.4/tcp/1, /ip4/5.6.7.8/tcp/2', GRID_NODE_LAN: 'true' }
+    const fromEnv = parseCommandArgs(start, [], env).values
+    expect(stringValue(fromEnv, 'data-dir')).toBe('/env/dir')
+    expect(listValue(fromEnv, 'bootstrap')).toEqual(['/ip4/1.2.3.4/tcp/1', '/ip4/5.6.7.8/tcp/2'])
+    expect(fromEnv.lan).toBe(true)
+    const flagged = parseCommandArgs(start, ['--data-dir', '/flag/dir', '--bootstrap', '/ip4/9.9.9.9/tcp/3'], env).values
+    expect(stringValue(flagged, 'data-dir')).toBe('/flag/dir')
+    expect(listValue(flagged, 'bootstrap')).toEqual(['/ip4/9.9.9.9/tcp/3'])
+  })
+
+  it('help lists every option with its default and environment twin', () => {
+    const text = helpText(start)
+    for (const name of Object.keys(start.options)) {
+      expect(text).toContain(`--${name}`)
+      expect(text).toContain(`env: ${envName(name)}`)
+    }
+    expect(text).toContain('default: ~/.grid-node')
+  })
+})
+
+describe('apiUrl', () => {
+  it.each([
+    [':7402', 'http://127.0.0.1:7402'],
+    ['127.0.0.1:0', 'http://127.0.0.1:0'],
+    ['http://example.test:9', 'http://example.test:9'],
+    ['[::1]:7402', 'http://[::1]:7402']
+  ])('%s → %s', (input, url) => {
+    expect(apiUrl(input)).toBe(url)
+  })
+
+  it.each(['nonsense', 'host:', 'http://x:1/path'])('rejects %s with a usage error', (input) => {
+    expect(() => apiUrl(input)).toThrow(expect.objectContaining({ name: 'UsageError', message: expect.stringContaining('use host:port') }))
+  })
+})
