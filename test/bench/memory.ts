@@ -1,0 +1,23 @@
+// Child process: start `count` nodes of one kind (all bootstrapping off the first), let them
+// settle, collect garbage, and print the resident memory they added, per node, as JSON.
+// Usage: node --expose-gc test/bench/memory.ts <grid|bare> <count>
+import { startNode } from './nodes.ts'
+import type { Kind } from './nodes.ts'
+
+const kind = process.argv[2] as Kind
+const count = Number(process.argv[3] ?? 1)
+const settle = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, ms)) }
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => {})
+
+gc()
+const before = process.memoryUsage().rss
+const first = await startNode(kind)
+const nodes = [first]
+for (let i = 1; i < count; i++) nodes.push(await startNode(kind, first.addr))
+await Promise.all(nodes.map(async n => n.ready))
+await settle(3_000)
+gc()
+const rss = process.memoryUsage().rss
+process.stdout.write(JSON.stringify({ rss, perNode: (rss - before) / count }) + '\n')
+await Promise.all(nodes.map(async n => n.stop()))
+process.exit(0)

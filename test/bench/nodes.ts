@@ -1,0 +1,57 @@
+// The two kinds of node the benchmarks compare: a grid node, and a bare libp2p node carrying
+// the same transports, encryption, muxer and services (in-memory datastore, no grid code).
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { createGridNode } from '@grid-node/core'
+import { identify } from '@libp2p/identify'
+import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
+import { ping } from '@libp2p/ping'
+import { tcp } from '@libp2p/tcp'
+import { webSockets } from '@libp2p/websockets'
+import drain from 'it-drain'
+import { createLibp2p } from 'libp2p'
+
+export type Kind = 'grid' | 'bare'
+
+export interface BenchNode {
+  /** The TCP address others bootstrap from. */
+  addr: string
+  /** Resolves once joined: dialled the bootstrap peer and finished a self-lookup. */
+  ready: Promise<void>
+  stop: () => Promise<void>
+}
+
+export async function startNode (kind: Kind, bootstrap?: string): Promise<BenchNode> {
+  return kind === 'grid' ? startGridNode(bootstrap) : startBareNode(bootstrap)
+}
+
+async function startGridNode (bootstrap?: string): Promise<BenchNode> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'grid-bench-'))
+  const node = await createGridNode({ dataDir, listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: bootstrap != null ? [bootstrap] : [], lan: true })
+  return { addr: node.shareableAddrs()[0]!.toString(), ready: node.whenReady(), stop: async () => { await node.stop() } }
+}
+
+async function startBareNode (bootstrap?: string): Promise<BenchNode> {
+  const node = await createLibp2p({
+    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+    transports: [tcp(), webSockets()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionManager: { inboundConnectionThreshold: 100, maxIncomingPendingConnections: 100 },
+    services: {
+      identify: identify(),
+      ping: ping(),
+      dht: kadDHT({ protocol: '/bench/kad/1.0.0', clientMode: false, peerInfoMapper: passthroughMapper })
+    }
+  })
+  const join = async (): Promise<void> => {
+    if (bootstrap == null) return
+    const { multiaddr } = await import('@multiformats/multiaddr')
+    await node.dial(multiaddr(bootstrap))
+    await drain(node.services.dht.getClosestPeers(node.peerId.toMultihash().bytes))
+  }
+  return { addr: node.getMultiaddrs()[0]!.toString(), ready: join(), stop: async () => { await node.stop() } }
+}
