@@ -21,7 +21,10 @@ if (major >= REQUIRED_MAJOR) {
     process.exit(1)
   }
   const child = spawn(toolchainNode, [process.argv[1] ?? '', ...process.argv.slice(2)], { stdio: 'inherit' })
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  // Ctrl-C reaches the child through the terminal's process group; forwarding it too would
+  // count as a second Ctrl-C and force the stop
+  process.on('SIGINT', () => {})
+  for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => { child.kill(signal) })
   }
   child.on('exit', (code, signal) => { process.exit(code ?? (signal != null ? 128 + 2 : 1)) })
