@@ -43,3 +43,43 @@ export const SELF_LOOKUP_TIMEOUT = 30_000
 export const LOOKUP_TIMEOUT = 30_000
 /** A connected peer that takes over 2 s to answer a ping is reported without a round-trip time. */
 export const PING_TIMEOUT = 2_000
+
+export function catalogProtocol (network: string): string {
+  return `/grid/${network}/catalog/1.0.0`
+}
+/** A catalog request is a list of tags: 16 KiB holds 64 of the longest. */
+export const MAX_CATALOG_REQUEST_BYTES = 16 * 1024
+/** At most 64 tags per request; more is a search nobody needs and a cheap way to load a node. */
+export const MAX_CATALOG_TAGS = 64
+/** Descriptors only, never rows: 1 MiB is thousands of datasets with wide schemas. */
+export const MAX_CATALOG_RESPONSE_BYTES = 1024 * 1024
+/** One request, one answer: an inbound catalog stream that takes over 10 s is dropped. */
+export const CATALOG_HANDLER_TIMEOUT = 10_000
+export const CATALOG_MAX_INBOUND_STREAMS = 32
+
+/**
+ * Provider records: valid 30 min, re-provided once less than 15 min remain (checked every
+ * 5 min), instead of the 24-48 h defaults, so a vanished holder's records age out soon. Search
+ * still verifies every holder, because Kademlia cannot delete a record.
+ */
+export const PROVIDE_VALIDITY = 30 * 60 * 1000
+export const REPROVIDE_THRESHOLD = 15 * 60 * 1000
+export const REPROVIDE_INTERVAL = 5 * 60 * 1000
+/** Holders drop others' expired records this often. */
+export const PROVIDER_CLEANUP_INTERVAL = 5 * 60 * 1000
+
+/** A search finds providers, verifies and describes them within 10 s unless told otherwise. */
+export const SEARCH_TIMEOUT = 10_000
+/** A candidate that does not answer a dial and ping within 3 s is not live enough to use. */
+export const VERIFY_TIMEOUT = 3_000
+/** Candidates verified at once per search. */
+export const VERIFY_CONCURRENCY = 16
+/** Search results are reused this long, so a burst of equal searches costs one lookup. */
+export const SEARCH_CACHE_TTL = 5_000
+
+/** Liveness: ping every 10 s, 5 s to answer, down after 3 misses in a row (30 s). */
+export const LIVENESS_INTERVAL = 10_000
+export const LIVENESS_TIMEOUT = 5_000
+export const LIVENESS_MISSES = 3
+/** Peers not seen for an hour are no longer tracked. */
+export const LIVENESS_FORGET_AFTER = 60 * 60 * 1000

@@ -65,3 +65,51 @@ export class NotStartedError extends Error {
     this.name = NotStartedError.name
   }
 }
+
+export class TagInvalidError extends Error {
+  static override name = 'TagInvalidError'
+  constructor (tag: string) {
+    super(`invalid tag "${tag}": use # followed by a letter or digit, then up to 63 of a-z, 0-9, - _ . : /`)
+    this.name = TagInvalidError.name
+  }
+}
+
+export class DatasetParseError extends Error {
+  static override name = 'DatasetParseError'
+  constructor (file: string, line: number | undefined, reason: string) {
+    super(`${file}${line != null ? `:${line}` : ''}: ${reason}`)
+    this.name = DatasetParseError.name
+  }
+}
+
+export class DatasetFileError extends Error {
+  static override name = 'DatasetFileError'
+  constructor (file: string, detail: string) {
+    super(`cannot read dataset file ${file} (${detail}); check the path and its permissions`)
+    this.name = DatasetFileError.name
+  }
+}
+
+export class DatasetExistsError extends Error {
+  static override name = 'DatasetExistsError'
+  constructor (name: string) {
+    super(`a dataset named "${name}" already exists; remove it first or pick another --name`)
+    this.name = DatasetExistsError.name
+  }
+}
+
+export class DatasetNotFoundError extends Error {
+  static override name = 'DatasetNotFoundError'
+  constructor (name: string) {
+    super(`no dataset named "${name}"; see the names with \`grid-node datasets ls\``)
+    this.name = DatasetNotFoundError.name
+  }
+}
+
+export class DatasetInvalidError extends Error {
+  static override name = 'DatasetInvalidError'
+  constructor (message: string) {
+    super(message)
+    this.name = DatasetInvalidError.name
+  }
+}

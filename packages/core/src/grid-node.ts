@@ -6,9 +6,17 @@ import { parseMultiaddr, shareableAddrs } from './network/addresses.js'
 import { Joiner } from './network/joiner.js'
 import { libp2pOptions } from './network/libp2p-options.js'
 import { databaseLocation, defaultListen } from '#platform'
+import { CatalogService } from './catalog/catalog-service.js'
+import { DatasetStore } from './catalog/datasets.js'
+import { Announcer } from './discovery/announcer.js'
+import { LivenessMonitor } from './discovery/liveness.js'
+import { Searcher } from './discovery/search.js'
 import { loadOrCreatePrivateKey } from './store/identity.js'
 import { openStore } from './store/store.js'
-import type { GridNode, GridNodeInit, GridNodeStatus, PeerSummary } from './index.js'
+import type { AddDatasetInit, DatasetDescriptor } from './catalog/descriptor.js'
+import type { PeerLiveness } from './discovery/liveness.js'
+import type { SearchOptions, SearchResult } from './discovery/search.js'
+import type { GridNode, GridNodeDatasets, GridNodeInit, GridNodeStatus, PeerSummary } from './index.js'
 import type { GridServices } from './network/libp2p-options.js'
 import type { Store } from './store/store.js'
 import type { AbortOptions, Libp2p, PeerId } from '@libp2p/interface'
@@ -40,6 +48,8 @@ export async function createNode (init: GridNodeInit): Promise<GridNode> {
       network: valid.network,
       listen: valid.listen,
       lan: init.lan ?? false,
+      dhtClient: init.dhtClient ?? false,
+      ...(init.provide != null ? { provide: init.provide } : {}),
       ...(init.logger != null ? { logger: init.logger } : {})
     }))
     const node = new GridNodeImpl(libp2p, store, valid, init)
@@ -57,6 +67,11 @@ class GridNodeImpl implements GridNode {
   private readonly store: Store
   private readonly joiner: Joiner
   private readonly listen: string[]
+  private readonly catalog: CatalogService
+  private readonly announcer: Announcer
+  private readonly searcher: Searcher
+  private readonly liveness: LivenessMonitor
+  readonly datasets: GridNodeDatasets
   private startedAt = 0
   private state: 'stopped' | 'started' | 'closed' = 'stopped'
 
@@ -65,10 +80,32 @@ class GridNodeImpl implements GridNode {
     this.store = store
     this.network = valid.network
     this.listen = valid.listen
-    this.joiner = new Joiner({ libp2p, logger: libp2p.logger }, {
+    const logger = libp2p.logger
+    const datasetStore = new DatasetStore(store.sublevel('datasets'))
+    this.catalog = new CatalogService({ libp2p, datasets: datasetStore, logger }, valid.network)
+    this.announcer = new Announcer({ libp2p, datasets: datasetStore, logger }, valid.network)
+    this.searcher = new Searcher({ libp2p, catalog: this.catalog, datasets: datasetStore, logger }, valid.network)
+    this.liveness = new LivenessMonitor({ libp2p, logger }, init.liveness)
+    this.joiner = new Joiner({ libp2p, logger }, {
       bootstrap: valid.bootstrap,
-      ...init.rebootstrap
+      ...init.rebootstrap,
+      onJoined: () => { void this.announcer.announceAll() }
     })
+    this.datasets = {
+      add: async (dataset: AddDatasetInit): Promise<DatasetDescriptor> => {
+        const added = await datasetStore.add(dataset)
+        if (added.visibility === 'public' && this.state === 'started') await this.announcer.announce(added.tags)
+        return added
+      },
+      remove: async (name: string): Promise<DatasetDescriptor> => {
+        const removed = await datasetStore.remove(name)
+        if (this.state === 'started') void this.announcer.announceAll()
+        return removed
+      },
+      list: async () => datasetStore.list(),
+      get: async (name: string) => datasetStore.get(name),
+      readRows: async (name: string) => datasetStore.readRows(name)
+    }
   }
 
   get peerId (): PeerId { return this.libp2p.peerId }
@@ -84,6 +121,8 @@ class GridNodeImpl implements GridNode {
     }
     this.state = 'started'
     this.startedAt = Date.now()
+    await this.catalog.start()
+    this.liveness.start()
     this.joiner.start()
   }
 
@@ -91,6 +130,8 @@ class GridNodeImpl implements GridNode {
     if (this.state === 'closed') return
     this.state = 'closed'
     this.joiner.stop()
+    this.liveness.stop()
+    if (this.libp2p.status === 'started') await this.catalog.stop()
     await this.libp2p.stop()
     await this.store.close()
   }
@@ -115,6 +156,21 @@ class GridNodeImpl implements GridNode {
     } finally {
       signal.clear()
     }
+  }
+
+  search (tags: string[], options: SearchOptions = {}): AsyncGenerator<SearchResult> {
+    this.assertStarted()
+    return this.searcher.search(tags, options)
+  }
+
+  async searchAll (tags: string[], options: SearchOptions = {}): Promise<SearchResult[]> {
+    const results: SearchResult[] = []
+    for await (const result of this.search(tags, options)) results.push(result)
+    return results
+  }
+
+  peerLiveness (): PeerLiveness[] {
+    return this.liveness.snapshot()
   }
 
   async peers (options: AbortOptions = {}): Promise<PeerSummary[]> {

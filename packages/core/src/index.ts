@@ -22,6 +22,10 @@
  */
 
 import { createNode } from './grid-node.js'
+import type { AddDatasetInit, DatasetDescriptor } from './catalog/descriptor.js'
+import type { Row } from './catalog/parse.js'
+import type { LivenessInit, PeerLiveness } from './discovery/liveness.js'
+import type { SearchOptions, SearchResult } from './discovery/search.js'
 import type { GridServices } from './network/libp2p-options.js'
 import type { AbortOptions, ComponentLogger, Libp2p, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -31,7 +35,14 @@ export { DEFAULT_NETWORK } from './constants.js'
 export { parseMultiaddr, shareableAddrs } from './network/addresses.js'
 export { validateInit } from './grid-node.js'
 export { loadPeerId } from './store/identity.js'
+export { openDatasets } from './catalog/open-datasets.js'
+export { normaliseTag, normaliseTags, tagKey } from './tags.js'
 export type { GridServices } from './network/libp2p-options.js'
+export type { AddDatasetInit, DatasetDescriptor, DatasetFormat, DatasetStatus } from './catalog/descriptor.js'
+export type { Column, ColumnType } from './catalog/schema.js'
+export type { Row } from './catalog/parse.js'
+export type { SearchOptions, SearchResult } from './discovery/search.js'
+export type { LivenessInit, PeerLiveness } from './discovery/liveness.js'
 
 export interface GridNodeInit {
   /**
@@ -76,6 +87,31 @@ export interface GridNodeInit {
   rebootstrap?: { initialDelay?: number, maxDelay?: number }
   /** Logger for the node and its libp2p stack. @default libp2p's, switched on with DEBUG=grid:* */
   logger?: ComponentLogger
+  /**
+   * Query the DHT without answering DHT queries: for a short-lived node such as a one-off
+   * search. @default false
+   */
+  dhtClient?: boolean
+  /**
+   * Provider records for the tags this node announces, in ms.
+   *
+   * @default { validityMs: 1_800_000, reprovideThresholdMs: 900_000, reprovideIntervalMs: 300_000 }
+   */
+  provide?: { validityMs?: number, reprovideThresholdMs?: number, reprovideIntervalMs?: number }
+  /** Background liveness checks of peers. @default { intervalMs: 10_000, timeoutMs: 5_000, misses: 3 } */
+  liveness?: LivenessInit
+}
+
+/** The datasets a node holds. Rows never leave the node; descriptors do. */
+export interface GridNodeDatasets {
+  /** Validates, infers the schema, counts rows, hashes; then announces its tags (public only). */
+  add(dataset: AddDatasetInit): Promise<DatasetDescriptor>
+  remove(name: string): Promise<DatasetDescriptor>
+  /** Every dataset, each file re-checked: `status` says `changed` or `missing` when it moved on. */
+  list(): Promise<DatasetDescriptor[]>
+  get(name: string): Promise<DatasetDescriptor>
+  /** The rows, read now from where they live. */
+  readRows(name: string): Promise<Row[]>
 }
 
 export interface PeerSummary {
@@ -119,6 +155,16 @@ export interface GridNode {
   status(): GridNodeStatus
   /** A DHT lookup of the peers closest to a key. */
   closestPeers(key: PeerId, options?: AbortOptions): Promise<PeerId[]>
+  readonly datasets: GridNodeDatasets
+  /**
+   * Live holders of datasets with these tags, each yielded as soon as it answered a ping and
+   * described its matching datasets. Dead provider records never reach the caller.
+   */
+  search(tags: string[], options?: SearchOptions): AsyncGenerator<SearchResult>
+  /** `search`, collected. */
+  searchAll(tags: string[], options?: SearchOptions): Promise<SearchResult[]>
+  /** What the background monitor knows of each peer: up or down, last seen, round-trip time. */
+  peerLiveness(): PeerLiveness[]
 }
 
 /**

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
-import { ErrorResponse, Status } from '../src/pb/status.js'
+import { ErrorResponse, Status } from '../src/pb/grid.js'
 
 const PB = resolve(import.meta.dirname, '../src/pb')
 const PROTONS = resolve(import.meta.dirname, '../node_modules/protons/dist/bin/protons.js')

@@ -19,6 +19,8 @@ export interface JoinerInit {
   knownPeersToDial?: number
   /** @default SELF_LOOKUP_TIMEOUT */
   selfLookupTimeout?: number
+  /** Called each time the node (re)joins the grid, e.g. to announce what it holds. */
+  onJoined?: () => void
 }
 
 /**
@@ -29,7 +31,8 @@ export interface JoinerInit {
  */
 export class Joiner implements Startable {
   private readonly components: JoinerComponents
-  private readonly init: Required<JoinerInit>
+  private readonly init: Required<Omit<JoinerInit, 'onJoined'>>
+  private readonly onJoined: () => void
   private readonly log: Logger
   private readonly events = new EventTarget()
   private running = false
@@ -42,6 +45,7 @@ export class Joiner implements Startable {
   constructor (components: JoinerComponents, init: JoinerInit) {
     this.components = components
     this.log = components.logger.forComponent('grid:join')
+    this.onJoined = init.onJoined ?? (() => {})
     this.init = {
       bootstrap: init.bootstrap,
       initialDelay: init.initialDelay ?? c.REBOOTSTRAP_INITIAL_DELAY,
@@ -174,7 +178,9 @@ export class Joiner implements Startable {
   private setReady (ready: boolean): void {
     if (this.ready === ready) return
     this.ready = ready
-    if (ready) this.events.dispatchEvent(new Event('ready'))
+    if (!ready) return
+    this.events.dispatchEvent(new Event('ready'))
+    this.onJoined()
   }
 }
 

@@ -25,6 +25,10 @@ export interface StackInit {
   listen: string[]
   /** Keep private and loopback addresses in DHT answers (a LAN or single-host grid). */
   lan: boolean
+  /** Query the DHT without serving it: a short-lived client such as a one-off CLI search. */
+  dhtClient?: boolean
+  /** Provider-record validity and re-provide cadence, in ms. */
+  provide?: { validityMs?: number, reprovideThresholdMs?: number, reprovideIntervalMs?: number }
   logger?: ComponentLogger
 }
 
@@ -57,9 +61,18 @@ export function libp2pOptions (init: StackInit): Libp2pOptions<GridServices> {
       ping: ping(),
       dht: kadDHT({
         protocol: c.kadProtocol(init.network),
-        clientMode: false,
+        clientMode: init.dhtClient ?? false,
         peerInfoMapper: init.lan ? passthroughMapper : removePrivateAddressesMapper,
-        logPrefix: 'grid:dht'
+        logPrefix: 'grid:dht',
+        providers: {
+          provideValidity: Math.round((init.provide?.validityMs ?? c.PROVIDE_VALIDITY) / 1000),
+          cleanupInterval: Math.round(c.PROVIDER_CLEANUP_INTERVAL / 1000)
+        },
+        reprovide: {
+          validity: init.provide?.validityMs ?? c.PROVIDE_VALIDITY,
+          threshold: init.provide?.reprovideThresholdMs ?? c.REPROVIDE_THRESHOLD,
+          interval: init.provide?.reprovideIntervalMs ?? c.REPROVIDE_INTERVAL
+        }
       })
     }
   }

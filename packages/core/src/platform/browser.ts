@@ -3,6 +3,7 @@
  * WebSockets; its database is IndexedDB, named after the data dir.
  */
 import { webSockets } from '@libp2p/websockets'
+import { DatasetInvalidError } from '../errors.js'
 import type { Libp2pOptions } from 'libp2p'
 
 export const platformName = 'browser'
@@ -15,4 +16,15 @@ export function transports (): NonNullable<Libp2pOptions['transports']> {
 
 export function databaseLocation (dataDir: string): string {
   return `grid-node:${dataDir}`
+}
+
+export interface FileSnapshot { path: string, bytes: Uint8Array, size: number, mtimeMs: number }
+
+/** A browser tab has no file system: datasets are added with their rows. */
+export async function readDatasetFile (path: string): Promise<FileSnapshot> {
+  throw new DatasetInvalidError(`cannot read "${path}": a browser node has no file system; add the dataset with rows instead of a path`)
+}
+
+export async function statDatasetFile (_path: string): Promise<{ size: number, mtimeMs: number } | undefined> {
+  return undefined
 }

@@ -1,0 +1,105 @@
+import { pbStream } from '@libp2p/utils'
+import { anySignal } from 'any-signal'
+import * as c from '../constants.js'
+import { CatalogRequest, CatalogResponse, Status } from '../pb/grid.js'
+import { normaliseTags } from '../tags.js'
+import { fromPbDataset, toPbDataset } from './convert.js'
+import type { DatasetDescriptor } from './descriptor.js'
+import type { DatasetStore } from './datasets.js'
+import type { AbortOptions, ComponentLogger, Connection, Libp2p, Logger, PeerId, Startable, Stream } from '@libp2p/interface'
+
+export interface CatalogComponents {
+  libp2p: Pick<Libp2p, 'handle' | 'unhandle' | 'dialProtocol'>
+  datasets: DatasetStore
+  logger: ComponentLogger
+}
+
+export class CatalogError extends Error {
+  static override name = 'CatalogError'
+  readonly status: Status
+  constructor (status: Status, message: string) {
+    super(message)
+    this.name = CatalogError.name
+    this.status = status
+  }
+}
+
+/**
+ * `/grid/<network>/catalog/1.0.0`: a peer asks for the descriptors of the public datasets
+ * matching some tags and gets one length-prefixed answer. A frame that does not decode or is
+ * too large resets that stream; the node goes on serving everyone else.
+ */
+export class CatalogService implements Startable {
+  readonly protocol: string
+  private readonly components: CatalogComponents
+  private readonly log: Logger
+
+  constructor (components: CatalogComponents, network: string) {
+    this.components = components
+    this.protocol = c.catalogProtocol(network)
+    this.log = components.logger.forComponent('grid:catalog')
+  }
+
+  async start (): Promise<void> {
+    await this.components.libp2p.handle(this.protocol, async (stream, connection) => { await this.serve(stream, connection) }, {
+      maxInboundStreams: c.CATALOG_MAX_INBOUND_STREAMS
+    })
+  }
+
+  async stop (): Promise<void> {
+    await this.components.libp2p.unhandle(this.protocol)
+  }
+
+  private async serve (stream: Stream, connection: Connection): Promise<void> {
+    const signal = AbortSignal.timeout(c.CATALOG_HANDLER_TIMEOUT)
+    const pb = pbStream(stream, { maxDataLength: c.MAX_CATALOG_REQUEST_BYTES })
+    let request: CatalogRequest
+    try {
+      request = await pb.read(CatalogRequest, { signal, limits: { tags: c.MAX_CATALOG_TAGS } })
+    } catch (err) {
+      this.log('bad catalog request from %p, resetting the stream - %e', connection.remotePeer, err)
+      stream.abort(err as Error)
+      return
+    }
+    try {
+      const response = await this.answer(request)
+      await pb.write(response, CatalogResponse, { signal })
+      await stream.close({ signal })
+    } catch (err) {
+      this.log('catalog answer to %p failed - %e', connection.remotePeer, err)
+      stream.abort(err as Error)
+    }
+  }
+
+  private async answer (request: CatalogRequest): Promise<CatalogResponse> {
+    let tags: string[]
+    try {
+      tags = normaliseTags(request.tags)
+    } catch (err: any) {
+      return { status: Status.BAD_REQUEST, message: err.message, datasets: [] }
+    }
+    if (tags.length === 0) return { status: Status.BAD_REQUEST, message: 'ask for at least one tag', datasets: [] }
+    const datasets = await this.components.datasets.matching(tags, request.matchAll ? 'all' : 'any')
+    return { status: Status.OK, message: '', datasets: datasets.map(toPbDataset) }
+  }
+
+  /** Asks a peer for its public datasets matching the tags. */
+  async query (peer: PeerId, tags: string[], match: 'any' | 'all', options: AbortOptions = {}): Promise<DatasetDescriptor[]> {
+    const signal = anySignal([options.signal, AbortSignal.timeout(c.CATALOG_HANDLER_TIMEOUT)])
+    let stream: Stream | undefined
+    try {
+      stream = await this.components.libp2p.dialProtocol(peer, this.protocol, { signal })
+      const pb = pbStream(stream, { maxDataLength: c.MAX_CATALOG_RESPONSE_BYTES })
+      await pb.write({ tags, matchAll: match === 'all' }, CatalogRequest, { signal })
+      const response = await pb.read(CatalogResponse, { signal })
+      await stream.close({ signal })
+      if (response.status !== Status.OK) throw new CatalogError(response.status, response.message)
+      return response.datasets.map(fromPbDataset)
+    } catch (err) {
+      stream?.abort(err as Error)
+      throw err
+    } finally {
+      signal.clear()
+    }
+  }
+}

@@ -1,0 +1,63 @@
+import { anySignal } from 'any-signal'
+import { tagKey } from '../tags.js'
+import type { DatasetStore } from '../catalog/datasets.js'
+import type { GridServices } from '../network/libp2p-options.js'
+import type { AbortOptions, ComponentLogger, Libp2p, Logger } from '@libp2p/interface'
+
+export interface AnnouncerComponents {
+  libp2p: Pick<Libp2p<GridServices>, 'contentRouting' | 'services'>
+  datasets: DatasetStore
+  logger: ComponentLogger
+}
+
+/** A provide reaches the k closest peers in O(log N) hops; 10 s covers a slow grid. */
+const PROVIDE_TIMEOUT = 10_000
+
+/**
+ * Puts this node on the DHT as a provider of every tag of its public datasets (plus any
+ * capability tags): all of them whenever the node joins, new ones on every add. kad-dht
+ * re-provides them before they expire; tags no node dataset carries any more stop being
+ * re-provided. Private datasets are never announced.
+ */
+export class Announcer {
+  private readonly components: AnnouncerComponents
+  private readonly network: string
+  private readonly extraTags: string[]
+  private readonly log: Logger
+  private announced = new Set<string>()
+
+  constructor (components: AnnouncerComponents, network: string, extraTags: string[] = []) {
+    this.components = components
+    this.network = network
+    this.extraTags = extraTags
+    this.log = components.logger.forComponent('grid:announce')
+  }
+
+  /** Provides every current tag; stops re-providing the ones that went away. */
+  async announceAll (options: AbortOptions = {}): Promise<void> {
+    const tags = new Set([...await this.components.datasets.publicTags(), ...this.extraTags])
+    for (const gone of [...this.announced].filter(t => !tags.has(t))) {
+      await this.components.libp2p.services.dht.cancelReprovide(await tagKey(this.network, gone)).catch(() => {})
+      this.announced.delete(gone)
+    }
+    await this.announce([...tags], options)
+  }
+
+  /** Provides these tags now, in parallel; failures are logged, never thrown. */
+  async announce (tags: string[], options: AbortOptions = {}): Promise<void> {
+    await Promise.all(tags.map(async tag => {
+      const signal = anySignal([options.signal, AbortSignal.timeout(PROVIDE_TIMEOUT)])
+      try {
+        await this.components.libp2p.contentRouting.provide(await tagKey(this.network, tag), { signal })
+        this.announced.add(tag)
+        this.log('announced %s', tag)
+      } catch (err) {
+        this.log('could not announce %s yet - %e', tag, err)
+      } finally {
+        signal.clear()
+      }
+    }))
+  }
+
+  get tags (): string[] { return [...this.announced] }
+}

@@ -1,0 +1,149 @@
+import { anySignal } from 'any-signal'
+import { pushable } from 'it-pushable'
+import type { Pushable } from 'it-pushable'
+import * as c from '../constants.js'
+import { DatasetInvalidError } from '../errors.js'
+import { normaliseTags, tagKey } from '../tags.js'
+import type { CatalogService } from '../catalog/catalog-service.js'
+import type { DatasetStore } from '../catalog/datasets.js'
+import type { DatasetDescriptor } from '../catalog/descriptor.js'
+import type { GridServices } from '../network/libp2p-options.js'
+import type { AbortOptions, ComponentLogger, Libp2p, Logger, PeerId, PeerInfo } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+export interface SearchResult {
+  peerId: PeerId
+  addrs: Multiaddr[]
+  /** Round-trip time of the liveness ping; 0 for this node's own datasets. */
+  rttMs: number
+  datasets: DatasetDescriptor[]
+}
+
+export interface SearchOptions extends AbortOptions {
+  /** A holder must have a dataset with any one of the tags, or one with all of them. @default 'any' */
+  match?: 'any' | 'all'
+  /** Stop after this many holders. @default unlimited */
+  limit?: number
+  /** @default SEARCH_TIMEOUT (10 s) */
+  timeoutMs?: number
+  /** Reuse results from the last few seconds. @default true */
+  cache?: boolean
+}
+
+export interface SearchComponents {
+  libp2p: Pick<Libp2p<GridServices>, 'peerId' | 'contentRouting' | 'peerStore' | 'dial' | 'services' | 'getMultiaddrs'>
+  catalog: CatalogService
+  datasets: DatasetStore
+  logger: ComponentLogger
+}
+
+/**
+ * Gateway-free search: find the providers of each tag on the DHT in parallel, merge them by
+ * peer, dial and ping each candidate with a short deadline, ask the live ones for their
+ * matching descriptors, and yield each holder as soon as it is confirmed. A provider record
+ * whose holder does not answer never reaches the caller.
+ */
+export class Searcher {
+  private readonly components: SearchComponents
+  private readonly network: string
+  private readonly log: Logger
+  private readonly cache = new Map<string, { at: number, results: SearchResult[] }>()
+
+  constructor (components: SearchComponents, network: string) {
+    this.components = components
+    this.network = network
+    this.log = components.logger.forComponent('grid:search')
+  }
+
+  async * search (input: string[], options: SearchOptions = {}): AsyncGenerator<SearchResult> {
+    const tags = normaliseTags(input)
+    if (tags.length === 0) throw new DatasetInvalidError('search needs at least one tag, e.g. #cars')
+    const match = options.match ?? 'any'
+    const limit = options.limit ?? Infinity
+    const cacheKey = `${match}|${[...tags].sort().join(',')}`
+    const cached = this.cache.get(cacheKey)
+    if (options.cache !== false && cached != null && Date.now() - cached.at < c.SEARCH_CACHE_TTL) {
+      yield * cached.results.slice(0, limit)
+      return
+    }
+
+    const done = new AbortController()
+    const signal = anySignal([options.signal, done.signal, AbortSignal.timeout(options.timeoutMs ?? c.SEARCH_TIMEOUT)])
+    const found = pushable<SearchResult>({ objectMode: true })
+    const results: SearchResult[] = []
+    let complete = false
+    void this.collect(tags, match, found, signal).finally(() => { complete = !signal.aborted; found.end() })
+    try {
+      for await (const result of found) {
+        results.push(result)
+        yield result
+        if (results.length >= limit) break
+      }
+      if (complete) this.cache.set(cacheKey, { at: Date.now(), results })
+    } finally {
+      done.abort()
+      signal.clear()
+    }
+  }
+
+  /** Feeds `found` with every confirmed holder; resolves when lookups and checks are over. */
+  private async collect (tags: string[], match: 'any' | 'all', found: Pushable<SearchResult>, signal: AbortSignal): Promise<void> {
+    const own = await this.components.datasets.matching(tags, match)
+    if (own.length > 0) found.push({ peerId: this.components.libp2p.peerId, addrs: this.components.libp2p.getMultiaddrs(), rttMs: 0, datasets: own })
+    const seen = new Set<string>([this.components.libp2p.peerId.toString()])
+    const checks: Array<Promise<void>> = []
+    const slots = new Semaphore(c.VERIFY_CONCURRENCY)
+    // for all-match a holder must provide every tag, so the providers of one tag are the candidates
+    const lookupTags = match === 'all' ? tags.slice(0, 1) : tags
+    await Promise.all(lookupTags.map(async tag => {
+      try {
+        for await (const provider of this.components.libp2p.contentRouting.findProviders(await tagKey(this.network, tag), { signal })) {
+          if (seen.has(provider.id.toString())) continue
+          seen.add(provider.id.toString())
+          checks.push(slots.run(async () => this.verify(provider, tags, match, found, signal)))
+        }
+      } catch (err) {
+        if (!signal.aborted) this.log('provider lookup for %s ended - %e', tag, err)
+      }
+    }))
+    await Promise.all(checks)
+  }
+
+  private async verify (provider: PeerInfo, tags: string[], match: 'any' | 'all', found: Pushable<SearchResult>, outer: AbortSignal): Promise<void> {
+    if (outer.aborted) return
+    const signal = anySignal([outer, AbortSignal.timeout(c.VERIFY_TIMEOUT)])
+    const { libp2p, catalog } = this.components
+    try {
+      if (provider.multiaddrs.length > 0) await libp2p.peerStore.merge(provider.id, { multiaddrs: provider.multiaddrs })
+      const connection = await libp2p.dial(provider.id, { signal })
+      const started = performance.now()
+      await libp2p.services.ping.ping(provider.id, { signal })
+      const rttMs = Math.round((performance.now() - started) * 10) / 10
+      const datasets = await catalog.query(provider.id, tags, match, { signal })
+      if (datasets.length > 0) found.push({ peerId: provider.id, addrs: [connection.remoteAddr], rttMs, datasets })
+    } catch (err) {
+      this.log('provider %p is not live or not answering - %e', provider.id, err)
+    } finally {
+      signal.clear()
+    }
+  }
+}
+
+/** Runs at most `size` tasks at once. */
+class Semaphore {
+  private free: number
+  private readonly waiting: Array<() => void> = []
+  constructor (size: number) { this.free = size }
+
+  async run<T> (task: () => Promise<T>): Promise<T> {
+    if (this.free === 0) await new Promise<void>(resolve => this.waiting.push(resolve))
+    else this.free--
+    try {
+      return await task()
+    } finally {
+      const next = this.waiting.shift()
+      if (next != null) next()
+      else this.free++
+    }
+  }
+}

@@ -1,0 +1,916 @@
+import { decodeMessage, encodeMessage, enumeration, MaxLengthError, message, streamMessage } from 'protons-runtime'
+import type { Codec, DecodeOptions } from 'protons-runtime'
+import type { Uint8ArrayList } from 'uint8arraylist'
+
+export enum Status {
+  OK = 'OK',
+  BAD_REQUEST = 'BAD_REQUEST',
+  TOO_LARGE = 'TOO_LARGE',
+  NOT_FOUND = 'NOT_FOUND',
+  FORBIDDEN = 'FORBIDDEN',
+  BUSY = 'BUSY',
+  INTERNAL = 'INTERNAL'
+}
+
+enum __StatusValues {
+  OK = 0,
+  BAD_REQUEST = 1,
+  TOO_LARGE = 2,
+  NOT_FOUND = 3,
+  FORBIDDEN = 4,
+  BUSY = 5,
+  INTERNAL = 6
+}
+
+export namespace Status {
+  export const codec = (): Codec<Status> => {
+    return enumeration<Status>(__StatusValues)
+  }
+}
+
+export interface ErrorResponse {
+  status: Status
+  message: string
+}
+
+export namespace ErrorResponse {
+  let _codec: Codec<ErrorResponse>
+
+  export const codec = (): Codec<ErrorResponse> => {
+    if (_codec == null) {
+      _codec = message<ErrorResponse>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.status != null && __StatusValues[obj.status] !== 0) {
+          w.uint32(8)
+          Status.codec().encode(obj.status, w)
+        }
+
+        if ((obj.message != null && obj.message !== '')) {
+          w.uint32(18)
+          w.string(obj.message)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          status: Status.OK,
+          message: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.status = Status.codec().decode(reader)
+              break
+            }
+            case 2: {
+              obj.message = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.status`,
+                value: Status.codec().decode(reader)
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.message`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ErrorResponseStatusFieldEvent {
+    field: '$.status'
+    value: Status
+  }
+
+  export interface ErrorResponseMessageFieldEvent {
+    field: '$.message'
+    value: string
+  }
+
+  export function encode (obj: Partial<ErrorResponse>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ErrorResponse.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ErrorResponse>): ErrorResponse {
+    return decodeMessage(buf, ErrorResponse.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ErrorResponse>): Generator<ErrorResponseStatusFieldEvent | ErrorResponseMessageFieldEvent> {
+    return streamMessage(buf, ErrorResponse.codec(), opts)
+  }
+}
+
+export interface CatalogRequest {
+  tags: string[]
+  matchAll: boolean
+}
+
+export namespace CatalogRequest {
+  let _codec: Codec<CatalogRequest>
+
+  export const codec = (): Codec<CatalogRequest> => {
+    if (_codec == null) {
+      _codec = message<CatalogRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.tags != null && obj.tags.length > 0) {
+          for (const value of obj.tags) {
+            w.uint32(10)
+            w.string(value)
+          }
+        }
+
+        if ((obj.matchAll != null && obj.matchAll !== false)) {
+          w.uint32(16)
+          w.bool(obj.matchAll)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          tags: [],
+          matchAll: false
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.tags != null && obj.tags.length === opts.limits.tags) {
+                throw new MaxLengthError('Decode error - repeated field "tags" had too many elements')
+              }
+
+              obj.tags.push(reader.string())
+              break
+            }
+            case 2: {
+              obj.matchAll = reader.bool()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          tags: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.tags != null && obj.tags === opts.limits.tags) {
+                throw new MaxLengthError('Streaming decode error - repeated field "tags" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.tags[]`,
+                index: obj.tags,
+                value: reader.string()
+              }
+
+              obj.tags++
+
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.matchAll`,
+                value: reader.bool()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface CatalogRequestTagsFieldEvent {
+    field: '$.tags[]'
+    index: number
+    value: string
+  }
+
+  export interface CatalogRequestMatchAllFieldEvent {
+    field: '$.matchAll'
+    value: boolean
+  }
+
+  export function encode (obj: Partial<CatalogRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, CatalogRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CatalogRequest>): CatalogRequest {
+    return decodeMessage(buf, CatalogRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CatalogRequest>): Generator<CatalogRequestTagsFieldEvent | CatalogRequestMatchAllFieldEvent> {
+    return streamMessage(buf, CatalogRequest.codec(), opts)
+  }
+}
+
+export interface Column {
+  name: string
+  type: string
+}
+
+export namespace Column {
+  let _codec: Codec<Column>
+
+  export const codec = (): Codec<Column> => {
+    if (_codec == null) {
+      _codec = message<Column>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.name != null && obj.name !== '')) {
+          w.uint32(10)
+          w.string(obj.name)
+        }
+
+        if ((obj.type != null && obj.type !== '')) {
+          w.uint32(18)
+          w.string(obj.type)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          name: '',
+          type: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.name = reader.string()
+              break
+            }
+            case 2: {
+              obj.type = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.name`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.type`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ColumnNameFieldEvent {
+    field: '$.name'
+    value: string
+  }
+
+  export interface ColumnTypeFieldEvent {
+    field: '$.type'
+    value: string
+  }
+
+  export function encode (obj: Partial<Column>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Column.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Column>): Column {
+    return decodeMessage(buf, Column.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Column>): Generator<ColumnNameFieldEvent | ColumnTypeFieldEvent> {
+    return streamMessage(buf, Column.codec(), opts)
+  }
+}
+
+export interface Dataset {
+  name: string
+  tags: string[]
+  description: string
+  rows: bigint
+  columns: Column[]
+  format: string
+  hash: string
+  bytes: bigint
+  status: string
+}
+
+export namespace Dataset {
+  let _codec: Codec<Dataset>
+
+  export const codec = (): Codec<Dataset> => {
+    if (_codec == null) {
+      _codec = message<Dataset>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.name != null && obj.name !== '')) {
+          w.uint32(10)
+          w.string(obj.name)
+        }
+
+        if (obj.tags != null && obj.tags.length > 0) {
+          for (const value of obj.tags) {
+            w.uint32(18)
+            w.string(value)
+          }
+        }
+
+        if ((obj.description != null && obj.description !== '')) {
+          w.uint32(26)
+          w.string(obj.description)
+        }
+
+        if ((obj.rows != null && obj.rows !== 0n)) {
+          w.uint32(32)
+          w.uint64(obj.rows)
+        }
+
+        if (obj.columns != null && obj.columns.length > 0) {
+          for (const value of obj.columns) {
+            w.uint32(42)
+            Column.codec().encode(value, w)
+          }
+        }
+
+        if ((obj.format != null && obj.format !== '')) {
+          w.uint32(50)
+          w.string(obj.format)
+        }
+
+        if ((obj.hash != null && obj.hash !== '')) {
+          w.uint32(58)
+          w.string(obj.hash)
+        }
+
+        if ((obj.bytes != null && obj.bytes !== 0n)) {
+          w.uint32(64)
+          w.uint64(obj.bytes)
+        }
+
+        if ((obj.status != null && obj.status !== '')) {
+          w.uint32(74)
+          w.string(obj.status)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          name: '',
+          tags: [],
+          description: '',
+          rows: 0n,
+          columns: [],
+          format: '',
+          hash: '',
+          bytes: 0n,
+          status: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.name = reader.string()
+              break
+            }
+            case 2: {
+              if (opts.limits?.tags != null && obj.tags.length === opts.limits.tags) {
+                throw new MaxLengthError('Decode error - repeated field "tags" had too many elements')
+              }
+
+              obj.tags.push(reader.string())
+              break
+            }
+            case 3: {
+              obj.description = reader.string()
+              break
+            }
+            case 4: {
+              obj.rows = reader.uint64()
+              break
+            }
+            case 5: {
+              if (opts.limits?.columns != null && obj.columns.length === opts.limits.columns) {
+                throw new MaxLengthError('Decode error - repeated field "columns" had too many elements')
+              }
+
+              obj.columns.push(Column.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.columns$
+              }))
+              break
+            }
+            case 6: {
+              obj.format = reader.string()
+              break
+            }
+            case 7: {
+              obj.hash = reader.string()
+              break
+            }
+            case 8: {
+              obj.bytes = reader.uint64()
+              break
+            }
+            case 9: {
+              obj.status = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          tags: 0,
+          columns: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.name`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              if (opts.limits?.tags != null && obj.tags === opts.limits.tags) {
+                throw new MaxLengthError('Streaming decode error - repeated field "tags" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.tags[]`,
+                index: obj.tags,
+                value: reader.string()
+              }
+
+              obj.tags++
+
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.description`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.rows`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 5: {
+              if (opts.limits?.columns != null && obj.columns === opts.limits.columns) {
+                throw new MaxLengthError('Streaming decode error - repeated field "columns" had too many elements')
+              }
+
+              for (const evt of Column.codec().stream(reader, reader.uint32(), `${prefix}.columns[]`, {
+                limits: opts.limits?.columns$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.columns
+                }
+              }
+
+              obj.columns++
+
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.format`,
+                value: reader.string()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.hash`,
+                value: reader.string()
+              }
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.bytes`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 9: {
+              yield {
+                field: `${prefix}.status`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface DatasetNameFieldEvent {
+    field: '$.name'
+    value: string
+  }
+
+  export interface DatasetTagsFieldEvent {
+    field: '$.tags[]'
+    index: number
+    value: string
+  }
+
+  export interface DatasetDescriptionFieldEvent {
+    field: '$.description'
+    value: string
+  }
+
+  export interface DatasetRowsFieldEvent {
+    field: '$.rows'
+    value: bigint
+  }
+
+  export interface DatasetColumnsNameFieldEvent {
+    field: '$.columns[].name'
+    value: string
+    index: number
+  }
+
+  export interface DatasetColumnsTypeFieldEvent {
+    field: '$.columns[].type'
+    value: string
+    index: number
+  }
+
+  export interface DatasetFormatFieldEvent {
+    field: '$.format'
+    value: string
+  }
+
+  export interface DatasetHashFieldEvent {
+    field: '$.hash'
+    value: string
+  }
+
+  export interface DatasetBytesFieldEvent {
+    field: '$.bytes'
+    value: bigint
+  }
+
+  export interface DatasetStatusFieldEvent {
+    field: '$.status'
+    value: string
+  }
+
+  export function encode (obj: Partial<Dataset>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Dataset.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Dataset>): Dataset {
+    return decodeMessage(buf, Dataset.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Dataset>): Generator<DatasetNameFieldEvent | DatasetTagsFieldEvent | DatasetDescriptionFieldEvent | DatasetRowsFieldEvent | DatasetColumnsNameFieldEvent | DatasetColumnsTypeFieldEvent | DatasetFormatFieldEvent | DatasetHashFieldEvent | DatasetBytesFieldEvent | DatasetStatusFieldEvent> {
+    return streamMessage(buf, Dataset.codec(), opts)
+  }
+}
+
+export interface CatalogResponse {
+  status: Status
+  message: string
+  datasets: Dataset[]
+}
+
+export namespace CatalogResponse {
+  let _codec: Codec<CatalogResponse>
+
+  export const codec = (): Codec<CatalogResponse> => {
+    if (_codec == null) {
+      _codec = message<CatalogResponse>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.status != null && __StatusValues[obj.status] !== 0) {
+          w.uint32(8)
+          Status.codec().encode(obj.status, w)
+        }
+
+        if ((obj.message != null && obj.message !== '')) {
+          w.uint32(18)
+          w.string(obj.message)
+        }
+
+        if (obj.datasets != null && obj.datasets.length > 0) {
+          for (const value of obj.datasets) {
+            w.uint32(26)
+            Dataset.codec().encode(value, w)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          status: Status.OK,
+          message: '',
+          datasets: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.status = Status.codec().decode(reader)
+              break
+            }
+            case 2: {
+              obj.message = reader.string()
+              break
+            }
+            case 3: {
+              if (opts.limits?.datasets != null && obj.datasets.length === opts.limits.datasets) {
+                throw new MaxLengthError('Decode error - repeated field "datasets" had too many elements')
+              }
+
+              obj.datasets.push(Dataset.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.datasets$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          datasets: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.status`,
+                value: Status.codec().decode(reader)
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.message`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              if (opts.limits?.datasets != null && obj.datasets === opts.limits.datasets) {
+                throw new MaxLengthError('Streaming decode error - repeated field "datasets" had too many elements')
+              }
+
+              for (const evt of Dataset.codec().stream(reader, reader.uint32(), `${prefix}.datasets[]`, {
+                limits: opts.limits?.datasets$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.datasets
+                }
+              }
+
+              obj.datasets++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface CatalogResponseStatusFieldEvent {
+    field: '$.status'
+    value: Status
+  }
+
+  export interface CatalogResponseMessageFieldEvent {
+    field: '$.message'
+    value: string
+  }
+
+  export interface CatalogResponseDatasetsNameFieldEvent {
+    field: '$.datasets[].name'
+    value: string
+    index: number
+  }
+
+  export interface CatalogResponseDatasetsTagsFieldEvent {
+    field: '$.datasets[].tags[]'
+    index: number
+    value: string
+  }
+
+  export interface CatalogResponseDatasetsDescriptionFieldEvent {
+    field: '$.datasets[].description'
+    value: string
+    index: number
+  }
+
+  export interface CatalogResponseDatasetsRowsFieldEvent {
+    field: '$.datasets[].rows'
+    value: bigint
+    index: number
+  }
+
+  export interface CatalogResponseDatasetsColumnsNameFieldEvent {
+    field: '$.datasets[].columns[].name'
+    value: string
+    index: number
+  }
+
+  export interface CatalogResponseDatasetsColumnsTypeFieldEvent {
+    field: '$.datasets[].columns[].type'
+    value: string
+    index: number
+  }
+
+  export interface CatalogResponseDatasetsFormatFieldEvent {
+    field: '$.datasets[].format'
+    value: string
+    index: number
+  }
+
+  export interface CatalogResponseDatasetsHashFieldEvent {
+    field: '$.datasets[].hash'
+    value: string
+    index: number
+  }
+
+  export interface CatalogResponseDatasetsBytesFieldEvent {
+    field: '$.datasets[].bytes'
+    value: bigint
+    index: number
+  }
+
+  export interface CatalogResponseDatasetsStatusFieldEvent {
+    field: '$.datasets[].status'
+    value: string
+    index: number
+  }
+
+  export function encode (obj: Partial<CatalogResponse>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, CatalogResponse.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CatalogResponse>): CatalogResponse {
+    return decodeMessage(buf, CatalogResponse.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CatalogResponse>): Generator<CatalogResponseStatusFieldEvent | CatalogResponseMessageFieldEvent | CatalogResponseDatasetsNameFieldEvent | CatalogResponseDatasetsTagsFieldEvent | CatalogResponseDatasetsDescriptionFieldEvent | CatalogResponseDatasetsRowsFieldEvent | CatalogResponseDatasetsColumnsNameFieldEvent | CatalogResponseDatasetsColumnsTypeFieldEvent | CatalogResponseDatasetsFormatFieldEvent | CatalogResponseDatasetsHashFieldEvent | CatalogResponseDatasetsBytesFieldEvent | CatalogResponseDatasetsStatusFieldEvent> {
+    return streamMessage(buf, CatalogResponse.codec(), opts)
+  }
+}
