@@ -35,4 +35,4 @@ export class ApiError extends Error {
 }
 
 /** Errors of the core library that mean the input was wrong, not the world. */
-export const USAGE_ERROR_NAMES = new Set([UsageError.name, 'InvalidMultiaddrError', 'InvalidNetworkError'])
+export const USAGE_ERROR_NAMES = new Set([UsageError.name, 'InvalidMultiaddrError', 'InvalidNetworkError', 'TagInvalidError'])

@@ -1,5 +1,7 @@
+import { datasetsAdd, datasetsLs, datasetsRm } from './commands/datasets/index.js'
 import { id } from './commands/id/index.js'
 import { peers } from './commands/peers/index.js'
+import { search } from './commands/search/index.js'
 import { start } from './commands/start/index.js'
 import { status } from './commands/status/index.js'
 import { USAGE_ERROR_NAMES, UsageError } from './errors.js'
@@ -8,7 +10,7 @@ import { helpText, parseCommandArgs } from './options.js'
 import type { Io } from './io.js'
 import type { Command } from './options.js'
 
-export const commands: Command[] = [start, id, peers, status]
+export const commands: Command[] = [start, id, peers, status, search, datasetsAdd, datasetsLs, datasetsRm]
 
 const EXIT_USAGE = 2
 const EXIT_FAILURE = 1
@@ -32,7 +34,11 @@ export function usage (): string {
  * are one line for people; the stack follows only with DEBUG=grid:*.
  */
 export async function main (argv: string[], io: Io = processIo, signal: AbortSignal = new AbortController().signal): Promise<number> {
-  const [name, ...rest] = argv
+  const [first, ...afterFirst] = argv
+  // two-word commands: `datasets add`
+  const twoWords = commands.some(c => c.name === `${first ?? ''} ${afterFirst[0] ?? ''}`)
+  const name = twoWords ? `${first ?? ''} ${afterFirst[0] ?? ''}` : first
+  const rest = twoWords ? afterFirst.slice(1) : afterFirst
   if (name == null || name === '--help' || name === '-h' || name === 'help') {
     io.out(usage())
     return name == null ? EXIT_USAGE : 0

@@ -41,6 +41,12 @@ export const KNOWN_PEERS_TO_DIAL = 20
 export const SELF_LOOKUP_TIMEOUT = 30_000
 /** Default deadline for a DHT lookup started through the node's API. */
 export const LOOKUP_TIMEOUT = 30_000
+/**
+ * Ping streams per connection. libp2p allows one outbound at a time, but the DHT's routing
+ * table, the connection monitor, liveness and search verification all ping: with one, they
+ * fail each other at random.
+ */
+export const PING_MAX_STREAMS = 8
 /** A connected peer that takes over 2 s to answer a ping is reported without a round-trip time. */
 export const PING_TIMEOUT = 2_000
 

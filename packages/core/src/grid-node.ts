@@ -122,8 +122,10 @@ class GridNodeImpl implements GridNode {
     this.state = 'started'
     this.startedAt = Date.now()
     await this.catalog.start()
+    this.announcer.start()
     this.liveness.start()
     this.joiner.start()
+    void this.announcer.announceAll()
   }
 
   async stop (): Promise<void> {
@@ -131,6 +133,7 @@ class GridNodeImpl implements GridNode {
     this.state = 'closed'
     this.joiner.stop()
     this.liveness.stop()
+    this.announcer.stop()
     if (this.libp2p.status === 'started') await this.catalog.stop()
     await this.libp2p.stop()
     await this.store.close()

@@ -16,6 +16,9 @@ export interface ApiClient {
   readonly url: string
   get<T>(path: string, options?: { timeoutMs?: number }): Promise<T>
   post<T>(path: string, body: unknown, options?: { timeoutMs?: number }): Promise<T>
+  delete<T>(path: string): Promise<T>
+  /** A streaming GET: one parsed JSON value per NDJSON line, as the node sends them. */
+  lines<T>(path: string, options?: { timeoutMs?: number }): AsyncGenerator<T>
 }
 
 /** `host:port`, `:port` or a URL → `http://host:port`. */
@@ -76,6 +79,30 @@ function client (url: string, token: string | undefined): ApiClient {
   return {
     url,
     get: async (path, options = {}) => request('GET', path, undefined, options.timeoutMs),
-    post: async (path, body, options = {}) => request('POST', path, body, options.timeoutMs)
+    post: async (path, body, options = {}) => request('POST', path, body, options.timeoutMs),
+    delete: async (path) => request('DELETE', path, undefined),
+    lines: async function * <T>(path: string, options: { timeoutMs?: number } = {}): AsyncGenerator<T> {
+      const timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT
+      let res: Response
+      try {
+        res = await fetch(`${url}${path}`, {
+          headers: { accept: 'application/x-ndjson', ...(token != null ? { authorization: `Bearer ${token}` } : {}) },
+          signal: AbortSignal.timeout(timeoutMs)
+        })
+      } catch {
+        throw new NodeNotRunningError(url)
+      }
+      if (!res.ok || res.body == null) {
+        const payload: any = await res.json().catch(() => ({}))
+        throw new ApiError(res.status, String(payload?.error ?? `HTTP ${res.status}`))
+      }
+      let buffered = ''
+      for await (const chunk of res.body.pipeThrough(new TextDecoderStream())) {
+        buffered += chunk
+        const lines = buffered.split('\n')
+        buffered = lines.pop() ?? ''
+        for (const line of lines) if (line.trim() !== '') yield JSON.parse(line) as T
+      }
+    }
   }
 }

@@ -1,14 +1,19 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { parseMultiaddr } from '@grid-node/core'
+import { datasetRoutes } from './dataset-routes.js'
 import { HttpError, readJsonObject } from './http.js'
+import { searchRoutes } from './search-routes.js'
 import type { GridNode } from '@grid-node/core'
 import type { PeerId } from '@libp2p/interface'
 import type { IncomingMessage } from 'node:http'
 
-export type Handler = (node: GridNode, req: IncomingMessage, params: string[]) => Promise<unknown>
+import type { ServerResponse } from 'node:http'
 
-interface Route { method: string, pattern: RegExp, handler: Handler }
+/** Returns the JSON body to send, or undefined when it wrote the response itself (streams). */
+export type Handler = (node: GridNode, req: IncomingMessage, params: string[], res: ServerResponse) => Promise<unknown>
+
+export interface Route { method: string, pattern: RegExp, handler: Handler }
 
 /** The old gateway's JSON shapes first, then the node's own /v1 API. */
 export const routes: Route[] = [
@@ -16,7 +21,9 @@ export const routes: Route[] = [
   { method: 'POST', pattern: /^\/join$/, handler: join },
   { method: 'GET', pattern: /^\/v1\/status$/, handler: status },
   { method: 'GET', pattern: /^\/v1\/peers$/, handler: peers },
-  { method: 'GET', pattern: /^\/v1\/closest-peers\/([^/]+)$/, handler: closestPeers }
+  { method: 'GET', pattern: /^\/v1\/closest-peers\/([^/]+)$/, handler: closestPeers },
+  ...searchRoutes,
+  ...datasetRoutes
 ]
 
 async function healthCheck (node: GridNode): Promise<unknown> {
@@ -45,13 +52,26 @@ async function status (node: GridNode): Promise<unknown> {
   }
 }
 
+/** Connected peers, and those the liveness monitor still tracks (up or down). */
 async function peers (node: GridNode): Promise<unknown> {
-  return (await node.peers()).map(p => ({
-    peerId: p.peerId.toString(),
-    addr: p.addr.toString(),
-    direction: p.direction,
-    rttMs: p.rttMs ?? null
-  }))
+  const connected = await node.peers()
+  const liveness = new Map(node.peerLiveness().map(p => [p.peerId.toString(), p]))
+  const rows: Array<{ peerId: string, state: string, addr: string, direction: string, rttMs: number | null, lastSeen: number }> = connected.map(p => {
+    const live = liveness.get(p.peerId.toString())
+    liveness.delete(p.peerId.toString())
+    return {
+      peerId: p.peerId.toString(),
+      state: live?.state ?? 'up',
+      addr: p.addr.toString(),
+      direction: p.direction,
+      rttMs: p.rttMs ?? live?.rttMs ?? null,
+      lastSeen: live?.lastSeen ?? Date.now()
+    }
+  })
+  for (const live of liveness.values()) {
+    rows.push({ peerId: live.peerId.toString(), state: live.state, addr: '', direction: '', rttMs: live.rttMs ?? null, lastSeen: live.lastSeen ?? 0 })
+  }
+  return rows
 }
 
 /** `POST /join {"node-id","node-address"}`, as the old gateway took it: dial the node. */

@@ -50,12 +50,28 @@ async function handle (node: GridNode, init: ApiServerInit, req: IncomingMessage
     const route = matching.find(r => r.method === req.method)
     if (route == null) throw new HttpError(405, `${req.method ?? '?'} is not allowed on ${path}; use ${matching.map(r => r.method).join(' or ')}`)
     const params = route.pattern.exec(path)?.slice(1) ?? []
-    sendJson(res, 200, await route.handler(node, req, params))
+    const body = await route.handler(node, req, params, res)
+    if (body !== undefined) sendJson(res, 200, body)
   } catch (err: any) {
-    const status = err instanceof HttpError ? err.status : 500
+    const status = err instanceof HttpError ? err.status : statusOf(err)
     if (!res.headersSent) sendJson(res, status, { error: String(err.message ?? err) })
     else res.destroy()
   }
+}
+
+/** Errors of the core library that are the caller's doing, by name. */
+const CLIENT_ERRORS: Record<string, number> = {
+  TagInvalidError: 400,
+  DatasetInvalidError: 400,
+  DatasetParseError: 400,
+  DatasetFileError: 400,
+  InvalidMultiaddrError: 400,
+  DatasetNotFoundError: 404,
+  DatasetExistsError: 409
+}
+
+function statusOf (err: any): number {
+  return CLIENT_ERRORS[err?.name] ?? 500
 }
 
 async function listen (server: Server, init: ApiServerInit): Promise<void> {

@@ -5,13 +5,15 @@ import type { GridServices } from '../network/libp2p-options.js'
 import type { AbortOptions, ComponentLogger, Libp2p, Logger } from '@libp2p/interface'
 
 export interface AnnouncerComponents {
-  libp2p: Pick<Libp2p<GridServices>, 'contentRouting' | 'services'>
+  libp2p: Pick<Libp2p<GridServices>, 'contentRouting' | 'services' | 'getConnections' | 'addEventListener' | 'removeEventListener'>
   datasets: DatasetStore
   logger: ComponentLogger
 }
 
 /** A provide reaches the k closest peers in O(log N) hops; 10 s covers a slow grid. */
 const PROVIDE_TIMEOUT = 10_000
+/** After a first connection, wait for identify and the routing table before providing. */
+const RETRY_DELAY = 1_000
 
 /**
  * Puts this node on the DHT as a provider of every tag of its public datasets (plus any
@@ -24,7 +26,10 @@ export class Announcer {
   private readonly network: string
   private readonly extraTags: string[]
   private readonly log: Logger
-  private announced = new Set<string>()
+  private readonly announced = new Set<string>()
+  /** Tags that could not be announced yet (no peers, or the provide failed): retried on connect. */
+  private readonly pending = new Set<string>()
+  private retryTimer?: ReturnType<typeof setTimeout>
 
   constructor (components: AnnouncerComponents, network: string, extraTags: string[] = []) {
     this.components = components
@@ -33,9 +38,28 @@ export class Announcer {
     this.log = components.logger.forComponent('grid:announce')
   }
 
+  start (): void {
+    this.components.libp2p.addEventListener('peer:connect', this.onConnect)
+  }
+
+  stop (): void {
+    clearTimeout(this.retryTimer)
+    this.components.libp2p.removeEventListener('peer:connect', this.onConnect)
+  }
+
+  /** A first peer (after none) makes a pending announcement possible: retry shortly after. */
+  private readonly onConnect = (): void => {
+    if (this.pending.size === 0 || this.retryTimer != null) return
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined
+      void this.announce([...this.pending])
+    }, RETRY_DELAY)
+  }
+
   /** Provides every current tag; stops re-providing the ones that went away. */
   async announceAll (options: AbortOptions = {}): Promise<void> {
     const tags = new Set([...await this.components.datasets.publicTags(), ...this.extraTags])
+    for (const gone of [...this.pending].filter(t => !tags.has(t))) this.pending.delete(gone)
     for (const gone of [...this.announced].filter(t => !tags.has(t))) {
       await this.components.libp2p.services.dht.cancelReprovide(await tagKey(this.network, gone)).catch(() => {})
       this.announced.delete(gone)
@@ -45,13 +69,20 @@ export class Announcer {
 
   /** Provides these tags now, in parallel; failures are logged, never thrown. */
   async announce (tags: string[], options: AbortOptions = {}): Promise<void> {
+    if (this.components.libp2p.getConnections().length === 0) {
+      for (const tag of tags) this.pending.add(tag)
+      this.log('no peers yet: %d tags wait for the first connection', tags.length)
+      return
+    }
     await Promise.all(tags.map(async tag => {
       const signal = anySignal([options.signal, AbortSignal.timeout(PROVIDE_TIMEOUT)])
       try {
         await this.components.libp2p.contentRouting.provide(await tagKey(this.network, tag), { signal })
         this.announced.add(tag)
+        this.pending.delete(tag)
         this.log('announced %s', tag)
       } catch (err) {
+        this.pending.add(tag)
         this.log('could not announce %s yet - %e', tag, err)
       } finally {
         signal.clear()

@@ -59,6 +59,7 @@ export class Joiner implements Startable {
     this.running = true
     this.stopController = new AbortController()
     this.components.libp2p.addEventListener('peer:disconnect', this.onDisconnect)
+    this.components.libp2p.addEventListener('peer:connect', this.onConnect)
     void this.attempt()
   }
 
@@ -67,6 +68,7 @@ export class Joiner implements Startable {
     this.stopController.abort()
     clearTimeout(this.timer)
     this.components.libp2p.removeEventListener('peer:disconnect', this.onDisconnect)
+    this.components.libp2p.removeEventListener('peer:connect', this.onConnect)
   }
 
   /** Resolves once the node has joined (or founded) the grid. */
@@ -85,6 +87,13 @@ export class Joiner implements Startable {
       options.signal?.addEventListener('abort', onAbort, { once: true })
       this.events.addEventListener('ready', onReady, { once: true })
     })
+  }
+
+  /** Someone dialled a node that was waiting out its backoff: join through them now. */
+  private readonly onConnect = (): void => {
+    if (!this.running || this.ready || this.attempting) return
+    clearTimeout(this.timer)
+    void this.attempt()
   }
 
   private readonly onDisconnect = (): void => {

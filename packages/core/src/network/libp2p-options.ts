@@ -58,7 +58,7 @@ export function libp2pOptions (init: StackInit): Libp2pOptions<GridServices> {
     },
     services: {
       identify: identify(),
-      ping: ping(),
+      ping: ping({ maxInboundStreams: c.PING_MAX_STREAMS, maxOutboundStreams: c.PING_MAX_STREAMS }),
       dht: kadDHT({
         protocol: c.kadProtocol(init.network),
         clientMode: init.dhtClient ?? false,

@@ -1,14 +1,14 @@
 import { API_OPTION, requireApi } from '../../api/client.js'
 import { DATA_DIR_OPTION } from '../../data-dir.js'
-import { json, table } from '../../format.js'
+import { duration, json, table } from '../../format.js'
 import { flag } from '../../options.js'
 import type { Command, Context } from '../../options.js'
 
-interface PeerRow { peerId: string, addr: string, direction: string, rttMs: number | null }
+interface PeerRow { peerId: string, state: string, addr: string, direction: string, rttMs: number | null, lastSeen: number }
 
 export const peers: Command = {
   name: 'peers',
-  summary: 'List the peers the running node is connected to, with address, direction and round-trip time.',
+  summary: 'List the running node\'s peers: connected ones and recently seen ones, with state (up/down), last seen, round-trip time, direction and address.',
   options: {
     'data-dir': DATA_DIR_OPTION,
     api: API_OPTION,
@@ -22,8 +22,14 @@ export const peers: Command = {
     } else if (list.length === 0) {
       io.out('no peers connected')
     } else {
-      io.out(table(['PEER', 'DIRECTION', 'RTT', 'ADDRESS'], list.map(p => [
-        p.peerId, p.direction, p.rttMs == null ? '-' : `${p.rttMs < 10 ? p.rttMs.toFixed(1) : Math.round(p.rttMs)} ms`, p.addr
+      const now = Date.now()
+      io.out(table(['PEER', 'STATE', 'RTT', 'LAST SEEN', 'DIRECTION', 'ADDRESS'], list.map(p => [
+        p.peerId,
+        p.state,
+        p.rttMs == null ? '-' : `${p.rttMs < 10 ? p.rttMs.toFixed(1) : Math.round(p.rttMs)} ms`,
+        p.lastSeen > 0 ? `${duration(Math.max(0, now - p.lastSeen))} ago` : '-',
+        p.direction === '' ? '-' : p.direction,
+        p.addr === '' ? '-' : p.addr
       ])))
     }
     return 0

@@ -1,0 +1,74 @@
+import { resolve } from 'node:path'
+import { API_OPTION } from '../../api/client.js'
+import { DATA_DIR_OPTION } from '../../data-dir.js'
+import { UsageError } from '../../errors.js'
+import { json } from '../../format.js'
+import { flag, listValue, stringValue } from '../../options.js'
+import { onNodeOrStore } from '../../node-or-store.js'
+import { datasetTable, describeDataset } from './format.js'
+import type { Command, Context } from '../../options.js'
+import type { AddDatasetInit, DatasetDescriptor } from '@grid-node/core'
+
+const COMMON = {
+  'data-dir': DATA_DIR_OPTION,
+  api: API_OPTION,
+  json: { type: 'boolean' as const, description: 'print JSON' }
+}
+
+export const datasetsAdd: Command = {
+  name: 'datasets add',
+  args: '<file>',
+  summary: 'Describe a CSV, JSON (array of objects) or JSONL file and announce its tags. The rows stay in the file.',
+  options: {
+    ...COMMON,
+    tag: { type: 'string', multiple: true, description: 'a tag such as #cars (at least one)', placeholder: 'tag' },
+    name: { type: 'string', description: 'the dataset\'s name', default: 'the file name without extension', placeholder: 'name' },
+    description: { type: 'string', description: 'a line about the data', placeholder: 'text' },
+    private: { type: 'boolean', description: 'never announce or describe it to other peers' }
+  },
+  run: async ({ values, positionals, io }: Context) => {
+    if (positionals.length !== 1) throw new UsageError('give exactly one file: grid-node datasets add <file> --tag #name')
+    const tags = listValue(values, 'tag')
+    if (tags.length === 0) throw new UsageError('give at least one --tag, e.g. --tag "#cars"')
+    const init: AddDatasetInit = {
+      path: resolve(positionals[0] ?? ''),
+      tags,
+      private: flag(values, 'private'),
+      ...(stringValue(values, 'name') != null ? { name: stringValue(values, 'name') } : {}),
+      ...(stringValue(values, 'description') != null ? { description: stringValue(values, 'description') } : {})
+    }
+    const added = await onNodeOrStore(values,
+      async api => api.post<DatasetDescriptor>('/v1/datasets', init, { timeoutMs: 60_000 }),
+      async store => store.add(init))
+    io.out(flag(values, 'json') ? json(added) : `added ${describeDataset(added)}`)
+    return 0
+  }
+}
+
+export const datasetsLs: Command = {
+  name: 'datasets ls',
+  summary: 'List this node\'s datasets, each file re-checked (changed or missing files are flagged).',
+  options: COMMON,
+  run: async ({ values, io }: Context) => {
+    const list = await onNodeOrStore(values, async api => api.get<DatasetDescriptor[]>('/v1/datasets'), async store => store.list())
+    if (flag(values, 'json')) io.out(json(list))
+    else io.out(list.length === 0 ? 'no datasets; add one with `grid-node datasets add <file> --tag #name`' : datasetTable(list))
+    return 0
+  }
+}
+
+export const datasetsRm: Command = {
+  name: 'datasets rm',
+  args: '<name>',
+  summary: 'Remove a dataset from this node (its file is left alone); its tags stop being announced.',
+  options: COMMON,
+  run: async ({ values, positionals, io }: Context) => {
+    const name = positionals[0]
+    if (positionals.length !== 1 || name == null) throw new UsageError('give exactly one dataset name: grid-node datasets rm <name>')
+    const removed = await onNodeOrStore(values,
+      async api => api.delete<DatasetDescriptor>(`/v1/datasets/${encodeURIComponent(name)}`),
+      async store => store.remove(name))
+    io.out(flag(values, 'json') ? json(removed) : `removed ${removed.name}`)
+    return 0
+  }
+}

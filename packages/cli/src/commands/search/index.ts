@@ -1,0 +1,99 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createGridNode, normaliseTags } from '@grid-node/core'
+import { API_OPTION, findApi } from '../../api/client.js'
+import { searchResultJson } from '../../api/search-routes.js'
+import type { SearchResultJson } from '../../api/search-routes.js'
+import { DATA_DIR_OPTION, dataDirOf } from '../../data-dir.js'
+import { NodeNotRunningError, UsageError } from '../../errors.js'
+import { json } from '../../format.js'
+import { flag, listValue, stringValue } from '../../options.js'
+import { resultPrinter } from './output.js'
+import type { Command, Context, Values } from '../../options.js'
+
+const DEFAULT_TIMEOUT = 10_000
+/** A short-lived client has this long to join through its bootstrap list before searching. */
+const CLIENT_JOIN_TIMEOUT = 15_000
+
+type Result = SearchResultJson
+
+export const search: Command = {
+  name: 'search',
+  args: '<tag> [tag…]',
+  summary: 'Find the live holders of datasets with these tags, through the running node or, with none, a short-lived DHT client from --bootstrap.',
+  options: {
+    'data-dir': DATA_DIR_OPTION,
+    api: API_OPTION,
+    all: { type: 'boolean', description: 'a dataset must carry every tag (default: any one)' },
+    limit: { type: 'string', description: 'stop after this many holders', placeholder: 'n' },
+    timeout: { type: 'string', description: 'give up after this many ms', default: String(DEFAULT_TIMEOUT), placeholder: 'ms' },
+    bootstrap: { type: 'string', multiple: true, description: 'with no running node: peers to search through', placeholder: 'multiaddr' },
+    network: { type: 'string', description: 'with no running node: the grid to search', default: 'main', placeholder: 'name' },
+    lan: { type: 'boolean', description: 'with no running node: accept private and loopback addresses' },
+    json: { type: 'boolean', description: 'print a JSON array of holders' }
+  },
+  run: async ({ values, positionals, io, signal }: Context) => {
+    if (positionals.length === 0) throw new UsageError('give at least one tag: grid-node search "#cars"')
+    const tags = normaliseTags(positionals)
+    const limit = wholeNumber(values, 'limit')
+    const timeoutMs = wholeNumber(values, 'timeout') ?? DEFAULT_TIMEOUT
+    const match = flag(values, 'all') ? 'all' : 'any'
+    const asJson = flag(values, 'json')
+    const printer = resultPrinter(io, asJson)
+    const results: Result[] = []
+    const emit = (r: Result): void => { results.push(r); printer.row(r) }
+
+    const api = await findApi(values)
+    let done = false
+    if (api != null) {
+      const query = new URLSearchParams([...tags.map(t => ['tag', t] as [string, string]), ['match', match], ['timeout', String(timeoutMs)]])
+      if (limit != null) query.set('limit', String(limit))
+      try {
+        for await (const r of api.lines<Result>(`/v1/search?${query.toString()}`, { timeoutMs: timeoutMs + 5_000 })) emit(r)
+        done = true
+      } catch (err) {
+        if (!(err instanceof NodeNotRunningError) || values.api != null) throw err
+      }
+    }
+    if (!done) await searchWithClient(values, tags, { match, timeoutMs, ...(limit != null ? { limit } : {}), signal }, emit)
+
+    if (asJson) io.out(json(results))
+    if (results.length === 0) {
+      io.err(`no live holder found for ${tags.join(' ')}${match === 'all' ? ' (all tags on one dataset)' : ''}`)
+      return 1
+    }
+    return 0
+  }
+}
+
+/** No running node: join through --bootstrap as a DHT client, search, leave, forget. */
+async function searchWithClient (values: Values, tags: string[], options: { match: 'any' | 'all', timeoutMs: number, limit?: number, signal: AbortSignal }, emit: (r: Result) => void): Promise<void> {
+  const bootstrap = listValue(values, 'bootstrap')
+  if (bootstrap.length === 0) {
+    throw new NodeNotRunningError(`data dir ${dataDirOf(values)} and no --bootstrap was given (pass --bootstrap <multiaddr> or GRID_NODE_BOOTSTRAP to search without one)`)
+  }
+  const dataDir = await mkdtemp(join(tmpdir(), 'grid-search-'))
+  try {
+    const network = stringValue(values, 'network')
+    const node = await createGridNode({ dataDir, listen: [], bootstrap, lan: flag(values, 'lan'), dhtClient: true, ...(network != null ? { network } : {}) })
+    try {
+      await node.whenReady({ signal: AbortSignal.any([options.signal, AbortSignal.timeout(CLIENT_JOIN_TIMEOUT)]) }).catch(() => {
+        throw new Error(`could not join the grid through ${bootstrap.join(', ')} within ${CLIENT_JOIN_TIMEOUT / 1000} s; check the addresses`)
+      })
+      for await (const r of node.search(tags, options)) emit(searchResultJson(r))
+    } finally {
+      await node.stop()
+    }
+  } finally {
+    await rm(dataDir, { recursive: true, force: true })
+  }
+}
+
+function wholeNumber (values: Values, name: string): number | undefined {
+  const text = stringValue(values, name)
+  if (text == null) return undefined
+  const n = Number(text)
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a whole number above 0, not "${text}"`)
+  return n
+}

@@ -1,0 +1,18 @@
+import type { Io } from '../../io.js'
+
+interface Row { peerId: string, rttMs: number, datasets: Array<{ name: string, rows: number, tags: string[] }> }
+
+const WIDTHS = [52, 9, 24, 7] as const
+
+/** Prints holders as they arrive: the header first, then one line per dataset. */
+export function resultPrinter (io: Io, json: boolean): { row: (r: Row) => void } {
+  if (json) return { row: () => {} }
+  let header = false
+  const line = (cells: string[]): void => { io.out(cells.map((c, i) => i < WIDTHS.length ? c.padEnd(WIDTHS[i] ?? 0) : c).join('  ').trimEnd()) }
+  return {
+    row: (r) => {
+      if (!header) { line(['PEER', 'RTT', 'DATASET', 'ROWS', 'TAGS']); header = true }
+      for (const d of r.datasets) line([r.peerId, `${r.rttMs} ms`, d.name, String(d.rows), d.tags.join(' ')])
+    }
+  }
+}
