@@ -72,7 +72,7 @@ export class CliNode {
 
   /** SIGINT, as Ctrl-C would, and the exit code. */
   async stop (): Promise<number | null> {
-    if (this.child.exitCode != null) return this.child.exitCode
+    if (this.child.exitCode != null || this.child.signalCode != null) return this.child.exitCode
     const exited = new Promise<number | null>(resolve => this.child.once('exit', resolve))
     this.child.kill('SIGINT')
     return exited

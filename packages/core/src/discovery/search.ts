@@ -8,7 +8,7 @@ import type { CatalogService } from '../catalog/catalog-service.js'
 import type { DatasetStore } from '../catalog/datasets.js'
 import type { DatasetDescriptor } from '../catalog/descriptor.js'
 import type { GridServices } from '../network/libp2p-options.js'
-import type { AbortOptions, ComponentLogger, Libp2p, Logger, PeerId, PeerInfo } from '@libp2p/interface'
+import type { AbortOptions, ComponentLogger, Libp2p, Logger, PeerId, PeerInfo, Startable } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 export interface SearchResult {
@@ -31,7 +31,7 @@ export interface SearchOptions extends AbortOptions {
 }
 
 export interface SearchComponents {
-  libp2p: Pick<Libp2p<GridServices>, 'peerId' | 'contentRouting' | 'peerStore' | 'dial' | 'services' | 'getMultiaddrs'>
+  libp2p: Pick<Libp2p<GridServices>, 'peerId' | 'contentRouting' | 'peerStore' | 'dial' | 'services' | 'getMultiaddrs' | 'addEventListener' | 'removeEventListener'>
   catalog: CatalogService
   datasets: DatasetStore
   logger: ComponentLogger
@@ -43,7 +43,7 @@ export interface SearchComponents {
  * matching descriptors, and yield each holder as soon as it is confirmed. A provider record
  * whose holder does not answer never reaches the caller.
  */
-export class Searcher {
+export class Searcher implements Startable {
   private readonly components: SearchComponents
   private readonly network: string
   private readonly log: Logger
@@ -53,6 +53,22 @@ export class Searcher {
     this.components = components
     this.network = network
     this.log = components.logger.forComponent('grid:search')
+  }
+
+  start (): void {
+    this.components.libp2p.addEventListener('peer:disconnect', this.onDisconnect)
+  }
+
+  stop (): void {
+    this.components.libp2p.removeEventListener('peer:disconnect', this.onDisconnect)
+    this.cache.clear()
+  }
+
+  /** A holder that went away must not come back from the cache. */
+  private readonly onDisconnect = (evt: CustomEvent<PeerId>): void => {
+    for (const [key, entry] of this.cache) {
+      if (entry.results.some(r => r.peerId.equals(evt.detail))) this.cache.delete(key)
+    }
   }
 
   async * search (input: string[], options: SearchOptions = {}): AsyncGenerator<SearchResult> {
