@@ -46,7 +46,7 @@ function parseJsonRows (text: string, file: string): Row[] {
   try {
     value = JSON.parse(text)
   } catch (err: any) {
-    throw new DatasetParseError(file, lineOfJsonError(text, err.message), `not valid JSON (${String(err.message)})`)
+    throw new DatasetParseError(file, lineOfJsonError(text, err), `not valid JSON (${jsonReason(err)})`)
   }
   if (!Array.isArray(value)) throw new DatasetParseError(file, 1, 'a JSON dataset must be an array of objects')
   value.forEach((row, i) => { assertObject(row, file, undefined, `element ${i}`) })
@@ -61,7 +61,7 @@ function parseJsonlRows (text: string, file: string): Row[] {
     try {
       row = JSON.parse(line)
     } catch (err: any) {
-      throw new DatasetParseError(file, i + 1, `not valid JSON (${String(err.message)})`)
+      throw new DatasetParseError(file, i + 1, `not valid JSON (${jsonReason(err)})`)
     }
     assertObject(row, file, i + 1, 'the line')
     rows.push(row as Row)
@@ -75,11 +75,42 @@ function assertObject (row: unknown, file: string, line: number | undefined, wha
   }
 }
 
-/** JSON.parse says where it failed as a position (and sometimes a line); turn that into a line. */
-function lineOfJsonError (text: string, message: string): number | undefined {
-  const line = /line (\d+)/.exec(message)?.[1]
-  if (line != null) return Number(line)
-  const position = /position (\d+)/.exec(message)?.[1]
-  if (position == null) return undefined
-  return text.slice(0, Number(position)).split('\n').length
+/** JSON.parse's reason without the copy of the input V8 appends to it. */
+function jsonReason (err: any): string {
+  return String(err.message).split('\n')[0]!.replace(/, (\.\.\.)?".*$/, '').replace(/ (in JSON )?at position \d+.*$/, '')
+}
+
+/**
+ * The line of the first syntax error: V8 names a line or a position for most errors, but only
+ * quotes the input for an unexpected token; then find the shortest prefix that fails before
+ * its end (binary search: a few parses, on the error path only).
+ */
+function lineOfJsonError (text: string, err: any): number {
+  const said = where(String(err.message))
+  if (said.line != null) return said.line
+  if (said.position != null) return text.slice(0, said.position).split('\n').length
+  const failsInside = (n: number): boolean => {
+    try {
+      JSON.parse(text.slice(0, n))
+      return false
+    } catch (e: any) {
+      const at = where(String(e.message))
+      if (/end of JSON input/.test(String(e.message))) return false
+      return at.position == null || at.position < n
+    }
+  }
+  let lo = 0
+  let hi = text.length
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2)
+    if (failsInside(mid)) hi = mid
+    else lo = mid + 1
+  }
+  return text.slice(0, lo).split('\n').length
+}
+
+function where (message: string): { line?: number, position?: number } {
+  const line = /\(line (\d+) column \d+\)/.exec(message)?.[1]
+  const position = /at position (\d+)/.exec(message)?.[1]
+  return { ...(line != null ? { line: Number(line) } : {}), ...(position != null ? { position: Number(position) } : {}) }
 }
