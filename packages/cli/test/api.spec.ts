@@ -23,7 +23,9 @@ function fakeNode (): GridNode & { joined: Multiaddr[] } {
       if (target.toString().includes('/tcp/1/')) throw new Error('connection refused')
       return peerIdFromString(OTHER)
     },
-    closestPeers: async () => [peerIdFromString(OTHER)]
+    closestPeers: async () => [peerIdFromString(OTHER)],
+    peerLiveness: () => [{ peerId: peerIdFromString(SELF), state: 'down', misses: 3, lastSeen: 5 }],
+    searchAll: async (tags: string[]) => tags.includes('#mnist') ? [{ peerId: peerIdFromString(OTHER), addrs: [multiaddr('/ip4/127.0.0.1/tcp/9')], rttMs: 1, datasets: [] }] : []
   } as unknown as GridNode & { joined: Multiaddr[] }
 }
 
@@ -76,6 +78,14 @@ describe('the local HTTP API', () => {
     expect(res.body.error).toMatch(message)
   })
 
+  it('POST /search keeps the gateway shape and refuses a query that is not an array of strings', async () => {
+    const { call } = await serve()
+    expect(await call('/search', post(JSON.stringify({ query: ['#mnist'] })))).toEqual({ status: 200, body: { 'node-addresses': [[OTHER, '/ip4/127.0.0.1/tcp/9']] } })
+    for (const query of ['#mnist', [], [1], null]) {
+      expect((await call('/search', post(JSON.stringify({ query })))).status).toBe(400)
+    }
+  })
+
   it('answers unknown paths with 404 and wrong methods with 405, in JSON', async () => {
     const { call } = await serve()
     expect(await call('/nope')).toEqual({ status: 404, body: { error: 'no such endpoint: /nope' } })
@@ -84,7 +94,10 @@ describe('the local HTTP API', () => {
 
   it('GET /v1/peers and /v1/closest-peers/<id>', async () => {
     const { call } = await serve()
-    expect((await call('/v1/peers')).body).toEqual([{ peerId: OTHER, addr: `/ip4/127.0.0.1/tcp/9/p2p/${OTHER}`, direction: 'inbound', rttMs: 1.5 }])
+    expect((await call('/v1/peers')).body).toEqual([
+      { peerId: OTHER, state: 'up', addr: `/ip4/127.0.0.1/tcp/9/p2p/${OTHER}`, direction: 'inbound', rttMs: 1.5, lastSeen: expect.any(Number) },
+      { peerId: SELF, state: 'down', addr: '', direction: '', rttMs: null, lastSeen: 5 }
+    ])
     expect((await call(`/v1/closest-peers/${SELF}`)).body).toEqual([OTHER])
     expect((await call('/v1/closest-peers/xyz')).status).toBe(400)
   })
