@@ -1,4 +1,4 @@
-// `pnpm bench`: memory and join time of grid nodes, each against a bare libp2p node with the
+// `pnpm bench`, part 1: memory and join time of grid nodes, each against a bare libp2p node with the
 // same services measured side by side in the same run. Prints medians and ratios.
 import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { startNode } from './nodes.ts'
+import { median } from './stats.ts'
 import type { BenchNode, Kind } from './nodes.ts'
 
 const ROOT = resolve(import.meta.dirname, '../..')
@@ -14,12 +15,6 @@ const IDLE_RUNS = 5
 const MANY_RUNS = 3
 const MANY = 50
 const JOIN_RUNS = 5
-
-function median (values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
-}
 
 async function memoryChild (kind: Kind, count: number): Promise<{ rss: number, perNode: number }> {
   const child = spawn(process.execPath, ['--expose-gc', join(import.meta.dirname, 'memory.ts'), kind, String(count)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })

@@ -1,0 +1,15 @@
+export function median (values: number[]): number {
+  return percentile(values, 50)
+}
+
+/** Nearest-rank percentile of a sample. */
+export function percentile (values: number[], p: number): number {
+  if (values.length === 0) return NaN
+  const sorted = [...values].sort((a, b) => a - b)
+  const rank = Math.ceil((p / 100) * sorted.length)
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!
+}
+
+export function mean (values: number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length
+}
