@@ -6,18 +6,20 @@ import type { LivenessComponents } from '../src/discovery/liveness.js'
 
 const PEER = peerIdFromString('12D3KooWNnfcsPArbLiWzhdHZAZvKRujKT3w2WWhHEnBnAF4CHCz')
 
-function fake (): { answering: boolean, connected: boolean, pings: number, connect: () => void, components: LivenessComponents } {
+function fake (): { answering: boolean, connected: boolean, pings: number, hangUps: number, connect: () => void, components: LivenessComponents } {
   let onConnect: ((evt: CustomEvent) => void) | undefined
   const f = {
     answering: true,
     connected: true,
     pings: 0,
+    hangUps: 0,
     connect: () => { onConnect?.(new CustomEvent('peer:connect', { detail: PEER })) },
     components: {
       logger: defaultLogger(),
       libp2p: {
         getPeers: () => f.connected ? [PEER] : [],
         services: { ping: { ping: async () => { f.pings++; if (!f.answering) throw new Error('no answer'); return 1 } } },
+        hangUp: async () => { f.hangUps++ },
         addEventListener: (_: string, fn: any) => { onConnect = fn },
         removeEventListener: () => { onConnect = undefined }
       } as unknown as LivenessComponents['libp2p']
@@ -45,6 +47,7 @@ describe('LivenessMonitor', () => {
       expect(monitor.get(PEER)).toMatchObject({ state: 'up', misses: 2 })
       await monitor.tick()
       expect(monitor.get(PEER)).toMatchObject({ state: 'down', misses: 3, lastSeen: seen?.lastSeen })
+      expect(f.hangUps).toBe(1)
 
       const pings = f.pings
       await monitor.tick()

@@ -22,21 +22,22 @@ export interface PeerLiveness {
 }
 
 export interface LivenessComponents {
-  libp2p: Pick<Libp2p<GridServices>, 'getPeers' | 'services' | 'addEventListener' | 'removeEventListener'>
+  libp2p: Pick<Libp2p<GridServices>, 'getPeers' | 'services' | 'addEventListener' | 'removeEventListener' | 'hangUp'>
   logger: ComponentLogger
 }
 
 /**
  * Every node checks its own peers: on an interval it pings each connected peer (and each
  * recently disconnected one not yet down), keeping last-seen and round-trip time, and marks a
- * peer down after a few misses in a row. A new connection marks it up again.
+ * peer down after a few misses in a row, closing any connection left to it. A new connection
+ * marks it up again. It stands in for libp2p's connection monitor, which is switched off.
  */
 export class LivenessMonitor implements Startable {
   private readonly components: LivenessComponents
   private readonly init: Required<LivenessInit>
   private readonly log: Logger
   private readonly peers = new Map<string, PeerLiveness>()
-  private timer?: ReturnType<typeof setInterval>
+  private timer?: ReturnType<typeof setTimeout>
   private readonly stopping = new AbortController()
 
   constructor (components: LivenessComponents, init: LivenessInit = {}) {
@@ -51,12 +52,21 @@ export class LivenessMonitor implements Startable {
 
   start (): void {
     this.components.libp2p.addEventListener('peer:connect', this.onConnect)
-    this.timer = setInterval(() => { void this.tick() }, this.init.intervalMs)
+    // nodes started together would otherwise ping in lockstep
+    this.schedule(Math.random() * this.init.intervalMs)
+  }
+
+  private schedule (delay: number): void {
+    this.timer = setTimeout(() => {
+      void this.tick().finally(() => {
+        if (!this.stopping.signal.aborted) this.schedule(this.init.intervalMs)
+      })
+    }, delay)
   }
 
   stop (): void {
     this.stopping.abort()
-    clearInterval(this.timer)
+    clearTimeout(this.timer)
     this.components.libp2p.removeEventListener('peer:connect', this.onConnect)
   }
 
@@ -101,6 +111,7 @@ export class LivenessMonitor implements Startable {
       if (p.misses >= this.init.misses) {
         p.state = 'down'
         this.log('%p is down after %d missed pings - %e', p.peerId, p.misses, err)
+        await this.components.libp2p.hangUp(p.peerId).catch(() => {})
       }
     } finally {
       signal.clear()

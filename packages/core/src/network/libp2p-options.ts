@@ -52,6 +52,9 @@ export function libp2pOptions (init: StackInit): Libp2pOptions<GridServices> {
       maxIncomingPendingConnections: c.MAX_INCOMING_PENDING_CONNECTIONS,
       dialTimeout: c.DIAL_TIMEOUT
     },
+    // the grid's liveness monitor pings every peer and hangs up on dead ones; libp2p's own
+    // connection monitor would ping the same peers again
+    connectionMonitor: { enabled: false },
     peerStore: {
       maxAddressAge: c.MAX_ADDRESS_AGE,
       maxPeerAge: c.MAX_PEER_AGE
