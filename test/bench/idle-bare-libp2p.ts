@@ -1,7 +1,9 @@
 // The baseline: a bare libp2p node with the grid's stack (packages/core/src/network/
 // libp2p-options.ts: same transports, Noise, Yamux, identify, ping and Kademlia settings, same
-// limits) but libp2p's in-memory datastore and no grid code. The libp2p packages are the very
-// ones packages/core depends on; the settings come from its constants, which are plain values.
+// limits) but libp2p's in-memory datastore and no grid code. It keeps libp2p's own connection
+// monitor, which the grid turns off because its liveness monitor (grid code) does that job.
+// The libp2p packages are the very ones packages/core depends on; the settings come from its
+// constants, which are plain values.
 // Run directly, it is the idle-memory child process:
 //   node --expose-gc test/bench/idle-bare-libp2p.ts [count]
 import { noise } from '../../packages/core/node_modules/@chainsafe/libp2p-noise/dist/src/index.js'
@@ -66,5 +68,6 @@ export async function startBareNode (bootstrap?: string): Promise<BenchNode> {
 
 if (import.meta.main) {
   await reportIdleRss(startBareNode)
+  // the report is out: skip the second or so that stopped libp2p nodes keep the event loop alive
   process.exit(0)
 }

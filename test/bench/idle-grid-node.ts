@@ -23,5 +23,6 @@ export async function startGridNode (bootstrap?: string): Promise<BenchNode> {
 
 if (import.meta.main) {
   await reportIdleRss(startGridNode)
+  // the report is out: skip the second or so that stopped libp2p nodes keep the event loop alive
   process.exit(0)
 }

@@ -4,6 +4,11 @@ import type { GridServices } from './libp2p-options.js'
 import type { AbortOptions, ComponentLogger, Libp2p, Logger, PeerId, Startable } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
+/** kad-dht dispatches this on the libp2p node after each self-query. */
+const DHT_SELF_QUERY_EVENT = 'kad-dht:query:self'
+/** kad-dht's own self-query gives up after 5 s; wait a little longer before running ours. */
+const DHT_SELF_QUERY_WAIT = 6_000
+
 export interface JoinerComponents {
   libp2p: Pick<Libp2p<GridServices>, 'peerId' | 'dial' | 'getConnections' | 'peerStore' | 'services' | 'addEventListener' | 'removeEventListener'>
   logger: ComponentLogger
@@ -40,6 +45,9 @@ export class Joiner implements Startable {
   private failures = 0
   private timer?: ReturnType<typeof setTimeout>
   private stopController = new AbortController()
+  /** kad-dht's first self-query has finished (it announces each one with an event). */
+  private dhtSelfQueried = false
+  private readonly dhtSelfQuery = new EventTarget()
   ready = false
 
   constructor (components: JoinerComponents, init: JoinerInit) {
@@ -60,6 +68,7 @@ export class Joiner implements Startable {
     this.stopController = new AbortController()
     this.components.libp2p.addEventListener('peer:disconnect', this.onDisconnect)
     this.components.libp2p.addEventListener('peer:connect', this.onConnect)
+    this.components.libp2p.addEventListener(DHT_SELF_QUERY_EVENT as 'peer:connect', this.onDhtSelfQuery)
     void this.attempt()
   }
 
@@ -69,6 +78,12 @@ export class Joiner implements Startable {
     clearTimeout(this.timer)
     this.components.libp2p.removeEventListener('peer:disconnect', this.onDisconnect)
     this.components.libp2p.removeEventListener('peer:connect', this.onConnect)
+    this.components.libp2p.removeEventListener(DHT_SELF_QUERY_EVENT as 'peer:connect', this.onDhtSelfQuery)
+  }
+
+  private readonly onDhtSelfQuery = (): void => {
+    this.dhtSelfQueried = true
+    this.dhtSelfQuery.dispatchEvent(new Event('done'))
   }
 
   /** Resolves once the node has joined (or founded) the grid. */
@@ -160,9 +175,15 @@ export class Joiner implements Startable {
     return shuffle(peers.map(p => p.id)).slice(0, this.init.knownPeersToDial)
   }
 
+  /**
+   * Fills the routing table with the peers closest to this node. The first time, kad-dht is
+   * already running exactly that query (and holds every other query until it is done), so wait
+   * for it rather than start a second one; after that, look up again ourselves.
+   */
   private async selfLookup (): Promise<void> {
     const signal = anySignal([this.stopController.signal, AbortSignal.timeout(this.init.selfLookupTimeout)])
     try {
+      if (!this.dhtSelfQueried && await this.waitForDhtSelfQuery(signal)) return
       const key = this.components.libp2p.peerId.toMultihash().bytes
       for await (const event of this.components.libp2p.services.dht.getClosestPeers(key, { signal })) {
         if (event.name === 'FINAL_PEER') this.log.trace('self-lookup found %p', event.peer.id)
@@ -171,6 +192,23 @@ export class Joiner implements Startable {
       this.log('self-lookup ended early - %e', err)
     } finally {
       signal.clear()
+    }
+  }
+
+  /** True once kad-dht's self-query finished; false if it did not within DHT_SELF_QUERY_WAIT. */
+  private async waitForDhtSelfQuery (signal: AbortSignal): Promise<boolean> {
+    const wait = anySignal([signal, AbortSignal.timeout(DHT_SELF_QUERY_WAIT)])
+    try {
+      await new Promise<void>((resolve, reject) => {
+        if (this.dhtSelfQueried) { resolve(); return }
+        wait.addEventListener('abort', () => { reject(new Error('no self-query yet')) }, { once: true })
+        this.dhtSelfQuery.addEventListener('done', () => { resolve() }, { once: true })
+      })
+      return true
+    } catch {
+      return false
+    } finally {
+      wait.clear()
     }
   }
 

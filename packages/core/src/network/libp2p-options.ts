@@ -65,6 +65,9 @@ export function libp2pOptions (init: StackInit): Libp2pOptions<GridServices> {
       dht: kadDHT({
         protocol: c.kadProtocol(init.network),
         clientMode: init.dhtClient ?? false,
+        // the first self-query runs as soon as the routing table has a peer, not a second later:
+        // every other query waits for it, and the joiner reports ready when it is done
+        initialQuerySelfInterval: 0,
         peerInfoMapper: init.lan ? passthroughMapper : removePrivateAddressesMapper,
         logPrefix: 'grid:dht',
         providers: {

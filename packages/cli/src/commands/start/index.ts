@@ -2,6 +2,7 @@ import { createGridNode, validateInit } from '@grid-node/core'
 import { API_OPTION } from '../../api/client.js'
 import { startApiServer } from '../../api/server.js'
 import { apiToken, DATA_DIR_OPTION, dataDirOf, prepareDataDir, readApiFile, removeApiFile, removeDataDir, writeApiFile } from '../../data-dir.js'
+import { UsageError } from '../../errors.js'
 import { flag, listValue, stringValue } from '../../options.js'
 import { DEFAULT_API, parseApiAddress } from './api-address.js'
 import { announce } from './output.js'
@@ -18,6 +19,10 @@ export const start: Command = {
     network: { type: 'string', description: 'the grid to join; grids with different names never mix', default: 'main', placeholder: 'name' },
     lan: { type: 'boolean', description: 'share private and loopback addresses through the DHT (a grid on one LAN or host)' },
     api: { ...API_OPTION, description: 'where the local HTTP API listens (port 0 picks a free one)', default: DEFAULT_API },
+    'liveness-interval': { type: 'string', description: 'ms between liveness pings of each peer', default: '10000', placeholder: 'ms' },
+    'liveness-timeout': { type: 'string', description: 'ms a peer has to answer a liveness ping', default: '5000', placeholder: 'ms' },
+    'liveness-misses': { type: 'string', description: 'missed pings in a row before a peer is down', default: '3', placeholder: 'n' },
+    'provide-validity': { type: 'string', description: 'ms a provider record of this node\'s tags stays valid; re-provided at half', default: '1800000', placeholder: 'ms' },
     json: { type: 'boolean', description: 'print one JSON object per event instead of text' }
   },
   run: runStart
@@ -30,7 +35,13 @@ async function runStart ({ values, io, signal }: Context): Promise<number> {
     listen: listValue(values, 'listen').length > 0 ? listValue(values, 'listen') : undefined,
     bootstrap: listValue(values, 'bootstrap'),
     network: stringValue(values, 'network'),
-    lan: flag(values, 'lan')
+    lan: flag(values, 'lan'),
+    liveness: {
+      intervalMs: positive(values, 'liveness-interval') ?? undefined,
+      timeoutMs: positive(values, 'liveness-timeout') ?? undefined,
+      misses: positive(values, 'liveness-misses') ?? undefined
+    },
+    ...provideTimings(positive(values, 'provide-validity'))
   }
   validateInit(init)
   const apiAddress = parseApiAddress(stringValue(values, 'api') ?? DEFAULT_API)
@@ -76,6 +87,20 @@ async function runStart ({ values, io, signal }: Context): Promise<number> {
   }
   say.stopped()
   return 0
+}
+
+function positive (values: Context['values'], name: string): number | undefined {
+  const text = stringValue(values, name)
+  if (text == null) return undefined
+  const n = Number(text)
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a whole number above 0, not "${text}"`)
+  return n
+}
+
+/** Re-provide when half the validity is left, checking four times per validity. */
+function provideTimings (validityMs: number | undefined): { provide?: { validityMs: number, reprovideThresholdMs: number, reprovideIntervalMs: number } } {
+  if (validityMs == null) return {}
+  return { provide: { validityMs, reprovideThresholdMs: Math.round(validityMs / 2), reprovideIntervalMs: Math.max(1_000, Math.round(validityMs / 4)) } }
 }
 
 /** The API of a node already running on this data dir; a stale `api` file does not count. */
