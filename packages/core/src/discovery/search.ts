@@ -1,3 +1,4 @@
+import { Queue } from '@libp2p/utils'
 import { anySignal } from 'any-signal'
 import { pushable } from 'it-pushable'
 import type { Pushable } from 'it-pushable'
@@ -108,7 +109,7 @@ export class Searcher implements Startable {
     if (own.length > 0) found.push({ peerId: this.components.libp2p.peerId, addrs: this.components.libp2p.getMultiaddrs(), rttMs: 0, datasets: own })
     const seen = new Set<string>([this.components.libp2p.peerId.toString()])
     const checks: Array<Promise<void>> = []
-    const slots = new Semaphore(c.VERIFY_CONCURRENCY)
+    const slots = new Queue<void>({ concurrency: c.VERIFY_CONCURRENCY })
     // for all-match a holder must provide every tag, so the providers of one tag are the candidates
     const lookupTags = match === 'all' ? tags.slice(0, 1) : tags
     await Promise.all(lookupTags.map(async tag => {
@@ -116,7 +117,7 @@ export class Searcher implements Startable {
         for await (const provider of this.components.libp2p.contentRouting.findProviders(await tagKey(this.network, tag), { signal })) {
           if (seen.has(provider.id.toString())) continue
           seen.add(provider.id.toString())
-          checks.push(slots.run(async () => this.verify(provider, tags, match, found, signal)))
+          checks.push(slots.add(async () => { await this.verify(provider, tags, match, found, signal) }))
         }
       } catch (err) {
         if (!signal.aborted) this.log('provider lookup for %s ended - %e', tag, err)
@@ -141,25 +142,6 @@ export class Searcher implements Startable {
       this.log('provider %p is not live or not answering - %e', provider.id, err)
     } finally {
       signal.clear()
-    }
-  }
-}
-
-/** Runs at most `size` tasks at once. */
-class Semaphore {
-  private free: number
-  private readonly waiting: Array<() => void> = []
-  constructor (size: number) { this.free = size }
-
-  async run<T> (task: () => Promise<T>): Promise<T> {
-    if (this.free === 0) await new Promise<void>(resolve => this.waiting.push(resolve))
-    else this.free--
-    try {
-      return await task()
-    } finally {
-      const next = this.waiting.shift()
-      if (next != null) next()
-      else this.free++
     }
   }
 }
