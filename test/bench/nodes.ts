@@ -1,6 +1,6 @@
 // The two kinds of node the benchmarks compare: a grid node, and a bare libp2p node carrying
 // the same transports, encryption, muxer and services (in-memory datastore, no grid code).
-import { mkdtemp } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { noise } from '@chainsafe/libp2p-noise'
@@ -11,7 +11,6 @@ import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
 import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
-import drain from 'it-drain'
 import { createLibp2p } from 'libp2p'
 
 export type Kind = 'grid' | 'bare'
@@ -31,7 +30,14 @@ export async function startNode (kind: Kind, bootstrap?: string): Promise<BenchN
 async function startGridNode (bootstrap?: string): Promise<BenchNode> {
   const dataDir = await mkdtemp(join(tmpdir(), 'grid-bench-'))
   const node = await createGridNode({ dataDir, listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: bootstrap != null ? [bootstrap] : [], lan: true })
-  return { addr: node.shareableAddrs()[0]!.toString(), ready: node.whenReady(), stop: async () => { await node.stop() } }
+  return {
+    addr: node.shareableAddrs()[0]!.toString(),
+    ready: node.whenReady(),
+    stop: async () => {
+      await node.stop()
+      await rm(dataDir, { recursive: true, force: true })
+    }
+  }
 }
 
 async function startBareNode (bootstrap?: string): Promise<BenchNode> {
@@ -44,14 +50,17 @@ async function startBareNode (bootstrap?: string): Promise<BenchNode> {
     services: {
       identify: identify(),
       ping: ping(),
-      dht: kadDHT({ protocol: '/bench/kad/1.0.0', clientMode: false, peerInfoMapper: passthroughMapper })
+      // configured as the grid configures it, so the comparison is of the grid's code, not its settings
+      dht: kadDHT({ protocol: '/bench/kad/1.0.0', clientMode: false, peerInfoMapper: passthroughMapper, initialQuerySelfInterval: 0 })
     }
   })
+  // joined = dialled the bootstrap peer and kad-dht's first self-query finished, as for a grid node
+  const selfQueried = new Promise<void>(resolve => { node.addEventListener('kad-dht:query:self' as 'start', () => { resolve() }, { once: true }) })
   const join = async (): Promise<void> => {
     if (bootstrap == null) return
     const { multiaddr } = await import('@multiformats/multiaddr')
     await node.dial(multiaddr(bootstrap))
-    await drain(node.services.dht.getClosestPeers(node.peerId.toMultihash().bytes))
+    await selfQueried
   }
   return { addr: node.getMultiaddrs()[0]!.toString(), ready: join(), stop: async () => { await node.stop() } }
 }

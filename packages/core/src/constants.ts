@@ -89,3 +89,9 @@ export const LIVENESS_TIMEOUT = 5_000
 export const LIVENESS_MISSES = 3
 /** Peers not seen for an hour are no longer tracked. */
 export const LIVENESS_FORGET_AFTER = 60 * 60 * 1000
+
+/** Sandbox defaults: a job gets 64 MiB of heap, 1 MiB of stack, 30 s, and may return 16 MiB. */
+export const SANDBOX_MEMORY_BYTES = 64 * 1024 * 1024
+export const SANDBOX_STACK_BYTES = 1024 * 1024
+export const SANDBOX_TIMEOUT = 30_000
+export const SANDBOX_RESULT_BYTES = 16 * 1024 * 1024

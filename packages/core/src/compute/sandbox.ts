@@ -1,0 +1,153 @@
+import * as releaseSync from '@jitl/quickjs-wasmfile-release-sync'
+import { logger } from '@libp2p/logger'
+import { newQuickJSWASMModuleFromVariant, newVariant, shouldInterruptAfterDeadline } from 'quickjs-emscripten-core'
+import * as c from '../constants.js'
+import { classifyFailure } from './sandbox-failure.js'
+import type { SandboxFailure } from './sandbox-failure.js'
+import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSSyncVariant, QuickJSWASMModule } from 'quickjs-emscripten-core'
+
+export interface SandboxLimits {
+  /** @default SANDBOX_MEMORY_BYTES (64 MiB) */
+  memoryBytes?: number
+  /** @default SANDBOX_STACK_BYTES (1 MiB) */
+  stackBytes?: number
+  /** @default SANDBOX_TIMEOUT (30 s) */
+  timeoutMs?: number
+  /** Size of the JSON result. @default SANDBOX_RESULT_BYTES (16 MiB) */
+  resultBytes?: number
+}
+
+export interface SandboxJob {
+  /** An ES module whose default export receives `{ data, args, progress, log }`. */
+  code: string
+  /** Read-only inside the sandbox (deep-frozen), passed as JSON. */
+  data?: unknown
+  args?: unknown
+  onProgress?: (value: unknown) => void
+  onLog?: (text: string) => void
+}
+
+export type SandboxOutcome =
+  | { ok: true, value: unknown }
+  | { ok: false, failure: SandboxFailure, message: string }
+
+let quickjs: Promise<QuickJSWASMModule> | undefined
+const log = logger('grid:sandbox')
+
+/** The QuickJS WebAssembly module, compiled once per thread. */
+async function engine (): Promise<QuickJSWASMModule> {
+  // the variant is a CommonJS-typed ES module: its default export is the variant object.
+  // QuickJS's own messages (an abort after a job ran out of memory) go to the debug log, not stderr
+  const base = releaseSync.default as unknown as QuickJSSyncVariant
+  quickjs ??= newQuickJSWASMModuleFromVariant(newVariant(base, { emscriptenModule: { printErr: (text: string) => { log(text) } } as any }))
+  return quickjs
+}
+
+/**
+ * Runs one job in a fresh QuickJS runtime: its own heap with a memory limit, a stack limit and
+ * a deadline; no file system, network, timers, `require` or `import`; nothing of the host but
+ * the frozen input and the progress/log callbacks. The runtime is destroyed afterwards, whatever
+ * happened. Runs on the calling thread.
+ */
+export async function runInSandbox (job: SandboxJob, limits: SandboxLimits = {}): Promise<SandboxOutcome> {
+  const timeoutMs = limits.timeoutMs ?? c.SANDBOX_TIMEOUT
+  const runtime = (await engine()).newRuntime()
+  runtime.setMemoryLimit(limits.memoryBytes ?? c.SANDBOX_MEMORY_BYTES)
+  runtime.setMaxStackSize(limits.stackBytes ?? c.SANDBOX_STACK_BYTES)
+  runtime.setInterruptHandler(shouldInterruptAfterDeadline(Date.now() + timeoutMs))
+  runtime.setModuleLoader(name => ({ error: new Error(`import of "${name}" refused: a job cannot load modules`) }))
+  const context = runtime.newContext()
+  try {
+    const value = run(runtime, context, job, limits.resultBytes ?? c.SANDBOX_RESULT_BYTES)
+    return { ok: true, value }
+  } catch (err) {
+    const { failure, message } = classifyFailure(err, timeoutMs)
+    return { ok: false, failure, message }
+  } finally {
+    release(context, runtime)
+  }
+}
+
+/**
+ * Destroys the job's runtime. After some failures (out of memory, mostly) QuickJS cannot free
+ * it cleanly and aborts its WebAssembly instance; that instance is then dropped and the next job
+ * gets a fresh one, so one hostile job never harms the next.
+ */
+function release (context: QuickJSContext, runtime: QuickJSRuntime): void {
+  try {
+    context.dispose()
+    runtime.dispose()
+  } catch {
+    quickjs = undefined
+  }
+}
+
+/** Throws a SandboxError or the dumped guest error; returns the parsed JSON result. */
+function run (runtime: QuickJSRuntime, context: QuickJSContext, job: SandboxJob, resultBytes: number): unknown {
+  const handles: QuickJSHandle[] = []
+  const keep = (h: QuickJSHandle): QuickJSHandle => { handles.push(h); return h }
+  try {
+    const progress = keep(context.newFunction('progress', h => { job.onProgress?.(context.dump(h)) }))
+    const log = keep(context.newFunction('log', (...hs) => { job.onLog?.(hs.map(h => String(context.dump(h))).join(' ')) }))
+    const input = keep(context.newString(JSON.stringify({ data: job.data ?? null, args: job.args ?? null })))
+    const prepare = keep(context.unwrapResult(context.evalCode(PREPARE, 'prepare.js')))
+    const jobArg = keep(context.unwrapResult(context.callFunction(prepare, context.undefined, input, progress, log)))
+
+    const exports = keep(settle(runtime, context, keep(context.unwrapResult(context.evalCode(job.code, 'job.js', { type: 'module' })))))
+    const main = keep(context.getProp(exports, 'default'))
+    if (context.typeof(main) !== 'function') throw new SandboxError('no-default-export', 'the job module has no default export function: write `export default async function ({ data, args }) { … }`')
+    const returned = keep(settle(runtime, context, keep(context.unwrapResult(context.callFunction(main, context.undefined, jobArg)))))
+
+    const serialise = keep(context.unwrapResult(context.evalCode(SERIALISE, 'serialise.js')))
+    const json = context.getString(keep(context.unwrapResult(context.callFunction(serialise, context.undefined, returned))))
+    const bytes = new TextEncoder().encode(json).byteLength
+    if (bytes > resultBytes) throw new SandboxError('result-too-large', `the result is ${bytes} bytes, over the limit of ${resultBytes}`)
+    return JSON.parse(json)
+  } finally {
+    for (const h of handles.reverse()) if (h.alive) h.dispose()
+  }
+}
+
+/** Runs pending jobs until a promise settles; a value that is not a promise is returned as is. */
+function settle (runtime: QuickJSRuntime, context: QuickJSContext, handle: QuickJSHandle): QuickJSHandle {
+  for (;;) {
+    const state = context.getPromiseState(handle)
+    if (state.type === 'fulfilled') return state.notAPromise === true ? handle.dup() : state.value
+    if (state.type === 'rejected') {
+      const error = context.dump(state.error)
+      state.error.dispose()
+      throw error
+    }
+    const ran = runtime.executePendingJobs()
+    if (ran.error != null) {
+      const error = context.dump(ran.error)
+      ran.error.dispose()
+      throw error
+    }
+    if (ran.value === 0) throw new SandboxError('never-settled', 'the job awaits something that never happens (there are no timers, network or I/O in the sandbox)')
+  }
+}
+
+export class SandboxError extends Error {
+  readonly failure: SandboxFailure
+  constructor (failure: SandboxFailure, message: string) {
+    super(message)
+    this.name = 'SandboxError'
+    this.failure = failure
+  }
+}
+
+/** Builds the job's argument inside the sandbox: input parsed from JSON and deep-frozen. */
+const PREPARE = `(text, progress, log) => {
+  const freeze = (o) => { if (o !== null && typeof o === 'object') { Object.freeze(o); for (const k of Object.keys(o)) freeze(o[k]) } return o }
+  const input = JSON.parse(text)
+  return Object.freeze({ data: freeze(input.data), args: freeze(input.args), progress, log })
+}`
+
+/** JSON inside the sandbox, so the host never touches a guest object. */
+const SERIALISE = `(value) => {
+  if (value === undefined) return 'null'
+  const text = JSON.stringify(value)
+  if (text === undefined) throw new TypeError('the result is not JSON-serialisable (a ' + typeof value + ')')
+  return text
+}`

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest'
+import { runInSandbox } from '../src/compute/sandbox.js'
+import type { SandboxLimits } from '../src/compute/sandbox.js'
+
+const LIMITS: SandboxLimits = { timeoutMs: 500, memoryBytes: 16 * 1024 * 1024, resultBytes: 1024 * 1024 }
+const run = async (code: string, data: unknown = [{ x: 1 }, { x: 2 }], limits = LIMITS): ReturnType<typeof runInSandbox> =>
+  runInSandbox({ code, data, args: { k: 10 } }, limits)
+
+describe('the QuickJS sandbox', () => {
+  it('runs an async default export over read-only data with args, progress and log', async () => {
+    const progress: unknown[] = []
+    const logs: string[] = []
+    const outcome = await runInSandbox({
+      code: 'export default async function ({ data, args, progress, log }) { progress(0.5); log("rows", data.length); await null; return { sum: data.reduce((a, r) => a + r.x, 0) * args.k } }',
+      data: [{ x: 1 }, { x: 2 }],
+      args: { k: 10 },
+      onProgress: v => progress.push(v),
+      onLog: s => logs.push(s)
+    }, LIMITS)
+    expect(outcome).toEqual({ ok: true, value: { sum: 30 } })
+    expect(progress).toEqual([0.5])
+    expect(logs).toEqual(['rows 2'])
+  })
+
+  it.each([
+    ['code that does not parse', 'export default function ( {', 'syntax'],
+    ['code that throws', 'export default () => { throw new RangeError("nope") }', 'threw'],
+    ['an endless loop', 'export default () => { while (true) {} }', 'timeout'],
+    ['unbounded allocation', 'export default () => { const a = []; while (true) a.push(new Array(100000).fill(1)) }', 'memory'],
+    ['deep recursion', 'export default () => { const f = (n) => f(n + 1) + 1; return f(0) }', 'stack'],
+    ['process', 'export default () => process.exit(1)', 'threw'],
+    ['require', 'export default () => require("fs")', 'threw'],
+    ['dynamic import()', 'export default async () => await import("fs")', 'import-refused'],
+    ['a static import', 'import fs from "fs"; export default () => 1', 'import-refused'],
+    ['fetch', 'export default () => fetch("http://127.0.0.1:1")', 'threw'],
+    ['writing to the data', 'export default ({ data }) => { data[0].x = 5 }', 'threw'],
+    ['a huge result', 'export default () => "x".repeat(2 * 1024 * 1024)', 'result-too-large'],
+    ['a BigInt result', 'export default () => 10n', 'not-serialisable'],
+    ['a cyclic result', 'export default () => { const o = {}; o.o = o; return o }', 'not-serialisable'],
+    ['a function result', 'export default () => () => 1', 'not-serialisable'],
+    ['no default export', 'export const x = 1', 'no-default-export'],
+    ['a promise that never settles', 'export default () => new Promise(() => {})', 'never-settled']
+  ])('%s: fails as %s, and the next job runs normally', async (_what, code, failure) => {
+    const outcome = await run(code)
+    expect(outcome).toMatchObject({ ok: false, failure })
+    if (!outcome.ok) expect(outcome.message.length).toBeGreaterThan(10)
+    expect(await run('export default ({ data }) => data.length')).toEqual({ ok: true, value: 2 })
+  })
+
+  it('cannot reach or pollute the host', async () => {
+    expect(await run('export default () => Function("return typeof process + typeof require + typeof globalThis.fetch")()')).toEqual({ ok: true, value: 'undefinedundefinedundefined' })
+    expect(await run('export default () => { Object.prototype.polluted = 1; Array.prototype.push = null; return 1 }')).toEqual({ ok: true, value: 1 })
+    expect(({} as any).polluted).toBeUndefined()
+    expect(await run('export default () => ({}).polluted')).toEqual({ ok: true, value: null }) // a fresh runtime per job
+  })
+
+  it('undefined becomes null', async () => {
+    expect(await run('export default () => {}')).toEqual({ ok: true, value: null })
+  })
+})
