@@ -95,3 +95,20 @@ export const SANDBOX_MEMORY_BYTES = 64 * 1024 * 1024
 export const SANDBOX_STACK_BYTES = 1024 * 1024
 export const SANDBOX_TIMEOUT = 30_000
 export const SANDBOX_RESULT_BYTES = 16 * 1024 * 1024
+
+/** Provided by every node whose compute is open to all, so data-free jobs find workers. */
+export const COMPUTE_CAPABILITY_TAG = '#compute:js'
+
+export function computeProtocol (network: string): string {
+  return `/grid/${network}/compute/1.0.0`
+}
+/** A job request is code and args: 1 MiB is far more code than a job should ship. */
+export const MAX_JOB_REQUEST_BYTES = 1024 * 1024
+/** Jobs waiting for a worker, per node; past it the answer is BUSY. */
+export const MAX_JOB_QUEUE = 256
+/** Jobs one peer may have running or waiting here at once: half the queue, so no single peer fills it. */
+export const MAX_JOBS_PER_PEER = 128
+/** A job's deadline is never above this cap, whatever it asks for. */
+export const MAX_JOB_TIMEOUT = 30_000
+/** An event frame carries a result of at most SANDBOX_RESULT_BYTES, plus framing. */
+export const MAX_JOB_EVENT_BYTES = 16 * 1024 * 1024 + 64 * 1024

@@ -113,3 +113,19 @@ export class DatasetInvalidError extends Error {
     this.name = DatasetInvalidError.name
   }
 }
+
+export class PlatformUnsupportedError extends Error {
+  static override name = 'PlatformUnsupportedError'
+  constructor (what: string) {
+    super(`${what} is not supported on this platform yet; use a Node.js node for it`)
+    this.name = PlatformUnsupportedError.name
+  }
+}
+
+export class BusyError extends Error {
+  static override name = 'BusyError'
+  constructor (message: string) {
+    super(message)
+    this.name = BusyError.name
+  }
+}

@@ -5,15 +5,18 @@ import { DialError, InvalidNetworkError, ListenError, NotStartedError } from './
 import { parseMultiaddr, shareableAddrs } from './network/addresses.js'
 import { Joiner } from './network/joiner.js'
 import { libp2pOptions } from './network/libp2p-options.js'
-import { databaseLocation, defaultListen } from '#platform'
+import { cpuCount, databaseLocation, defaultListen } from '#platform'
 import { CatalogService } from './catalog/catalog-service.js'
 import { DatasetStore } from './catalog/datasets.js'
+import { ComputeService } from './compute/compute-service.js'
+import { WorkerPool } from './compute/pool.js'
 import { Announcer } from './discovery/announcer.js'
 import { LivenessMonitor } from './discovery/liveness.js'
 import { Searcher } from './discovery/search.js'
 import { loadOrCreatePrivateKey } from './store/identity.js'
 import { openStore } from './store/store.js'
 import type { AddDatasetInit, DatasetDescriptor } from './catalog/descriptor.js'
+import type { JobEvent, JobInit } from './compute/job-events.js'
 import type { PeerLiveness } from './discovery/liveness.js'
 import type { SearchOptions, SearchResult } from './discovery/search.js'
 import type { GridNode, GridNodeDatasets, GridNodeInit, GridNodeStatus, PeerSummary } from './index.js'
@@ -71,6 +74,8 @@ class GridNodeImpl implements GridNode {
   private readonly announcer: Announcer
   private readonly searcher: Searcher
   private readonly liveness: LivenessMonitor
+  private readonly pool: WorkerPool
+  private readonly compute: ComputeService
   readonly datasets: GridNodeDatasets
   private startedAt = 0
   private state: 'stopped' | 'started' | 'closed' = 'stopped'
@@ -83,9 +88,13 @@ class GridNodeImpl implements GridNode {
     const logger = libp2p.logger
     const datasetStore = new DatasetStore(store.sublevel('datasets'))
     this.catalog = new CatalogService({ libp2p, datasets: datasetStore, logger }, valid.network)
-    this.announcer = new Announcer({ libp2p, datasets: datasetStore, logger }, valid.network)
+    // a node that runs anyone's jobs says so with a capability tag, for data-free jobs
+    const capabilities = init.compute?.allow == null ? [c.COMPUTE_CAPABILITY_TAG] : []
+    this.announcer = new Announcer({ libp2p, datasets: datasetStore, logger }, valid.network, capabilities)
     this.searcher = new Searcher({ libp2p, catalog: this.catalog, datasets: datasetStore, logger }, valid.network)
     this.liveness = new LivenessMonitor({ libp2p, logger }, init.liveness)
+    this.pool = new WorkerPool({ size: init.compute?.poolSize ?? cpuCount(), maxQueue: init.compute?.maxQueue ?? c.MAX_JOB_QUEUE })
+    this.compute = new ComputeService({ libp2p, datasets: datasetStore, pool: this.pool, logger }, valid.network, init.compute ?? {})
     this.joiner = new Joiner({ libp2p, logger }, {
       bootstrap: valid.bootstrap,
       ...init.rebootstrap,
@@ -122,6 +131,7 @@ class GridNodeImpl implements GridNode {
     this.state = 'started'
     this.startedAt = Date.now()
     await this.catalog.start()
+    await this.compute.start()
     this.announcer.start()
     this.searcher.start()
     this.liveness.start()
@@ -136,7 +146,8 @@ class GridNodeImpl implements GridNode {
     this.liveness.stop()
     this.announcer.stop()
     this.searcher.stop()
-    if (this.libp2p.status === 'started') await this.catalog.stop()
+    if (this.libp2p.status === 'started') await Promise.all([this.catalog.stop(), this.compute.stop()])
+    await this.pool.close()
     await this.libp2p.stop()
     await this.store.close()
   }
@@ -172,6 +183,19 @@ class GridNodeImpl implements GridNode {
     const results: SearchResult[] = []
     for await (const result of this.search(tags, options)) results.push(result)
     return results
+  }
+
+  runJob (peer: PeerId, job: JobInit, options: AbortOptions = {}): AsyncGenerator<JobEvent> {
+    this.assertStarted()
+    return this.compute.run(peer, { ...job, id: crypto.randomUUID() }, options)
+  }
+
+  resizePool (size: number): void {
+    this.pool.resize(size)
+  }
+
+  poolStatus (): { size: number, running: number, waiting: number } {
+    return { size: this.pool.size, running: this.pool.running, waiting: this.pool.waiting }
   }
 
   peerLiveness (): PeerLiveness[] {

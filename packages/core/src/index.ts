@@ -24,6 +24,8 @@
 import { createNode } from './grid-node.js'
 import type { AddDatasetInit, DatasetDescriptor } from './catalog/descriptor.js'
 import type { Row } from './catalog/parse.js'
+import type { ComputeInit } from './compute/compute-service.js'
+import type { JobEvent, JobInit } from './compute/job-events.js'
 import type { LivenessInit, PeerLiveness } from './discovery/liveness.js'
 import type { SearchOptions, SearchResult } from './discovery/search.js'
 import type { GridServices } from './network/libp2p-options.js'
@@ -40,6 +42,7 @@ export { normaliseTag, normaliseTags, tagKey } from './tags.js'
 export { runInSandbox } from './compute/sandbox.js'
 export type { SandboxJob, SandboxLimits, SandboxOutcome } from './compute/sandbox.js'
 export type { SandboxFailure } from './compute/sandbox-failure.js'
+export type { JobEvent, JobInit } from './compute/job-events.js'
 export type { GridServices } from './network/libp2p-options.js'
 export type { AddDatasetInit, DatasetDescriptor, DatasetFormat, DatasetStatus } from './catalog/descriptor.js'
 export type { Column, ColumnType } from './catalog/schema.js'
@@ -103,6 +106,13 @@ export interface GridNodeInit {
   provide?: { validityMs?: number, reprovideThresholdMs?: number, reprovideIntervalMs?: number }
   /** Background liveness checks of peers. @default { intervalMs: 10_000, timeoutMs: 5_000, misses: 3 } */
   liveness?: LivenessInit
+  /**
+   * Running other peers' jobs here: `allow` (peer IDs; absent: open to all), the worker pool's
+   * size and queue, per-peer and deadline caps, sandbox memory and result size.
+   *
+   * @default { poolSize: CPU count, maxQueue: 256, maxJobsPerPeer: 128, maxTimeoutMs: 30_000 }
+   */
+  compute?: ComputeInit & { poolSize?: number, maxQueue?: number }
 }
 
 /** The datasets a node holds. Rows never leave the node; descriptors do. */
@@ -168,6 +178,15 @@ export interface GridNode {
   searchAll(tags: string[], options?: SearchOptions): Promise<SearchResult[]>
   /** What the background monitor knows of each peer: up or down, last seen, round-trip time. */
   peerLiveness(): PeerLiveness[]
+  /**
+   * Sends one job to a peer over `/grid/<network>/compute/1.0.0` and yields its events:
+   * accepted → started → progress/log → result | error. Aborting the signal (or stopping the
+   * iteration) cancels the job on the peer.
+   */
+  runJob(peer: PeerId, job: JobInit, options?: AbortOptions): AsyncGenerator<JobEvent>
+  /** Grows or shrinks this node's worker pool; queued jobs are kept, none runs twice. */
+  resizePool(size: number): void
+  poolStatus(): { size: number, running: number, waiting: number }
 }
 
 /**

@@ -914,3 +914,412 @@ export namespace CatalogResponse {
     return streamMessage(buf, CatalogResponse.codec(), opts)
   }
 }
+
+export interface JobRequest {
+  id: string
+  code: string
+  dataset: string
+  argsJson: string
+  timeoutMs: number
+}
+
+export namespace JobRequest {
+  let _codec: Codec<JobRequest>
+
+  export const codec = (): Codec<JobRequest> => {
+    if (_codec == null) {
+      _codec = message<JobRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.id != null && obj.id !== '')) {
+          w.uint32(10)
+          w.string(obj.id)
+        }
+
+        if ((obj.code != null && obj.code !== '')) {
+          w.uint32(18)
+          w.string(obj.code)
+        }
+
+        if ((obj.dataset != null && obj.dataset !== '')) {
+          w.uint32(26)
+          w.string(obj.dataset)
+        }
+
+        if ((obj.argsJson != null && obj.argsJson !== '')) {
+          w.uint32(34)
+          w.string(obj.argsJson)
+        }
+
+        if ((obj.timeoutMs != null && obj.timeoutMs !== 0)) {
+          w.uint32(40)
+          w.uint32(obj.timeoutMs)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          id: '',
+          code: '',
+          dataset: '',
+          argsJson: '',
+          timeoutMs: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.id = reader.string()
+              break
+            }
+            case 2: {
+              obj.code = reader.string()
+              break
+            }
+            case 3: {
+              obj.dataset = reader.string()
+              break
+            }
+            case 4: {
+              obj.argsJson = reader.string()
+              break
+            }
+            case 5: {
+              obj.timeoutMs = reader.uint32()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.id`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.code`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.dataset`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.argsJson`,
+                value: reader.string()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.timeoutMs`,
+                value: reader.uint32()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface JobRequestIdFieldEvent {
+    field: '$.id'
+    value: string
+  }
+
+  export interface JobRequestCodeFieldEvent {
+    field: '$.code'
+    value: string
+  }
+
+  export interface JobRequestDatasetFieldEvent {
+    field: '$.dataset'
+    value: string
+  }
+
+  export interface JobRequestArgsJsonFieldEvent {
+    field: '$.argsJson'
+    value: string
+  }
+
+  export interface JobRequestTimeoutMsFieldEvent {
+    field: '$.timeoutMs'
+    value: number
+  }
+
+  export function encode (obj: Partial<JobRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, JobRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobRequest>): JobRequest {
+    return decodeMessage(buf, JobRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobRequest>): Generator<JobRequestIdFieldEvent | JobRequestCodeFieldEvent | JobRequestDatasetFieldEvent | JobRequestArgsJsonFieldEvent | JobRequestTimeoutMsFieldEvent> {
+    return streamMessage(buf, JobRequest.codec(), opts)
+  }
+}
+
+export interface JobEvent {
+  type: JobEvent.Type
+  queuePosition: number
+  json: string
+  text: string
+  status: Status
+  failure: string
+}
+
+export namespace JobEvent {
+  export enum Type {
+    ACCEPTED = 'ACCEPTED',
+    STARTED = 'STARTED',
+    PROGRESS = 'PROGRESS',
+    LOG = 'LOG',
+    RESULT = 'RESULT',
+    ERROR = 'ERROR'
+  }
+
+  enum __TypeValues {
+    ACCEPTED = 0,
+    STARTED = 1,
+    PROGRESS = 2,
+    LOG = 3,
+    RESULT = 4,
+    ERROR = 5
+  }
+
+  export namespace Type {
+    export const codec = (): Codec<Type> => {
+      return enumeration<Type>(__TypeValues)
+    }
+  }
+
+  let _codec: Codec<JobEvent>
+
+  export const codec = (): Codec<JobEvent> => {
+    if (_codec == null) {
+      _codec = message<JobEvent>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.type != null && __TypeValues[obj.type] !== 0) {
+          w.uint32(8)
+          JobEvent.Type.codec().encode(obj.type, w)
+        }
+
+        if ((obj.queuePosition != null && obj.queuePosition !== 0)) {
+          w.uint32(16)
+          w.uint32(obj.queuePosition)
+        }
+
+        if ((obj.json != null && obj.json !== '')) {
+          w.uint32(26)
+          w.string(obj.json)
+        }
+
+        if ((obj.text != null && obj.text !== '')) {
+          w.uint32(34)
+          w.string(obj.text)
+        }
+
+        if (obj.status != null && __StatusValues[obj.status] !== 0) {
+          w.uint32(40)
+          Status.codec().encode(obj.status, w)
+        }
+
+        if ((obj.failure != null && obj.failure !== '')) {
+          w.uint32(50)
+          w.string(obj.failure)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          type: Type.ACCEPTED,
+          queuePosition: 0,
+          json: '',
+          text: '',
+          status: Status.OK,
+          failure: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.type = JobEvent.Type.codec().decode(reader)
+              break
+            }
+            case 2: {
+              obj.queuePosition = reader.uint32()
+              break
+            }
+            case 3: {
+              obj.json = reader.string()
+              break
+            }
+            case 4: {
+              obj.text = reader.string()
+              break
+            }
+            case 5: {
+              obj.status = Status.codec().decode(reader)
+              break
+            }
+            case 6: {
+              obj.failure = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.type`,
+                value: JobEvent.Type.codec().decode(reader)
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.queuePosition`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.json`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.text`,
+                value: reader.string()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.status`,
+                value: Status.codec().decode(reader)
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.failure`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface JobEventTypeFieldEvent {
+    field: '$.type'
+    value: JobEvent.Type
+  }
+
+  export interface JobEventQueuePositionFieldEvent {
+    field: '$.queuePosition'
+    value: number
+  }
+
+  export interface JobEventJsonFieldEvent {
+    field: '$.json'
+    value: string
+  }
+
+  export interface JobEventTextFieldEvent {
+    field: '$.text'
+    value: string
+  }
+
+  export interface JobEventStatusFieldEvent {
+    field: '$.status'
+    value: Status
+  }
+
+  export interface JobEventFailureFieldEvent {
+    field: '$.failure'
+    value: string
+  }
+
+  export function encode (obj: Partial<JobEvent>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, JobEvent.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobEvent>): JobEvent {
+    return decodeMessage(buf, JobEvent.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobEvent>): Generator<JobEventTypeFieldEvent | JobEventQueuePositionFieldEvent | JobEventJsonFieldEvent | JobEventTextFieldEvent | JobEventStatusFieldEvent | JobEventFailureFieldEvent> {
+    return streamMessage(buf, JobEvent.codec(), opts)
+  }
+}

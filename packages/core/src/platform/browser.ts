@@ -3,7 +3,8 @@
  * WebSockets; its database is IndexedDB, named after the data dir.
  */
 import { webSockets } from '@libp2p/websockets'
-import { DatasetInvalidError } from '../errors.js'
+import { DatasetInvalidError, PlatformUnsupportedError } from '../errors.js'
+import type { WorkerHandle } from '../compute/worker-protocol.js'
 import type { Libp2pOptions } from 'libp2p'
 
 export const platformName = 'browser'
@@ -27,4 +28,13 @@ export async function readDatasetFile (path: string): Promise<FileSnapshot> {
 
 export async function statDatasetFile (_path: string): Promise<{ size: number, mtimeMs: number } | undefined> {
   return undefined
+}
+
+/** Jobs in a browser run in Web Workers; until that lands (browser peers), a clear refusal. */
+export function spawnWorker (): WorkerHandle {
+  throw new PlatformUnsupportedError('running jobs in a browser tab')
+}
+
+export function cpuCount (): number {
+  return globalThis.navigator?.hardwareConcurrency ?? 2
 }

@@ -3,9 +3,12 @@
  * Selected through the `#platform` import; `browser.ts` is its twin.
  */
 import { readFile, stat } from 'node:fs/promises'
+import { availableParallelism } from 'node:os'
+import { Worker } from 'node:worker_threads'
 import { resolve } from 'node:path'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
+import type { WorkerHandle } from '../compute/worker-protocol.js'
 import type { Libp2pOptions } from 'libp2p'
 
 export const platformName = 'node'
@@ -40,4 +43,24 @@ export async function statDatasetFile (path: string): Promise<{ size: number, mt
   } catch {
     return undefined
   }
+}
+
+/** A worker thread running `compute/worker.node.js`, off the node's event loop. */
+export function spawnWorker (): WorkerHandle {
+  const worker = new Worker(new URL('../compute/worker.node.js', import.meta.url))
+  worker.unref()
+  return {
+    post: (message) => { worker.postMessage(message) },
+    onMessage: (listener) => { worker.on('message', listener) },
+    onExit: (listener) => {
+      worker.on('error', listener)
+      worker.on('exit', code => { listener(new Error(`the worker thread exited with code ${code}`)) })
+    },
+    terminate: async () => { worker.removeAllListeners('exit'); await worker.terminate() }
+  }
+}
+
+/** The default worker-pool size: one worker per core. */
+export function cpuCount (): number {
+  return availableParallelism()
 }

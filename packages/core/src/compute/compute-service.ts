@@ -1,0 +1,152 @@
+import { pbStream } from '@libp2p/utils'
+import * as c from '../constants.js'
+import { JobEvent as PbJobEvent, JobRequest } from '../pb/grid.js'
+import { fromPbJobEvent, toPbJobEvent } from './convert.js'
+import type { JobEvent, JobInit } from './job-events.js'
+import type { WorkerPool } from './pool.js'
+import type { DatasetStore } from '../catalog/datasets.js'
+import type { AbortOptions, ComponentLogger, Connection, Libp2p, Logger, PeerId, Startable, Stream } from '@libp2p/interface'
+
+export interface ComputeComponents {
+  libp2p: Pick<Libp2p, 'handle' | 'unhandle' | 'dialProtocol'>
+  datasets: DatasetStore
+  pool: WorkerPool
+  logger: ComponentLogger
+}
+
+export interface ComputeInit {
+  /** Peer IDs allowed to run jobs here; undefined: anyone (compute is open). @default undefined */
+  allow?: string[]
+  /** @default MAX_JOBS_PER_PEER */
+  maxJobsPerPeer?: number
+  /** @default MAX_JOB_TIMEOUT */
+  maxTimeoutMs?: number
+  memoryBytes?: number
+  resultBytes?: number
+}
+
+/**
+ * `/grid/<network>/compute/1.0.0`, both sides. As the data holder it reads one job request,
+ * checks who asks, queues the job in the worker pool next to its data and streams events back
+ * until one result or error; the requester closing the stream cancels the job. As the
+ * requester it sends a job to a peer and yields those events.
+ */
+export class ComputeService implements Startable {
+  readonly protocol: string
+  private readonly components: ComputeComponents
+  private readonly init: ComputeInit
+  private readonly log: Logger
+  private readonly perPeer = new Map<string, number>()
+
+  constructor (components: ComputeComponents, network: string, init: ComputeInit = {}) {
+    this.components = components
+    this.init = init
+    this.protocol = c.computeProtocol(network)
+    this.log = components.logger.forComponent('grid:compute')
+  }
+
+  async start (): Promise<void> {
+    // a requester may pipeline many jobs to one holder over one connection
+    await this.components.libp2p.handle(this.protocol, async (stream, connection) => { await this.serve(stream, connection) }, {
+      maxInboundStreams: c.MAX_JOB_QUEUE,
+      maxOutboundStreams: c.MAX_JOB_QUEUE
+    })
+  }
+
+  async stop (): Promise<void> {
+    await this.components.libp2p.unhandle(this.protocol)
+  }
+
+  private async serve (stream: Stream, connection: Connection): Promise<void> {
+    const pb = pbStream(stream, { maxDataLength: c.MAX_JOB_REQUEST_BYTES })
+    let request: JobRequest
+    try {
+      request = await pb.read(JobRequest, { signal: AbortSignal.timeout(c.CATALOG_HANDLER_TIMEOUT) })
+    } catch (err) {
+      this.log('bad job request from %p, resetting the stream - %e', connection.remotePeer, err)
+      stream.abort(err as Error)
+      return
+    }
+    // the requester closing or resetting the stream cancels the job
+    const cancel = new AbortController()
+    stream.addEventListener('close', () => { cancel.abort(new Error('the requester went away')) }, { once: true })
+    const peer = connection.remotePeer.toString()
+    let sending = Promise.resolve()
+    const send = (event: JobEvent): void => {
+      sending = sending.then(async () => { if (stream.status === 'open') await pb.write(toPbJobEvent(event), PbJobEvent) }).catch(() => {})
+    }
+    this.perPeer.set(peer, (this.perPeer.get(peer) ?? 0) + 1)
+    try {
+      send(await this.execute(request, peer, send, cancel.signal))
+      await sending
+      await stream.close()
+    } catch (err) {
+      this.log('job %s from %p ended early - %e', request.id, connection.remotePeer, err)
+      stream.abort(err as Error)
+    } finally {
+      this.perPeer.set(peer, (this.perPeer.get(peer) ?? 1) - 1)
+    }
+  }
+
+  /** Runs the job and returns its last event (result or error); earlier events go through `send`. */
+  private async execute (request: JobRequest, peer: string, send: (event: JobEvent) => void, signal: AbortSignal): Promise<JobEvent> {
+    if (this.init.allow != null && !this.init.allow.includes(peer)) return { type: 'error', status: 'forbidden', message: 'this node runs jobs only for the peers on its allow-list' }
+    if ((this.perPeer.get(peer) ?? 0) > (this.init.maxJobsPerPeer ?? c.MAX_JOBS_PER_PEER)) return { type: 'error', status: 'busy', message: `you already have ${this.init.maxJobsPerPeer ?? c.MAX_JOBS_PER_PEER} jobs here; wait for one to finish` }
+    let args: unknown
+    try {
+      args = request.argsJson === '' ? null : JSON.parse(request.argsJson)
+    } catch {
+      return { type: 'error', status: 'bad-request', message: 'args are not valid JSON' }
+    }
+    let data: unknown = null
+    if (request.dataset !== '') {
+      const found = await this.components.datasets.get(request.dataset).catch(() => undefined)
+      if (found == null || found.visibility === 'private') return { type: 'error', status: 'not-found', message: `no dataset named "${request.dataset}" here` }
+      data = await this.components.datasets.readRows(request.dataset)
+    }
+    const cap = this.init.maxTimeoutMs ?? c.MAX_JOB_TIMEOUT
+    const timeoutMs = Math.min(request.timeoutMs === 0 ? cap : request.timeoutMs, cap)
+    send({ type: 'accepted', queuePosition: this.components.pool.position() })
+    try {
+      const outcome = await this.components.pool.run({
+        code: request.code,
+        data,
+        args,
+        limits: { timeoutMs, ...(this.init.memoryBytes != null ? { memoryBytes: this.init.memoryBytes } : {}), ...(this.init.resultBytes != null ? { resultBytes: this.init.resultBytes } : {}) },
+        onStart: () => { send({ type: 'started' }) },
+        onProgress: value => { send({ type: 'progress', value }) },
+        onLog: text => { send({ type: 'log', text }) }
+      }, { signal })
+      return outcome.ok ? { type: 'result', value: outcome.value } : { type: 'error', status: 'failed', failure: outcome.failure, message: outcome.message }
+    } catch (err: any) {
+      if (err?.name === 'BusyError') return { type: 'error', status: 'busy', message: err.message }
+      throw err
+    }
+  }
+
+  /** Sends a job to a peer and yields its events; aborting the signal cancels it there too. */
+  async * run (peer: PeerId, job: JobInit & { id: string }, options: AbortOptions = {}): AsyncGenerator<JobEvent> {
+    const stream = await this.components.libp2p.dialProtocol(peer, this.protocol, options)
+    const onAbort = (): void => { stream.abort(new Error('cancelled by the requester')) }
+    options.signal?.addEventListener('abort', onAbort, { once: true })
+    let finished = false
+    try {
+      const pb = pbStream(stream, { maxDataLength: c.MAX_JOB_EVENT_BYTES })
+      await pb.write({ id: job.id, code: job.code, dataset: job.dataset ?? '', argsJson: JSON.stringify(job.args ?? null), timeoutMs: job.timeoutMs ?? 0 }, JobRequest, options)
+      for (;;) {
+        const event = fromPbJobEvent(await pb.read(PbJobEvent, options))
+        yield event
+        if (event.type === 'result' || event.type === 'error') break
+      }
+      finished = true
+      await stream.close(options)
+    } catch (err) {
+      stream.abort(err as Error)
+      throw err
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort)
+      // a consumer that stopped listening early cancels the job on the holder
+      if (!finished && stream.status === 'open') stream.abort(new Error('the requester stopped listening'))
+    }
+  }
+}

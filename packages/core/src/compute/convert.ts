@@ -1,0 +1,38 @@
+import { JobEvent as PbJobEvent, Status } from '../pb/grid.js'
+import type { JobEvent } from './job-events.js'
+import type { SandboxFailure } from './sandbox-failure.js'
+
+const STATUS_OF: Record<Extract<JobEvent, { type: 'error' }>['status'], Status> = {
+  'bad-request': Status.BAD_REQUEST,
+  'not-found': Status.NOT_FOUND,
+  forbidden: Status.FORBIDDEN,
+  busy: Status.BUSY,
+  failed: Status.OK,
+  internal: Status.INTERNAL
+}
+
+export function toPbJobEvent (event: JobEvent): PbJobEvent {
+  const base: PbJobEvent = { type: PbJobEvent.Type.ACCEPTED, queuePosition: 0, json: '', text: '', status: Status.OK, failure: '' }
+  switch (event.type) {
+    case 'accepted': return { ...base, queuePosition: event.queuePosition }
+    case 'started': return { ...base, type: PbJobEvent.Type.STARTED }
+    case 'progress': return { ...base, type: PbJobEvent.Type.PROGRESS, json: JSON.stringify(event.value ?? null) }
+    case 'log': return { ...base, type: PbJobEvent.Type.LOG, text: event.text }
+    case 'result': return { ...base, type: PbJobEvent.Type.RESULT, json: JSON.stringify(event.value ?? null) }
+    case 'error': return { ...base, type: PbJobEvent.Type.ERROR, status: STATUS_OF[event.status], failure: event.failure ?? '', text: event.message }
+  }
+}
+
+export function fromPbJobEvent (event: PbJobEvent): JobEvent {
+  switch (event.type) {
+    case PbJobEvent.Type.ACCEPTED: return { type: 'accepted', queuePosition: event.queuePosition }
+    case PbJobEvent.Type.STARTED: return { type: 'started' }
+    case PbJobEvent.Type.PROGRESS: return { type: 'progress', value: JSON.parse(event.json) }
+    case PbJobEvent.Type.LOG: return { type: 'log', text: event.text }
+    case PbJobEvent.Type.RESULT: return { type: 'result', value: JSON.parse(event.json) }
+    default: {
+      const status = (Object.entries(STATUS_OF).find(([, s]) => s === event.status)?.[0] ?? 'internal') as Extract<JobEvent, { type: 'error' }>['status']
+      return { type: 'error', status: event.failure !== '' ? 'failed' : status, ...(event.failure !== '' ? { failure: event.failure as SandboxFailure } : {}), message: event.text }
+    }
+  }
+}

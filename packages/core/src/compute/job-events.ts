@@ -1,0 +1,20 @@
+import type { SandboxFailure } from './sandbox-failure.js'
+
+/** What a requester sees of a job, in order: accepted → started → progress/log* → result | error. */
+export type JobEvent =
+  | { type: 'accepted', queuePosition: number }
+  | { type: 'started' }
+  | { type: 'progress', value: unknown }
+  | { type: 'log', text: string }
+  | { type: 'result', value: unknown }
+  | { type: 'error', status: 'bad-request' | 'not-found' | 'forbidden' | 'busy' | 'failed' | 'internal', failure?: SandboxFailure, message: string }
+
+export interface JobInit {
+  /** An ES module; its default export receives `{ data, args, progress, log }`. */
+  code: string
+  /** A dataset name on the holder; none for a data-free job. */
+  dataset?: string
+  args?: unknown
+  /** @default the holder's default (30 s); never above its cap */
+  timeoutMs?: number
+}

@@ -1,0 +1,18 @@
+import type { SandboxLimits, SandboxOutcome } from './sandbox.js'
+
+/** Host → worker: run one job. */
+export interface RunMessage { type: 'run', id: number, code: string, data: unknown, args: unknown, limits: SandboxLimits }
+
+/** Worker → host: what the job reports while it runs, then its outcome. */
+export type WorkerMessage =
+  | { type: 'progress', id: number, value: unknown }
+  | { type: 'log', id: number, text: string }
+  | { type: 'done', id: number, outcome: SandboxOutcome }
+
+/** The platform's worker (a worker thread in Node.js, a Web Worker in browsers). */
+export interface WorkerHandle {
+  post(message: RunMessage): void
+  onMessage(listener: (message: WorkerMessage) => void): void
+  onExit(listener: (error: Error) => void): void
+  terminate(): Promise<void>
+}

@@ -1,0 +1,114 @@
+import { createGridNode } from '@grid-node/core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { removeDir, tempDir } from './helpers/cli.js'
+import type { GridNode, JobEvent, JobInit } from '@grid-node/core'
+
+describe('jobs over /grid/<network>/compute/1.0.0 between real nodes', () => {
+  const dirs: string[] = []
+  let holder: GridNode
+  let requester: GridNode
+  let stranger: GridNode
+
+  const make = async (bootstrap: string[], extra = {}): Promise<GridNode> => {
+    const dataDir = await tempDir()
+    dirs.push(dataDir)
+    return createGridNode({ dataDir, listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap, lan: true, ...extra })
+  }
+  const events = async (from: GridNode, job: JobInit, signal?: AbortSignal): Promise<JobEvent[]> => {
+    const seen: JobEvent[] = []
+    for await (const e of from.runJob(holder.peerId, job, signal != null ? { signal } : {})) seen.push(e)
+    return seen
+  }
+
+  beforeAll(async () => {
+    const requesterDir = await tempDir()
+    dirs.push(requesterDir)
+    // the holder runs jobs for the requester only; the requester's peer ID is known before it starts
+    const { loadPeerId } = await import('@grid-node/core')
+    const requesterId = (await loadPeerId(requesterDir)).toString()
+    holder = await make([], { compute: { allow: [requesterId], poolSize: 2 } })
+    const bootstrap = [holder.shareableAddrs()[0]!.toString()]
+    requester = await createGridNode({ dataDir: requesterDir, listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap, lan: true })
+    stranger = await make(bootstrap)
+    await Promise.all([requester.whenReady(), stranger.whenReady()])
+    await holder.datasets.add({ name: 'nums', rows: [{ x: 1 }, { x: 2 }, { x: 3 }], tags: ['#nums'] })
+    await holder.datasets.add({ name: 'secret', rows: [{ x: 9 }], tags: ['#nums'], private: true })
+  })
+
+  afterAll(async () => {
+    await Promise.all([holder, requester, stranger].map(async n => n.stop()))
+    await Promise.all(dirs.map(removeDir))
+  })
+
+  it('streams accepted → started → progress → log → result, computed next to the data', async () => {
+    const seen = await events(requester, {
+      code: 'export default async ({ data, args, progress, log }) => { progress(0.5); log("rows", data.length); return data.reduce((s, r) => s + r.x, 0) * args.k }',
+      dataset: 'nums',
+      args: { k: 10 }
+    })
+    expect(seen.map(e => e.type)).toEqual(['accepted', 'started', 'progress', 'log', 'result'])
+    expect(seen.at(-1)).toEqual({ type: 'result', value: 60 })
+  })
+
+  it.each([
+    ['an endless loop', 'export default () => { while (true) {} }', 'timeout'],
+    ['unbounded allocation', 'export default () => { const a = []; while (true) a.push(new Array(1e5).fill(1)) }', 'memory'],
+    ['process', 'export default () => process.exit(1)', 'threw'],
+    ['import()', 'export default async () => import("fs")', 'import-refused'],
+    ['a BigInt result', 'export default () => 1n', 'not-serialisable']
+  ])('%s ends in one error event (%s) and the holder keeps serving', async (_what, code, failure) => {
+    const seen = await events(requester, { code, timeoutMs: 1_000 })
+    expect(seen.at(-1)).toMatchObject({ type: 'error', status: 'failed', failure })
+    expect((await events(requester, { code: 'export default () => "still here"' })).at(-1)).toEqual({ type: 'result', value: 'still here' })
+  })
+
+  it('refuses a peer not on the allow-list, and a private or unknown dataset', async () => {
+    expect(await events(stranger, { code: 'export default () => 1' })).toEqual([{ type: 'error', status: 'forbidden', message: expect.stringMatching(/allow-list/) }])
+    expect((await events(requester, { code: 'export default ({ data }) => data', dataset: 'secret' })).at(-1)).toMatchObject({ type: 'error', status: 'not-found' })
+  })
+
+  it('aborting the signal cancels the job on the holder, whose worker is freed', async () => {
+    const controller = new AbortController()
+    const running = events(requester, { code: 'export default () => { while (true) {} }', timeoutMs: 20_000 }, controller.signal)
+    await new Promise(resolve => setTimeout(resolve, 500))
+    expect(holder.poolStatus().running).toBe(1)
+    controller.abort()
+    await expect(running).rejects.toThrow()
+    await new Promise(resolve => setTimeout(resolve, 300))
+    expect(holder.poolStatus()).toMatchObject({ running: 0, waiting: 0 })
+  })
+
+  it('resizing the pool under a queue of 100 jobs: every result arrives exactly once', async () => {
+    const jobs = Array.from({ length: 100 }, async (_, i) => events(requester, { code: 'export default ({ args }) => { let s = 0; for (let j = 0; j < 1e5; j++) s += j; return args.i }', args: { i } }))
+    holder.resizePool(4)
+    setTimeout(() => { holder.resizePool(1) }, 200)
+    setTimeout(() => { holder.resizePool(3) }, 500)
+    const results = (await Promise.all(jobs)).map(seen => seen.filter(e => e.type === 'result'))
+    expect(results.every(r => r.length === 1)).toBe(true)
+    expect(results.map(r => (r[0] as { value: number }).value)).toEqual(Array.from({ length: 100 }, (_, i) => i))
+    holder.resizePool(2)
+  })
+
+  it('answers busy, clearly, past the per-peer limit', async () => {
+    const small = await make([holder.shareableAddrs()[0]!.toString()], { compute: { maxJobsPerPeer: 1, poolSize: 1 } })
+    await small.whenReady()
+    const last = async (): Promise<JobEvent | undefined> => {
+      const seen: JobEvent[] = []
+      for await (const e of requester.runJob(small.peerId, { code: 'export default () => { let s = 0; for (let j = 0; j < 3e6; j++) s += j; return s }' })) seen.push(e)
+      return seen.at(-1)
+    }
+    const outcomes = await Promise.all([last(), last(), last()])
+    expect(outcomes.filter(e => e?.type === 'result').length).toBeGreaterThanOrEqual(1)
+    expect(outcomes.filter(e => e?.type === 'error')).toContainEqual({ type: 'error', status: 'busy', message: expect.stringMatching(/you already have 1 jobs here/) })
+    await small.stop()
+  })
+
+  it('resets a malformed compute frame and keeps serving', async () => {
+    const stream = await requester.libp2p.dialProtocol(holder.peerId, '/grid/main/compute/1.0.0')
+    stream.send(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x0f]))
+    let received = 0
+    await (async () => { for await (const chunk of stream) received += chunk.byteLength })().catch(() => {})
+    expect(received).toBe(0)
+    expect((await events(requester, { code: 'export default () => 2' })).at(-1)).toEqual({ type: 'result', value: 2 })
+  })
+})
