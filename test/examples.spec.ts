@@ -15,3 +15,24 @@ describe('examples', () => {
     expect(stdout).toMatch(new RegExp(`lookup for b found: .*${b}`))
   })
 })
+
+describe('examples/federated-regression', () => {
+  it('matches the centralised fit within 1e-3 relative, and only statistics and counts leave the holders', async () => {
+    // @ts-expect-error the example is plain JavaScript
+    const { runExample, loadCars } = await import('../examples/federated-regression/regression.js')
+    const { federated, centralised, contributors, n, events } = await runExample()
+    expect(contributors).toBe(3)
+    expect(n).toBe(392) // rows with all three columns
+    federated.forEach((b: number, i: number) => { expect(Math.abs(b - centralised[i]) / Math.abs(centralised[i])).toBeLessThan(1e-3) })
+
+    const results = events.filter((e: any) => e.type === 'result')
+    expect(results.length).toBe(3)
+    for (const r of results) {
+      expect(Object.keys(r.value).sort()).toEqual(['n', 'update'])
+      expect(r.value.update.length).toBe(12)
+    }
+    const wire = JSON.stringify(events)
+    const names: string[] = (await loadCars()).map((c: any) => String(c.Name))
+    expect(names.filter(name => wire.includes(name))).toEqual([])
+  })
+})

@@ -9,14 +9,18 @@ import { cpuCount, databaseLocation, defaultListen } from '#platform'
 import { CatalogService } from './catalog/catalog-service.js'
 import { DatasetStore } from './catalog/datasets.js'
 import { ComputeService } from './compute/compute-service.js'
+import { federate } from './compute/federate.js'
 import { WorkerPool } from './compute/pool.js'
+import { Scheduler } from './compute/scheduler.js'
 import { Announcer } from './discovery/announcer.js'
 import { LivenessMonitor } from './discovery/liveness.js'
 import { Searcher } from './discovery/search.js'
 import { loadOrCreatePrivateKey } from './store/identity.js'
 import { openStore } from './store/store.js'
 import type { AddDatasetInit, DatasetDescriptor } from './catalog/descriptor.js'
+import type { FederateInit, FederateResult } from './compute/federate.js'
 import type { JobEvent, JobInit } from './compute/job-events.js'
+import type { RunEvent, RunInit } from './compute/scheduler.js'
 import type { PeerLiveness } from './discovery/liveness.js'
 import type { SearchOptions, SearchResult } from './discovery/search.js'
 import type { GridNode, GridNodeDatasets, GridNodeInit, GridNodeStatus, PeerSummary } from './index.js'
@@ -76,6 +80,7 @@ class GridNodeImpl implements GridNode {
   private readonly liveness: LivenessMonitor
   private readonly pool: WorkerPool
   private readonly compute: ComputeService
+  private readonly scheduler: Scheduler
   readonly datasets: GridNodeDatasets
   private startedAt = 0
   private state: 'stopped' | 'started' | 'closed' = 'stopped'
@@ -95,6 +100,13 @@ class GridNodeImpl implements GridNode {
     this.liveness = new LivenessMonitor({ libp2p, logger }, init.liveness)
     this.pool = new WorkerPool({ size: init.compute?.poolSize ?? cpuCount(), maxQueue: init.compute?.maxQueue ?? c.MAX_JOB_QUEUE })
     this.compute = new ComputeService({ libp2p, datasets: datasetStore, pool: this.pool, logger }, valid.network, init.compute ?? {})
+    this.scheduler = new Scheduler({
+      libp2p,
+      compute: this.compute,
+      pool: this.pool,
+      search: async (tags, options) => this.searchAll(tags, { ...options, cache: false }),
+      logger
+    }, valid.network)
     this.joiner = new Joiner({ libp2p, logger }, {
       bootstrap: valid.bootstrap,
       ...init.rebootstrap,
@@ -188,6 +200,21 @@ class GridNodeImpl implements GridNode {
   runJob (peer: PeerId, job: JobInit, options: AbortOptions = {}): AsyncGenerator<JobEvent> {
     this.assertStarted()
     return this.compute.run(peer, { ...job, id: crypto.randomUUID() }, options)
+  }
+
+  run (init: RunInit): AsyncGenerator<RunEvent> {
+    this.assertStarted()
+    return this.scheduler.run(init)
+  }
+
+  async runAll (init: RunInit): Promise<RunEvent[]> {
+    const finals: RunEvent[] = []
+    for await (const event of this.run(init)) if (event.type === 'result' || event.type === 'error') finals.push(event)
+    return finals
+  }
+
+  async federate (init: FederateInit): Promise<FederateResult> {
+    return federate(runInit => this.run(runInit), init)
   }
 
   resizePool (size: number): void {

@@ -25,7 +25,9 @@ import { createNode } from './grid-node.js'
 import type { AddDatasetInit, DatasetDescriptor } from './catalog/descriptor.js'
 import type { Row } from './catalog/parse.js'
 import type { ComputeInit } from './compute/compute-service.js'
+import type { FederateInit, FederateResult } from './compute/federate.js'
 import type { JobEvent, JobInit } from './compute/job-events.js'
+import type { RunEvent, RunInit } from './compute/scheduler.js'
 import type { LivenessInit, PeerLiveness } from './discovery/liveness.js'
 import type { SearchOptions, SearchResult } from './discovery/search.js'
 import type { GridServices } from './network/libp2p-options.js'
@@ -40,9 +42,12 @@ export { loadPeerId } from './store/identity.js'
 export { openDatasets } from './catalog/open-datasets.js'
 export { normaliseTag, normaliseTags, tagKey } from './tags.js'
 export { runInSandbox } from './compute/sandbox.js'
+export { federate } from './compute/federate.js'
 export type { SandboxJob, SandboxLimits, SandboxOutcome } from './compute/sandbox.js'
 export type { SandboxFailure } from './compute/sandbox-failure.js'
 export type { JobEvent, JobInit } from './compute/job-events.js'
+export type { RunEvent, RunInit } from './compute/scheduler.js'
+export type { FederateInit, FederateResult, FederateRound } from './compute/federate.js'
 export type { GridServices } from './network/libp2p-options.js'
 export type { AddDatasetInit, DatasetDescriptor, DatasetFormat, DatasetStatus } from './catalog/descriptor.js'
 export type { Column, ColumnType } from './catalog/schema.js'
@@ -184,6 +189,17 @@ export interface GridNode {
    * iteration) cancels the job on the peer.
    */
   runJob(peer: PeerId, job: JobInit, options?: AbortOptions): AsyncGenerator<JobEvent>
+  /**
+   * Runs a job on every live holder of `tags` (one per distinct dataset), on given `peers`, or,
+   * with neither, on one `#compute:js` worker. A job whose stream or connection dies before a
+   * result goes to another holder of the same data (`retries`, default 2); each job ends in
+   * exactly one `result` or `error`. Events carry `jobId`, `peerId` and `dataset`.
+   */
+  run(init: RunInit): AsyncGenerator<RunEvent>
+  /** `run`, keeping each job's one result or error. */
+  runAll(init: RunInit): Promise<RunEvent[]>
+  /** Federated averaging over the holders of `tags`: see FederateInit. */
+  federate(init: FederateInit): Promise<FederateResult>
   /** Grows or shrinks this node's worker pool; queued jobs are kept, none runs twice. */
   resizePool(size: number): void
   poolStatus(): { size: number, running: number, waiting: number }
