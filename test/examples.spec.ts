@@ -36,3 +36,14 @@ describe('examples/federated-regression', () => {
     expect(names.filter(name => wire.includes(name))).toEqual([])
   })
 })
+
+describe('examples/lambdas', () => {
+  it('spreads data-free jobs over the #compute:js workers, each result right', async () => {
+    // @ts-expect-error the example is plain JavaScript
+    const { runLambdas } = await import('../examples/lambdas/lambdas.js')
+    const runs: Array<{ n: number, value: number, ranOn: string }> = await runLambdas({ workers: 3, jobs: 9 })
+    const fib = (n: number): number => n < 2 ? n : fib(n - 1) + fib(n - 2)
+    expect(runs.map(r => r.value)).toEqual(runs.map(r => fib(r.n)))
+    expect(new Set(runs.map(r => r.ranOn))).toEqual(new Set(['worker-0', 'worker-1', 'worker-2']))
+  })
+})

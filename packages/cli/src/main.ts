@@ -1,6 +1,7 @@
 import { datasetsAdd, datasetsLs, datasetsRm } from './commands/datasets/index.js'
 import { id } from './commands/id/index.js'
 import { peers } from './commands/peers/index.js'
+import { run as runCommand } from './commands/run/index.js'
 import { search } from './commands/search/index.js'
 import { start } from './commands/start/index.js'
 import { status } from './commands/status/index.js'
@@ -10,7 +11,7 @@ import { helpText, parseCommandArgs } from './options.js'
 import type { Io } from './io.js'
 import type { Command } from './options.js'
 
-export const commands: Command[] = [start, id, peers, status, search, datasetsAdd, datasetsLs, datasetsRm]
+export const commands: Command[] = [start, id, peers, status, search, datasetsAdd, datasetsLs, datasetsRm, runCommand]
 
 const EXIT_USAGE = 2
 const EXIT_FAILURE = 1

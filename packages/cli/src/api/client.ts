@@ -18,7 +18,7 @@ export interface ApiClient {
   post<T>(path: string, body: unknown, options?: { timeoutMs?: number }): Promise<T>
   delete<T>(path: string): Promise<T>
   /** A streaming GET: one parsed JSON value per NDJSON line, as the node sends them. */
-  lines<T>(path: string, options?: { timeoutMs?: number }): AsyncGenerator<T>
+  lines<T>(path: string, options?: { timeoutMs?: number, body?: unknown }): AsyncGenerator<T>
 }
 
 /** `host:port`, `:port` or a URL → `http://host:port`. */
@@ -81,12 +81,18 @@ function client (url: string, token: string | undefined): ApiClient {
     get: async (path, options = {}) => request('GET', path, undefined, options.timeoutMs),
     post: async (path, body, options = {}) => request('POST', path, body, options.timeoutMs),
     delete: async (path) => request('DELETE', path, undefined),
-    lines: async function * <T>(path: string, options: { timeoutMs?: number } = {}): AsyncGenerator<T> {
+    lines: async function * <T>(path: string, options: { timeoutMs?: number, body?: unknown } = {}): AsyncGenerator<T> {
       const timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT
       let res: Response
       try {
         res = await fetch(`${url}${path}`, {
-          headers: { accept: 'application/x-ndjson', ...(token != null ? { authorization: `Bearer ${token}` } : {}) },
+          method: options.body !== undefined ? 'POST' : 'GET',
+          headers: {
+            accept: 'application/x-ndjson',
+            ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+            ...(token != null ? { authorization: `Bearer ${token}` } : {})
+          },
+          ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
           signal: AbortSignal.timeout(timeoutMs)
         })
       } catch {

@@ -3,6 +3,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { parseMultiaddr } from '@grid-node/core'
 import { datasetRoutes } from './dataset-routes.js'
 import { HttpError, readJsonObject } from './http.js'
+import { runRoutes } from './run-routes.js'
 import { searchRoutes } from './search-routes.js'
 import type { GridNode } from '@grid-node/core'
 import type { PeerId } from '@libp2p/interface'
@@ -23,7 +24,8 @@ export const routes: Route[] = [
   { method: 'GET', pattern: /^\/v1\/peers$/, handler: peers },
   { method: 'GET', pattern: /^\/v1\/closest-peers\/([^/]+)$/, handler: closestPeers },
   ...searchRoutes,
-  ...datasetRoutes
+  ...datasetRoutes,
+  ...runRoutes
 ]
 
 async function healthCheck (node: GridNode): Promise<unknown> {

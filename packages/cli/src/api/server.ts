@@ -66,6 +66,7 @@ const CLIENT_ERRORS: Record<string, number> = {
   DatasetParseError: 400,
   DatasetFileError: 400,
   InvalidMultiaddrError: 400,
+  InvalidPeerIdError: 400,
   DatasetNotFoundError: 404,
   DatasetExistsError: 409
 }

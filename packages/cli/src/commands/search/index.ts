@@ -1,20 +1,16 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { createGridNode, normaliseTags } from '@grid-node/core'
+import { normaliseTags } from '@grid-node/core'
 import { API_OPTION, findApi } from '../../api/client.js'
 import { searchResultJson } from '../../api/search-routes.js'
 import type { SearchResultJson } from '../../api/search-routes.js'
-import { DATA_DIR_OPTION, dataDirOf } from '../../data-dir.js'
+import { DATA_DIR_OPTION } from '../../data-dir.js'
 import { NodeNotRunningError, UsageError } from '../../errors.js'
 import { json } from '../../format.js'
-import { flag, listValue, stringValue } from '../../options.js'
+import { flag, stringValue } from '../../options.js'
+import { CLIENT_OPTIONS, withShortLivedNode } from '../../short-lived-node.js'
 import { resultPrinter } from './output.js'
 import type { Command, Context, Values } from '../../options.js'
 
 const DEFAULT_TIMEOUT = 10_000
-/** A short-lived client has this long to join through its bootstrap list before searching. */
-const CLIENT_JOIN_TIMEOUT = 15_000
 
 type Result = SearchResultJson
 
@@ -28,9 +24,7 @@ export const search: Command = {
     all: { type: 'boolean', description: 'a dataset must carry every tag (default: any one)' },
     limit: { type: 'string', description: 'stop after this many holders', placeholder: 'n' },
     timeout: { type: 'string', description: 'give up after this many ms', default: String(DEFAULT_TIMEOUT), placeholder: 'ms' },
-    bootstrap: { type: 'string', multiple: true, description: 'with no running node: peers to search through', placeholder: 'multiaddr' },
-    network: { type: 'string', description: 'with no running node: the grid to search', default: 'main', placeholder: 'name' },
-    lan: { type: 'boolean', description: 'with no running node: accept private and loopback addresses' },
+    ...CLIENT_OPTIONS,
     json: { type: 'boolean', description: 'print a JSON array of holders' }
   },
   run: async ({ values, positionals, io, signal }: Context) => {
@@ -67,27 +61,11 @@ export const search: Command = {
   }
 }
 
-/** No running node: join through --bootstrap as a DHT client, search, leave, forget. */
+/** No running node: search as a short-lived DHT client. */
 async function searchWithClient (values: Values, tags: string[], options: { match: 'any' | 'all', timeoutMs: number, limit?: number, signal: AbortSignal }, emit: (r: Result) => void): Promise<void> {
-  const bootstrap = listValue(values, 'bootstrap')
-  if (bootstrap.length === 0) {
-    throw new NodeNotRunningError(`data dir ${dataDirOf(values)} and no --bootstrap was given (pass --bootstrap <multiaddr> or GRID_NODE_BOOTSTRAP to search without one)`)
-  }
-  const dataDir = await mkdtemp(join(tmpdir(), 'grid-search-'))
-  try {
-    const network = stringValue(values, 'network')
-    const node = await createGridNode({ dataDir, listen: [], bootstrap, lan: flag(values, 'lan'), dhtClient: true, ...(network != null ? { network } : {}) })
-    try {
-      await node.whenReady({ signal: AbortSignal.any([options.signal, AbortSignal.timeout(CLIENT_JOIN_TIMEOUT)]) }).catch(() => {
-        throw new Error(`could not join the grid through ${bootstrap.join(', ')} within ${CLIENT_JOIN_TIMEOUT / 1000} s; check the addresses`)
-      })
-      for await (const r of node.search(tags, options)) emit(searchResultJson(r))
-    } finally {
-      await node.stop()
-    }
-  } finally {
-    await rm(dataDir, { recursive: true, force: true })
-  }
+  await withShortLivedNode(values, options.signal, async node => {
+    for await (const r of node.search(tags, options)) emit(searchResultJson(r))
+  })
 }
 
 function wholeNumber (values: Values, name: string): number | undefined {

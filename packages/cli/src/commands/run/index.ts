@@ -1,0 +1,89 @@
+import { readFile } from 'node:fs/promises'
+import { API_OPTION, findApi } from '../../api/client.js'
+import { DATA_DIR_OPTION } from '../../data-dir.js'
+import { NodeNotRunningError, UsageError } from '../../errors.js'
+import { flag, listValue, stringValue } from '../../options.js'
+import { CLIENT_OPTIONS, withShortLivedNode } from '../../short-lived-node.js'
+import { runPrinter } from './output.js'
+import type { Command, Context, Values } from '../../options.js'
+import type { RunEvent, RunInit } from '@grid-node/core'
+
+export const run: Command = {
+  name: 'run',
+  args: '<job.js>',
+  summary: 'Send a job (an ES module whose default export gets { data, args, progress, log }) to where the data lives: every live holder of --tag, the given --peer(s), or one #compute:js worker.',
+  options: {
+    'data-dir': DATA_DIR_OPTION,
+    api: API_OPTION,
+    tag: { type: 'string', multiple: true, description: 'run on every live holder of datasets with this tag', placeholder: 'tag' },
+    all: { type: 'boolean', description: 'with several --tag: only datasets carrying every tag' },
+    peer: { type: 'string', multiple: true, description: 'run a data-free job on this peer', placeholder: 'peerId' },
+    args: { type: 'string', description: 'JSON passed to the job as args', placeholder: 'json' },
+    timeout: { type: 'string', description: 'ms each job may run (the holder caps it)', default: '30000', placeholder: 'ms' },
+    retries: { type: 'string', description: 'times a job is sent elsewhere when its holder dies', default: '2', placeholder: 'n' },
+    local: { type: 'boolean', description: 'run a data-free job here when no peer can' },
+    ...CLIENT_OPTIONS,
+    json: { type: 'boolean', description: 'print one JSON object per result or error' }
+  },
+  run: async ({ values, positionals, io, signal }: Context) => {
+    const init = await runInit(values, positionals)
+    const printer = runPrinter(io, flag(values, 'json'))
+    const api = await findApi(values)
+    let done = false
+    if (api != null) {
+      try {
+        for await (const event of api.lines<RunEvent>('/v1/run', { body: init, timeoutMs: 24 * 60 * 60 * 1000 })) printer.event(event)
+        done = true
+      } catch (err) {
+        if (!(err instanceof NodeNotRunningError) || values.api != null) throw err
+      }
+    }
+    if (!done) {
+      await withShortLivedNode(values, signal, async node => {
+        for await (const event of node.run({ ...init, signal })) printer.event(event)
+      })
+    }
+    return printer.finish()
+  }
+}
+
+async function runInit (values: Values, positionals: string[]): Promise<RunInit> {
+  if (positionals.length !== 1) throw new UsageError('give exactly one job file: grid-node run job.js --tag #cars')
+  const file = positionals[0] ?? ''
+  let code: string
+  try {
+    code = await readFile(file, 'utf8')
+  } catch (err: any) {
+    throw new Error(`cannot read the job file ${file} (${err.code ?? err.message})`)
+  }
+  let args: unknown = null
+  const argsText = stringValue(values, 'args')
+  if (argsText != null) {
+    try {
+      args = JSON.parse(argsText)
+    } catch {
+      throw new UsageError(`--args must be JSON, e.g. --args '{"k": 3}', not ${argsText}`)
+    }
+  }
+  const count = (name: string): number | undefined => {
+    const text = stringValue(values, name)
+    if (text == null) return undefined
+    const n = Number(text)
+    if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a whole number, not "${text}"`)
+    return n
+  }
+  const timeoutMs = count('timeout')
+  const retries = count('retries')
+  const tags = listValue(values, 'tag')
+  const peers = listValue(values, 'peer')
+  return {
+    code,
+    args,
+    allowLocal: flag(values, 'local'),
+    match: flag(values, 'all') ? 'all' : 'any',
+    ...(tags.length > 0 ? { tags } : {}),
+    ...(peers.length > 0 ? { peers } : {}),
+    ...(timeoutMs != null ? { timeoutMs } : {}),
+    ...(retries != null ? { retries } : {})
+  }
+}
