@@ -48,6 +48,21 @@ describe('grid-node run', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ type: 'result', value: 207, peerId: holderId, dataset: 'cars' })
   })
 
+  it('a node started with --allow-compute refuses everyone else', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const file = await writeRows(jobs, 'locked', 'jsonl', [{ a: 1 }])
+    expect((await runCli(['datasets', 'add', file, '--tag', '#locked', '--data-dir', dir])).code).toBe(0)
+    const locked = CliNode.start(dir, ['--allow-compute', holderId, '--bootstrap', (await requester.started()).bootstrapAddrs[0]!])
+    nodes.push(locked)
+    await locked.event('ready')
+    await eventually(async () => (await runCli(['search', '#locked', '--data-dir', requester.dataDir])).code === 0 ? true : undefined, 'the locked holder announced')
+    const r = await runCli(['run', join(jobs, 'count.js'), '--tag', '#locked', '--data-dir', requester.dataDir])
+    expect([r.code, r.stderr]).toEqual([1, expect.stringMatching(/error \(forbidden\): this node runs jobs only for the peers on its allow-list/)])
+    const bad = await runCli(['start', '--allow-compute', 'nope', '--data-dir', join(dir, 'never')])
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringMatching(/--allow-compute "nope" is not a peer ID/)])
+  })
+
   it('exits 1 when a job fails, 2 for bad --args, 1 for a missing job file', async () => {
     const failed = await runCli(['run', join(jobs, 'throws.js'), '--tag', '#cars', '--data-dir', requester.dataDir])
     expect([failed.code, failed.stderr]).toEqual([1, expect.stringMatching(/error \(failed, threw\): Error: bad job/)])

@@ -1,4 +1,5 @@
 import { createGridNode, validateInit } from '@grid-node/core'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { API_OPTION } from '../../api/client.js'
 import { startApiServer } from '../../api/server.js'
 import { apiToken, DATA_DIR_OPTION, dataDirOf, prepareDataDir, readApiFile, removeApiFile, removeDataDir, writeApiFile } from '../../data-dir.js'
@@ -22,6 +23,8 @@ export const start: Command = {
     'liveness-interval': { type: 'string', description: 'ms between liveness pings of each peer', default: '10000', placeholder: 'ms' },
     'liveness-timeout': { type: 'string', description: 'ms a peer has to answer a liveness ping', default: '5000', placeholder: 'ms' },
     'liveness-misses': { type: 'string', description: 'missed pings in a row before a peer is down', default: '3', placeholder: 'n' },
+    'allow-compute': { type: 'string', multiple: true, description: 'run jobs only for this peer (default: for anyone)', placeholder: 'peerId' },
+    'pool-size': { type: 'string', description: 'worker threads running jobs', default: 'the CPU count', placeholder: 'n' },
     'provide-validity': { type: 'string', description: 'ms a provider record of this node\'s tags stays valid; re-provided at half', default: '1800000', placeholder: 'ms' },
     json: { type: 'boolean', description: 'print one JSON object per event instead of text' }
   },
@@ -41,7 +44,11 @@ async function runStart ({ values, io, signal }: Context): Promise<number> {
       timeoutMs: positive(values, 'liveness-timeout') ?? undefined,
       misses: positive(values, 'liveness-misses') ?? undefined
     },
-    ...provideTimings(positive(values, 'provide-validity'))
+    ...provideTimings(positive(values, 'provide-validity')),
+    compute: {
+      ...(listValue(values, 'allow-compute').length > 0 ? { allow: listValue(values, 'allow-compute').map(checkPeerId) } : {}),
+      ...(positive(values, 'pool-size') != null ? { poolSize: positive(values, 'pool-size') } : {})
+    }
   }
   validateInit(init)
   const apiAddress = parseApiAddress(stringValue(values, 'api') ?? DEFAULT_API)
@@ -87,6 +94,14 @@ async function runStart ({ values, io, signal }: Context): Promise<number> {
   }
   say.stopped()
   return 0
+}
+
+function checkPeerId (text: string): string {
+  try {
+    return peerIdFromString(text).toString()
+  } catch {
+    throw new UsageError(`--allow-compute "${text}" is not a peer ID (see \`grid-node id\` on that node)`)
+  }
 }
 
 function positive (values: Context['values'], name: string): number | undefined {
