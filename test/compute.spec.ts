@@ -53,13 +53,33 @@ describe('jobs over /grid/<network>/compute/1.0.0 between real nodes', () => {
   it.each([
     ['an endless loop', 'export default () => { while (true) {} }', 'timeout'],
     ['unbounded allocation', 'export default () => { const a = []; while (true) a.push(new Array(1e5).fill(1)) }', 'memory'],
+    ['deep recursion', 'export default () => { const f = (n) => f(n + 1) + 1; return f(0) }', 'stack'],
+    ['code that does not parse', 'export default ( {', 'syntax'],
+    ['code that throws', 'export default () => { throw new Error("no") }', 'threw'],
     ['process', 'export default () => process.exit(1)', 'threw'],
+    ['require', 'export default () => require("fs")', 'threw'],
+    ['fetch', 'export default () => fetch("http://127.0.0.1:1")', 'threw'],
     ['import()', 'export default async () => import("fs")', 'import-refused'],
+    ['a result over the cap', 'export default () => "x".repeat(17 * 1024 * 1024)', 'result-too-large'],
     ['a BigInt result', 'export default () => 1n', 'not-serialisable']
   ])('%s ends in one error event (%s) and the holder keeps serving', async (_what, code, failure) => {
     const seen = await events(requester, { code, timeoutMs: 1_000 })
     expect(seen.at(-1)).toMatchObject({ type: 'error', status: 'failed', failure })
     expect((await events(requester, { code: 'export default () => "still here"' })).at(-1)).toEqual({ type: 'result', value: 'still here' })
+  })
+
+  it('prototype pollution stays in its own runtime: neither the host nor the next job sees it', async () => {
+    const first = await events(requester, { code: 'export default () => { Object.prototype.polluted = 1; return ({}).polluted + ":" + ({}).constructor.constructor("return typeof process")() }' })
+    expect(first.at(-1)).toEqual({ type: 'result', value: '1:undefined' })
+    expect((await events(requester, { code: 'export default () => ({}).polluted === undefined' })).at(-1)).toEqual({ type: 'result', value: true })
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
+
+  it('streams a large result (12 MiB) back whole', async () => {
+    const seen = await events(requester, { code: 'export default () => "x".repeat(12 * 1024 * 1024)' })
+    const last = seen.at(-1) as { type: string, value: string }
+    expect(last.type).toBe('result')
+    expect(last.value.length).toBe(12 * 1024 * 1024)
   })
 
   it('refuses a peer not on the allow-list, and a private or unknown dataset', async () => {

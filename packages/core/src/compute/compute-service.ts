@@ -131,7 +131,8 @@ export class ComputeService implements Startable {
     options.signal?.addEventListener('abort', onAbort, { once: true })
     let finished = false
     try {
-      const pb = pbStream(stream, { maxDataLength: c.MAX_JOB_EVENT_BYTES })
+      // a result may be up to 16 MiB in one frame: the read buffer must hold all of it
+      const pb = pbStream(stream, { maxDataLength: c.MAX_JOB_EVENT_BYTES, maxBufferSize: c.MAX_JOB_EVENT_BYTES })
       await pb.write({ id: job.id, code: job.code, dataset: job.dataset ?? '', argsJson: JSON.stringify(job.args ?? null), timeoutMs: job.timeoutMs ?? 0 }, JobRequest, options)
       for (;;) {
         const event = fromPbJobEvent(await pb.read(PbJobEvent, options))

@@ -1,0 +1,161 @@
+// `pnpm bench`, part 3: computation. Jobs between two node processes against a raw libp2p
+// request/response stream on the same connection; the sandbox's own cost; redispatch time.
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { createGridNode, runInSandbox } from '@grid-node/core'
+import { multiaddr } from '@multiformats/multiaddr'
+import { median } from './stats.ts'
+import type { GridNode } from '@grid-node/core'
+import type { PeerId } from '@libp2p/interface'
+import type { ChildProcess } from 'node:child_process'
+
+const RAW_PROTOCOL = '/bench/raw/1.0.0'
+const SEQUENTIAL = 200
+const LARGE = 8 * 1024 * 1024
+const RUNS = 5
+
+interface Holder { child: ChildProcess, addr: string, peerId: string }
+
+async function startHolder (rowsFile?: string): Promise<Holder> {
+  const child = spawn(process.execPath, [join(import.meta.dirname, 'compute-holder.ts'), ...(rowsFile != null ? [rowsFile] : [])], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const [line] = await once(createInterface({ input: child.stdout! }), 'line') as [string]
+  const { addr, peerId } = JSON.parse(line)
+  return { child, addr, peerId }
+}
+
+async function raw (node: GridNode, peer: PeerId, bytes: number): Promise<number> {
+  const stream = await node.libp2p.dialProtocol(peer, RAW_PROTOCOL)
+  const request = new Uint8Array(4)
+  new DataView(request.buffer).setUint32(0, bytes)
+  stream.send(request)
+  let received = 0
+  for await (const chunk of stream) received += chunk.byteLength
+  await stream.close()
+  return received
+}
+
+async function job (node: GridNode, peer: PeerId, code: string): Promise<unknown> {
+  let value: unknown
+  for await (const event of node.runJob(peer, { code })) {
+    if (event.type === 'result') value = event.value
+    if (event.type === 'error') throw new Error(event.message)
+  }
+  return value
+}
+
+async function perSecond (count: number, once: () => Promise<unknown>, parallel: boolean): Promise<number> {
+  const started = performance.now()
+  if (parallel) await Promise.all(Array.from({ length: count }, once))
+  else for (let i = 0; i < count; i++) await once()
+  return count / ((performance.now() - started) / 1000)
+}
+
+async function mibPerSecond (once: () => Promise<unknown>): Promise<number> {
+  const started = performance.now()
+  await once()
+  return (LARGE / (1024 * 1024)) / ((performance.now() - started) / 1000)
+}
+
+async function streams (requester: GridNode, holder: Holder): Promise<string[]> {
+  const peer = (await requester.libp2p.dial(multiaddr(holder.addr))).remotePeer
+  const noop = 'export default () => 1'
+  const large = `export default () => "x".repeat(${LARGE - 2})`
+  await job(requester, peer, noop) // warm the worker and the connection
+  await raw(requester, peer, 1)
+  const seqJobs: number[] = []; const seqRaw: number[] = []; const pipeJobs: number[] = []
+  const bigJobs: number[] = []; const bigRaw: number[] = []
+  for (let run = 0; run < RUNS; run++) {
+    seqRaw.push(await perSecond(SEQUENTIAL, async () => raw(requester, peer, 1), false))
+    seqJobs.push(await perSecond(SEQUENTIAL, async () => job(requester, peer, noop), false))
+    pipeJobs.push(await perSecond(SEQUENTIAL, async () => job(requester, peer, noop), true))
+    bigRaw.push(await mibPerSecond(async () => raw(requester, peer, LARGE)))
+    bigJobs.push(await mibPerSecond(async () => job(requester, peer, large)))
+  }
+  const f = (v: number): string => v.toFixed(0).padStart(6)
+  return [
+    `sequential no-op jobs/s        ${f(median(seqJobs))}   raw request/response/s ${f(median(seqRaw))}   ratio ${(median(seqJobs) / median(seqRaw)).toFixed(2)} (goal ≥ 0.50)`,
+    `pipelined no-op jobs/s         ${f(median(pipeJobs))}   vs sequential jobs/s   ${f(median(seqJobs))}   ratio ${(median(pipeJobs) / median(seqJobs)).toFixed(2)} (goal ≥ 5)`,
+    `8 MiB result, MiB/s            ${f(median(bigJobs))}   raw 8 MiB stream MiB/s ${f(median(bigRaw))}   ratio ${(median(bigJobs) / median(bigRaw)).toFixed(2)} (goal ≥ 0.90)`
+  ]
+}
+
+async function sandbox (): Promise<string[]> {
+  await runInSandbox({ code: 'export default () => 1' })
+  const noop: number[] = []
+  for (let i = 0; i < 200; i++) {
+    const started = performance.now()
+    await runInSandbox({ code: 'export default () => 1' })
+    noop.push(performance.now() - started)
+  }
+  const fib = 'const fib = (n) => n < 2 ? n : fib(n - 1) + fib(n - 2)'
+  const inSandbox: number[] = []; const inV8: number[] = []
+  for (let run = 0; run < RUNS; run++) {
+    let started = performance.now()
+    await runInSandbox({ code: `${fib}; export default () => fib(25)` })
+    inSandbox.push(performance.now() - started)
+    started = performance.now()
+    // eslint-disable-next-line no-new-func
+    new Function(`${fib}; return fib(25)`)()
+    inV8.push(performance.now() - started)
+  }
+  return [
+    `sandbox create + run no-op + dispose: median ${median(noop).toFixed(2)} ms (goal ≤ 1 ms)`,
+    `fib(25) in the sandbox ${median(inSandbox).toFixed(0)} ms vs plain V8 ${median(inV8).toFixed(1)} ms: ${(median(inSandbox) / median(inV8)).toFixed(0)}× (the cost of an interpreter in WebAssembly)`
+  ]
+}
+
+async function redispatch (requester: GridNode, rowsFile: string): Promise<string> {
+  const times: number[] = []
+  const holders = [await startHolder(rowsFile), await startHolder(rowsFile)]
+  try {
+    for (let run = 0; run < 3; run++) {
+      for (const h of holders) await requester.libp2p.dial(multiaddr(h.addr))
+      while ((await requester.searchAll(['#bench-rows'], { cache: false })).length < 2) await new Promise(resolve => setTimeout(resolve, 200))
+      let killedAt = 0
+      for await (const event of requester.run({ tags: ['#bench-rows'], code: 'export default () => { const end = Date.now() + 3000; while (Date.now() < end) {} return 1 }' })) {
+        if (event.type !== 'started') continue
+        if (killedAt === 0) {
+          const victim = holders.findIndex(h => h.peerId === event.peerId)
+          holders[victim]!.child.kill('SIGKILL')
+          killedAt = performance.now()
+          holders[victim] = await startHolder(rowsFile) // for the next run
+        } else {
+          times.push(performance.now() - killedAt)
+          break
+        }
+      }
+    }
+  } finally {
+    for (const h of holders) h.child.kill('SIGKILL')
+  }
+  return `redispatch, holder killed → replacement job started: median ${median(times).toFixed(0)} ms (runs: ${times.map(t => t.toFixed(0)).join(', ')}; goal ≤ 2000 ms)`
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'grid-bench-compute-'))
+const lines: string[] = []
+const requester = await createGridNode({ dataDir: join(dir, 'requester'), listen: ['/ip4/127.0.0.1/tcp/0'], lan: true })
+try {
+  console.log('compute: jobs between two processes against a raw stream…')
+  const holder = await startHolder()
+  try {
+    lines.push(...await streams(requester, holder))
+  } finally {
+    holder.child.kill('SIGKILL')
+  }
+  console.log('compute: the sandbox…')
+  lines.push(...await sandbox())
+  console.log('compute: redispatch…')
+  const rowsFile = join(dir, 'rows.jsonl')
+  await writeFile(rowsFile, '{"a":1}\n{"a":2}\n')
+  lines.push(await redispatch(requester, rowsFile))
+} finally {
+  await requester.stop()
+  await rm(dir, { recursive: true, force: true })
+}
+console.log(`\ncompute, medians of ${RUNS} runs (${SEQUENTIAL} jobs per throughput run), side by side in one run:\n`)
+for (const line of lines) console.log(line)
+process.exit(0)
