@@ -33,6 +33,7 @@ describe('jobs over /grid/<network>/compute/1.0.0 between real nodes', () => {
     await Promise.all([requester.whenReady(), stranger.whenReady()])
     await holder.datasets.add({ name: 'nums', rows: [{ x: 1 }, { x: 2 }, { x: 3 }], tags: ['#nums'] })
     await holder.datasets.add({ name: 'secret', rows: [{ x: 9 }], tags: ['#nums'], private: true })
+    await holder.datasets.add({ name: 'shared', rows: [{ x: 7 }], tags: ['#nums'], allow: [requesterId] })
   })
 
   afterAll(async () => {
@@ -80,6 +81,13 @@ describe('jobs over /grid/<network>/compute/1.0.0 between real nodes', () => {
     const last = seen.at(-1) as { type: string, value: string }
     expect(last.type).toBe('result')
     expect(last.value.length).toBe(12 * 1024 * 1024)
+  })
+
+  it('a private dataset shared with a peer (allow-list) is computable by it, and only by it', async () => {
+    expect((await events(requester, { code: 'export default ({ data }) => data[0].x', dataset: 'shared' })).at(-1)).toEqual({ type: 'result', value: 7 })
+    const viaScheduler = await requester.runAll({ code: 'export default ({ data }) => data.length', peers: [holder.peerId], dataset: 'shared' })
+    expect(viaScheduler).toEqual([expect.objectContaining({ type: 'result', value: 1, dataset: 'shared' })])
+    expect((await holder.datasets.get('shared'))).toMatchObject({ visibility: 'private', allow: [requester.peerId.toString()] })
   })
 
   it('refuses a peer not on the allow-list, and a private or unknown dataset', async () => {

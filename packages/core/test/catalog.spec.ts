@@ -34,6 +34,7 @@ describe('the catalog protocol', () => {
     await asker.whenReady()
     await holder.datasets.add({ name: 'open', rows: [{ a: 1 }], tags: ['#x'] })
     await holder.datasets.add({ name: 'closed', rows: [{ a: 2 }], tags: ['#x'], private: true })
+    await holder.datasets.add({ name: 'shared', rows: [{ a: 3 }], tags: ['#x'], allow: [asker.peerId.toString()] })
   })
 
   afterAll(async () => {
@@ -41,10 +42,10 @@ describe('the catalog protocol', () => {
     await Promise.all(dirs.map(async d => rm(d, { recursive: true, force: true })))
   })
 
-  it('describes public datasets only, never rows', async () => {
+  it('describes public datasets and the private ones shared with the asker, never rows', async () => {
     const [result] = await asker.searchAll(['#x'], { cache: false })
     expect(result?.peerId.equals(holder.peerId)).toBe(true)
-    expect(result?.datasets.map(d => d.name)).toEqual(['open'])
+    expect(result?.datasets.map(d => d.name).sort()).toEqual(['open', 'shared'])
     expect(JSON.stringify(result)).not.toContain('"a":1')
   })
 

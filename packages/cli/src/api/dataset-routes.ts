@@ -12,7 +12,8 @@ export const datasetRoutes: Route[] = [
 /** `POST /v1/datasets {"path":"/abs/cars.csv","tags":["#cars"],"name"?,"description"?,"private"?}` (or `rows`). */
 async function add (node: GridNode, req: IncomingMessage): Promise<unknown> {
   const body = await readJsonObject(req)
-  const { path, rows, tags, name, description } = body
+  const { path, rows, tags, name, description, allow } = body
+  if (allow != null && (!Array.isArray(allow) || !allow.every(a => typeof a === 'string'))) throw new HttpError(400, '"allow" must be an array of peer IDs')
   if (!Array.isArray(tags) || !tags.every(t => typeof t === 'string')) throw new HttpError(400, '"tags" must be an array of strings, e.g. ["#cars"]')
   if (path != null && (typeof path !== 'string' || !path.startsWith('/'))) throw new HttpError(400, '"path" must be an absolute file path on the node\'s machine')
   if (name != null && typeof name !== 'string') throw new HttpError(400, '"name" must be a string')
@@ -20,6 +21,7 @@ async function add (node: GridNode, req: IncomingMessage): Promise<unknown> {
   const init: AddDatasetInit = {
     tags: tags as string[],
     private: body.private === true,
+    ...(Array.isArray(allow) ? { allow: allow as string[] } : {}),
     ...(typeof path === 'string' ? { path } : {}),
     ...(rows != null ? { rows: rows as AddDatasetInit['rows'] } : {}),
     ...(typeof name === 'string' ? { name } : {}),

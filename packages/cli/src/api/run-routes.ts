@@ -26,7 +26,8 @@ async function run (node: GridNode, req: IncomingMessage, _params: string[], res
 }
 
 function runInit (body: Record<string, unknown>): RunInit {
-  const { code, tags, peers, args, timeoutMs, retries, allowLocal, match } = body
+  const { code, tags, peers, args, timeoutMs, retries, allowLocal, match, dataset } = body
+  if (dataset != null && typeof dataset !== 'string') throw new HttpError(400, '"dataset" must be a dataset name')
   if (typeof code !== 'string' || code === '') throw new HttpError(400, '"code" must be the job\'s ES module source')
   const strings = (v: unknown, name: string): string[] | undefined => {
     if (v == null) return undefined
@@ -51,6 +52,7 @@ function runInit (body: Record<string, unknown>): RunInit {
     ...(peerList != null ? { peers: peerList } : {}),
     ...(timeout != null ? { timeoutMs: timeout } : {}),
     ...(retryCount != null ? { retries: retryCount } : {}),
-    ...(match != null ? { match: match as 'any' | 'all' } : {})
+    ...(match != null ? { match: match as 'any' | 'all' } : {}),
+    ...(typeof dataset === 'string' ? { dataset } : {})
   }
 }

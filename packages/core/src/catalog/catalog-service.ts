@@ -62,7 +62,7 @@ export class CatalogService implements Startable {
       return
     }
     try {
-      const response = await this.answer(request)
+      const response = await this.answer(request, connection.remotePeer.toString())
       await pb.write(response, CatalogResponse, { signal })
       await stream.close({ signal })
     } catch (err) {
@@ -71,7 +71,7 @@ export class CatalogService implements Startable {
     }
   }
 
-  private async answer (request: CatalogRequest): Promise<CatalogResponse> {
+  private async answer (request: CatalogRequest, peer: string): Promise<CatalogResponse> {
     let tags: string[]
     try {
       tags = normaliseTags(request.tags)
@@ -79,7 +79,7 @@ export class CatalogService implements Startable {
       return { status: Status.BAD_REQUEST, message: err.message, datasets: [] }
     }
     if (tags.length === 0) return { status: Status.BAD_REQUEST, message: 'ask for at least one tag', datasets: [] }
-    const datasets = await this.components.datasets.matching(tags, request.matchAll ? 'all' : 'any')
+    const datasets = await this.components.datasets.matching(tags, request.matchAll ? 'all' : 'any', peer)
     return { status: Status.OK, message: '', datasets: datasets.map(toPbDataset) }
   }
 

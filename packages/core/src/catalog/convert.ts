@@ -28,6 +28,7 @@ export function fromPbDataset (d: Dataset): DatasetDescriptor {
     hash: d.hash,
     bytes: Number(d.bytes),
     visibility: 'public',
+    allow: [],
     addedAt: 0,
     status: d.status as DatasetStatus
   }

@@ -2,7 +2,7 @@ import { sha256 } from 'multiformats/hashes/sha2'
 import { readDatasetFile, statDatasetFile } from '#platform'
 import { DatasetExistsError, DatasetFileError, DatasetInvalidError, DatasetNotFoundError } from '../errors.js'
 import { normaliseTags } from '../tags.js'
-import { matches } from './descriptor.js'
+import { matches, visibleTo } from './descriptor.js'
 import { formatOf, parseRows } from './parse.js'
 import { inferColumns } from './schema.js'
 import type { AddDatasetInit, DatasetDescriptor, DatasetStatus } from './descriptor.js'
@@ -49,7 +49,8 @@ export class DatasetStore extends EventTarget {
       columns: inferColumns(loaded.rows),
       hash: await hashHex(loaded.bytes),
       bytes: loaded.bytes.byteLength,
-      visibility: init.private === true ? 'private' as const : 'public' as const,
+      visibility: init.private === true || (init.allow ?? []).length > 0 ? 'private' as const : 'public' as const,
+      allow: [...new Set(init.allow ?? [])],
       addedAt: Date.now()
     }
     const stored: Stored = { descriptor, ...(loaded.file != null ? { file: loaded.file } : {}) }
@@ -72,19 +73,19 @@ export class DatasetStore extends EventTarget {
     const out: DatasetDescriptor[] = []
     for await (const [key, value] of this.db.iterator({ gte: 'meta:', lt: 'meta;' })) {
       const stored = decode(value, key)
-      out.push({ ...stored.descriptor, status: await this.check(stored) })
+      out.push({ ...stored.descriptor, allow: stored.descriptor.allow ?? [], status: await this.check(stored) })
     }
     return out
   }
 
   async get (name: string): Promise<DatasetDescriptor> {
     const stored = await this.stored(name)
-    return { ...stored.descriptor, status: await this.check(stored) }
+    return { ...stored.descriptor, allow: stored.descriptor.allow ?? [], status: await this.check(stored) }
   }
 
-  /** Public datasets carrying any (or all) of the tags: what the catalog tells other peers. */
-  async matching (tags: string[], match: 'any' | 'all'): Promise<DatasetDescriptor[]> {
-    return (await this.list()).filter(d => d.visibility === 'public' && matches(d, tags, match))
+  /** Datasets carrying any (or all) of the tags that a peer may see: what the catalog tells it. */
+  async matching (tags: string[], match: 'any' | 'all', peer?: string): Promise<DatasetDescriptor[]> {
+    return (await this.list()).filter(d => (peer == null ? d.visibility === 'public' : visibleTo(d, peer)) && matches(d, tags, match))
   }
 
   /** Tags of public datasets: what the node announces on the DHT. */

@@ -16,6 +16,8 @@ export interface DatasetDescriptor {
   hash: string
   bytes: number
   visibility: 'public' | 'private'
+  /** Peer IDs that may see and compute on a private dataset. */
+  allow: string[]
   addedAt: number
   status: DatasetStatus
 }
@@ -25,12 +27,19 @@ export interface AddDatasetInit {
   name?: string
   tags: string[]
   description?: string
-  /** Never announced, never described to other peers. @default false */
+  /** Never announced; described and computable only for the peers in `allow`. @default false */
   private?: boolean
+  /** Peer IDs allowed to see and compute on it; implies private. @default [] */
+  allow?: string[]
   /** A CSV, JSON (array of objects) or JSONL file; Node.js only. Its rows stay in the file. */
   path?: string
   /** The rows themselves (a browser has no files); kept in this node's database only. */
   rows?: Array<Record<string, unknown>>
+}
+
+/** Public, or private with this peer on its allow-list. */
+export function visibleTo (descriptor: Pick<DatasetDescriptor, 'visibility' | 'allow'>, peer: string): boolean {
+  return descriptor.visibility === 'public' || (descriptor.allow ?? []).includes(peer)
 }
 
 /** True when the dataset carries every tag (`all`) or at least one (`any`). */

@@ -1,6 +1,7 @@
 import { pbStream } from '@libp2p/utils'
 import * as c from '../constants.js'
 import { JobEvent as PbJobEvent, JobRequest } from '../pb/grid.js'
+import { visibleTo } from '../catalog/descriptor.js'
 import { fromPbJobEvent, toPbJobEvent } from './convert.js'
 import type { JobEvent, JobInit } from './job-events.js'
 import type { WorkerPool } from './pool.js'
@@ -101,7 +102,7 @@ export class ComputeService implements Startable {
     let data: unknown = null
     if (request.dataset !== '') {
       const found = await this.components.datasets.get(request.dataset).catch(() => undefined)
-      if (found == null || found.visibility === 'private') return { type: 'error', status: 'not-found', message: `no dataset named "${request.dataset}" here` }
+      if (found == null || !visibleTo(found, peer)) return { type: 'error', status: 'not-found', message: `no dataset named "${request.dataset}" here` }
       data = await this.components.datasets.readRows(request.dataset)
     }
     const cap = this.init.maxTimeoutMs ?? c.MAX_JOB_TIMEOUT

@@ -18,8 +18,10 @@ export interface RunInit extends AbortOptions {
   tags?: string[]
   /** @default 'any' */
   match?: 'any' | 'all'
-  /** One data-free job on each of these peers. */
+  /** One job on each of these peers: data-free, or on `dataset` there. */
   peers?: Array<PeerId | string>
+  /** With `peers`: the dataset (by name) the job runs on at each peer, e.g. a private one shared with you. */
+  dataset?: string
   args?: unknown
   timeoutMs?: number
   /** Redispatches when a stream or connection dies before a result. @default 2 */
@@ -82,7 +84,7 @@ export class Scheduler {
   private async targets (init: RunInit, signal: AbortSignal): Promise<Target[]> {
     const jobId = (): string => crypto.randomUUID()
     if (init.peers != null && init.peers.length > 0) {
-      return init.peers.map(p => ({ jobId: jobId(), candidates: [typeof p === 'string' ? peerIdFromString(p) : p] }))
+      return init.peers.map(p => ({ jobId: jobId(), ...(init.dataset != null ? { dataset: init.dataset } : {}), candidates: [typeof p === 'string' ? peerIdFromString(p) : p] }))
     }
     if (init.tags != null && init.tags.length > 0) {
       const holders = await this.components.search(init.tags, { match: init.match ?? 'any', signal })

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { API_OPTION } from '../../api/client.js'
 import { DATA_DIR_OPTION } from '../../data-dir.js'
 import { UsageError } from '../../errors.js'
@@ -24,7 +25,8 @@ export const datasetsAdd: Command = {
     tag: { type: 'string', multiple: true, description: 'a tag such as #cars (at least one)', placeholder: 'tag' },
     name: { type: 'string', description: 'the dataset\'s name', default: 'the file name without extension', placeholder: 'name' },
     description: { type: 'string', description: 'a line about the data', placeholder: 'text' },
-    private: { type: 'boolean', description: 'never announce or describe it to other peers' }
+    private: { type: 'boolean', description: 'never announce it; describe it and run jobs on it only for --allow peers' },
+    allow: { type: 'string', multiple: true, description: 'a peer that may see and compute on it (implies --private)', placeholder: 'peerId' }
   },
   run: async ({ values, positionals, io }: Context) => {
     if (positionals.length !== 1) throw new UsageError('give exactly one file: grid-node datasets add <file> --tag #name')
@@ -34,6 +36,7 @@ export const datasetsAdd: Command = {
       path: resolve(positionals[0] ?? ''),
       tags,
       private: flag(values, 'private'),
+      ...(listValue(values, 'allow').length > 0 ? { allow: listValue(values, 'allow').map(checkPeerId) } : {}),
       ...(stringValue(values, 'name') != null ? { name: stringValue(values, 'name') } : {}),
       ...(stringValue(values, 'description') != null ? { description: stringValue(values, 'description') } : {})
     }
@@ -42,6 +45,14 @@ export const datasetsAdd: Command = {
       async store => store.add(init))
     io.out(flag(values, 'json') ? json(added) : `added ${describeDataset(added)}`)
     return 0
+  }
+}
+
+function checkPeerId (text: string): string {
+  try {
+    return peerIdFromString(text).toString()
+  } catch {
+    throw new UsageError(`--allow "${text}" is not a peer ID (see \`grid-node id\` on that node)`)
   }
 }
 

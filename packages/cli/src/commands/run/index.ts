@@ -17,7 +17,8 @@ export const run: Command = {
     api: API_OPTION,
     tag: { type: 'string', multiple: true, description: 'run on every live holder of datasets with this tag', placeholder: 'tag' },
     all: { type: 'boolean', description: 'with several --tag: only datasets carrying every tag' },
-    peer: { type: 'string', multiple: true, description: 'run a data-free job on this peer', placeholder: 'peerId' },
+    peer: { type: 'string', multiple: true, description: 'run the job on this peer (data-free, or on its --dataset)', placeholder: 'peerId' },
+    dataset: { type: 'string', description: 'with --peer: the dataset there to run on (e.g. a private one shared with you)', placeholder: 'name' },
     args: { type: 'string', description: 'JSON passed to the job as args', placeholder: 'json' },
     timeout: { type: 'string', description: 'ms each job may run (the holder caps it)', default: '30000', placeholder: 'ms' },
     retries: { type: 'string', description: 'times a job is sent elsewhere when its holder dies', default: '2', placeholder: 'n' },
@@ -83,6 +84,7 @@ async function runInit (values: Values, positionals: string[]): Promise<RunInit>
     match: flag(values, 'all') ? 'all' : 'any',
     ...(tags.length > 0 ? { tags } : {}),
     ...(peers.length > 0 ? { peers } : {}),
+    ...(stringValue(values, 'dataset') != null ? { dataset: stringValue(values, 'dataset') } : {}),
     ...(timeoutMs != null ? { timeoutMs } : {}),
     ...(retries != null ? { retries } : {})
   }
