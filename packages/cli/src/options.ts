@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { UsageError } from './errors.js'
 import type { Io } from './io.js'
 
@@ -103,4 +104,15 @@ export function listValue (values: Values, name: string): string[] {
 
 export function flag (values: Values, name: string): boolean {
   return values[name] === true
+}
+
+/** A repeatable flag of peer IDs, each checked: a usage error names the one that is not. */
+export function peerIdList (values: Values, name: string): string[] {
+  return listValue(values, name).map(text => {
+    try {
+      return peerIdFromString(text).toString()
+    } catch {
+      throw new UsageError(`--${name} "${text}" is not a peer ID (see \`grid-node id\` on that node)`)
+    }
+  })
 }

@@ -14,6 +14,8 @@ export interface AnnouncerComponents {
 const PROVIDE_TIMEOUT = 10_000
 /** After a first connection, wait for identify and the routing table before providing. */
 const RETRY_DELAY = 1_000
+/** A provide that failed with peers around is tried again after about a minute. */
+const FAILED_RETRY_DELAY = 60_000
 
 /**
  * Puts this node on the DHT as a provider of every tag of its public datasets (plus any
@@ -44,16 +46,26 @@ export class Announcer {
 
   stop (): void {
     clearTimeout(this.retryTimer)
+    this.retryTimer = undefined
     this.components.libp2p.removeEventListener('peer:connect', this.onConnect)
   }
 
-  /** A first peer (after none) makes a pending announcement possible: retry shortly after. */
+  /**
+   * A first peer (after none) makes a pending announcement possible: retry shortly after.
+   * Only the first: retrying on every connection turns a busy grid's failures into a storm.
+   * Announcements that fail with peers around are retried on a slow schedule instead.
+   */
   private readonly onConnect = (): void => {
+    if (this.components.libp2p.getConnections().length > 1) return
+    this.scheduleRetry(RETRY_DELAY)
+  }
+
+  private scheduleRetry (delay: number): void {
     if (this.pending.size === 0 || this.retryTimer != null) return
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined
       void this.announce([...this.pending])
-    }, RETRY_DELAY)
+    }, delay)
   }
 
   /** Provides every current tag; stops re-providing the ones that went away. */
@@ -88,6 +100,7 @@ export class Announcer {
         signal.clear()
       }
     }))
+    this.scheduleRetry(FAILED_RETRY_DELAY * (0.5 + Math.random()))
   }
 
   get tags (): string[] { return [...this.announced] }

@@ -1,10 +1,9 @@
 import { resolve } from 'node:path'
-import { peerIdFromString } from '@libp2p/peer-id'
 import { API_OPTION } from '../../api/client.js'
 import { DATA_DIR_OPTION } from '../../data-dir.js'
 import { UsageError } from '../../errors.js'
 import { json } from '../../format.js'
-import { flag, listValue, stringValue } from '../../options.js'
+import { flag, listValue, peerIdList, stringValue } from '../../options.js'
 import { onNodeOrStore } from '../../node-or-store.js'
 import { datasetTable, describeDataset } from './format.js'
 import type { Command, Context } from '../../options.js'
@@ -36,7 +35,7 @@ export const datasetsAdd: Command = {
       path: resolve(positionals[0] ?? ''),
       tags,
       private: flag(values, 'private'),
-      ...(listValue(values, 'allow').length > 0 ? { allow: listValue(values, 'allow').map(checkPeerId) } : {}),
+      ...(peerIdList(values, 'allow').length > 0 ? { allow: peerIdList(values, 'allow') } : {}),
       ...(stringValue(values, 'name') != null ? { name: stringValue(values, 'name') } : {}),
       ...(stringValue(values, 'description') != null ? { description: stringValue(values, 'description') } : {})
     }
@@ -45,14 +44,6 @@ export const datasetsAdd: Command = {
       async store => store.add(init))
     io.out(flag(values, 'json') ? json(added) : `added ${describeDataset(added)}`)
     return 0
-  }
-}
-
-function checkPeerId (text: string): string {
-  try {
-    return peerIdFromString(text).toString()
-  } catch {
-    throw new UsageError(`--allow "${text}" is not a peer ID (see \`grid-node id\` on that node)`)
   }
 }
 

@@ -1,10 +1,9 @@
 import { createGridNode, validateInit } from '@grid-node/core'
-import { peerIdFromString } from '@libp2p/peer-id'
 import { API_OPTION } from '../../api/client.js'
 import { startApiServer } from '../../api/server.js'
 import { apiToken, DATA_DIR_OPTION, dataDirOf, prepareDataDir, readApiFile, removeApiFile, removeDataDir, writeApiFile } from '../../data-dir.js'
 import { UsageError } from '../../errors.js'
-import { flag, listValue, stringValue } from '../../options.js'
+import { flag, listValue, peerIdList, stringValue } from '../../options.js'
 import { DEFAULT_API, parseApiAddress } from './api-address.js'
 import { announce } from './output.js'
 import type { Command, Context } from '../../options.js'
@@ -46,7 +45,7 @@ async function runStart ({ values, io, signal }: Context): Promise<number> {
     },
     ...provideTimings(positive(values, 'provide-validity')),
     compute: {
-      ...(listValue(values, 'allow-compute').length > 0 ? { allow: listValue(values, 'allow-compute').map(checkPeerId) } : {}),
+      ...(peerIdList(values, 'allow-compute').length > 0 ? { allow: peerIdList(values, 'allow-compute') } : {}),
       ...(positive(values, 'pool-size') != null ? { poolSize: positive(values, 'pool-size') } : {})
     }
   }
@@ -94,14 +93,6 @@ async function runStart ({ values, io, signal }: Context): Promise<number> {
   }
   say.stopped()
   return 0
-}
-
-function checkPeerId (text: string): string {
-  try {
-    return peerIdFromString(text).toString()
-  } catch {
-    throw new UsageError(`--allow-compute "${text}" is not a peer ID (see \`grid-node id\` on that node)`)
-  }
 }
 
 function positive (values: Context['values'], name: string): number | undefined {
