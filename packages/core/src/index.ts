@@ -36,7 +36,7 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 
 export * from './errors.js'
 export { DEFAULT_NETWORK } from './constants.js'
-export { parseMultiaddr, shareableAddrs } from './network/addresses.js'
+export { parseMultiaddr, peerIdOf, shareableAddrs } from './network/addresses.js'
 export { validateInit } from './grid-node.js'
 export { loadPeerId } from './store/identity.js'
 export { openDatasets } from './catalog/open-datasets.js'

@@ -1,6 +1,6 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
-import { parseMultiaddr } from '@grid-node/core'
+import { parseMultiaddr, peerIdOf } from '@grid-node/core'
 import { datasetRoutes } from './dataset-routes.js'
 import { HttpError, readJsonObject } from './http.js'
 import { runRoutes } from './run-routes.js'
@@ -91,7 +91,7 @@ async function join (node: GridNode, req: IncomingMessage): Promise<unknown> {
   } catch (err: any) {
     throw new HttpError(400, err.message)
   }
-  const named = target.getComponents().findLast(c => c.name === 'p2p')?.value
+  const named = peerIdOf(target)
   if (id != null && id !== '') {
     parsePeerId(id)
     if (named == null) target = target.encapsulate(multiaddr(`/p2p/${id}`))

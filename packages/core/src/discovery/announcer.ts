@@ -102,6 +102,4 @@ export class Announcer {
     }))
     this.scheduleRetry(FAILED_RETRY_DELAY * (0.5 + Math.random()))
   }
-
-  get tags (): string[] { return [...this.announced] }
 }

@@ -7,8 +7,6 @@ import { DatasetInvalidError, PlatformUnsupportedError } from '../errors.js'
 import type { WorkerHandle } from '../compute/worker-protocol.js'
 import type { Libp2pOptions } from 'libp2p'
 
-export const platformName = 'browser'
-
 export const defaultListen: string[] = []
 
 export function transports (): NonNullable<Libp2pOptions['transports']> {

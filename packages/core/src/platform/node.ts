@@ -11,8 +11,6 @@ import { webSockets } from '@libp2p/websockets'
 import type { WorkerHandle } from '../compute/worker-protocol.js'
 import type { Libp2pOptions } from 'libp2p'
 
-export const platformName = 'node'
-
 /** Fixed ports, so a node's bootstrap address stays the same across restarts. */
 export const defaultListen = ['/ip4/0.0.0.0/tcp/7400', '/ip4/0.0.0.0/tcp/7401/ws']
 
