@@ -16,7 +16,7 @@
  *   bootstrap: ['/ip4/192.0.2.10/tcp/7400/p2p/12D3KooW…']
  * })
  * await node.whenReady()
- * console.log(node.peerId.toString(), node.status().peers)
+ * const { peers, routingTableSize } = node.status()
  * await node.stop()
  * ```
  */

@@ -1,12 +1,21 @@
-import { apiToken, dataDirOf, readApiFile } from '../data-dir.js'
+import { apiToken, DATA_DIR_OPTION, dataDirOf, readApiFile } from '../data-dir.js'
 import { ApiError, NodeNotRunningError, UsageError } from '../errors.js'
 import { stringValue } from '../options.js'
-import type { OptionSpec, Values } from '../options.js'
+import type { OptionSpec, Options, Values } from '../options.js'
 
 export const API_OPTION: OptionSpec = {
   type: 'string',
   description: 'address of a running node\'s API; found through --data-dir when not given',
   placeholder: 'host:port'
+}
+
+/** The options of every command that talks to a running node: where it is, and --json. */
+export function nodeOptions (json: string): Options {
+  return {
+    'data-dir': DATA_DIR_OPTION,
+    api: API_OPTION,
+    json: { type: 'boolean', description: json }
+  }
 }
 
 /** A status call answers in milliseconds; 10 s means the node is stuck or gone. */

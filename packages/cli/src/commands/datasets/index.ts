@@ -1,6 +1,5 @@
 import { resolve } from 'node:path'
-import { API_OPTION } from '../../api/client.js'
-import { DATA_DIR_OPTION } from '../../data-dir.js'
+import { nodeOptions } from '../../api/client.js'
 import { UsageError } from '../../errors.js'
 import { json } from '../../format.js'
 import { flag, listValue, peerIdList, stringValue } from '../../options.js'
@@ -9,11 +8,7 @@ import { datasetTable, describeDataset } from './format.js'
 import type { Command, Context } from '../../options.js'
 import type { AddDatasetInit, DatasetDescriptor } from '@grid-node/core'
 
-const COMMON = {
-  'data-dir': DATA_DIR_OPTION,
-  api: API_OPTION,
-  json: { type: 'boolean' as const, description: 'print JSON' }
-}
+const COMMON = nodeOptions('print JSON')
 
 export const datasetsAdd: Command = {
   name: 'datasets add',

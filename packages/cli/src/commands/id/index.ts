@@ -1,6 +1,6 @@
 import { loadPeerId } from '@grid-node/core'
-import { API_OPTION, findApi } from '../../api/client.js'
-import { DATA_DIR_OPTION, dataDirOf, prepareDataDir } from '../../data-dir.js'
+import { findApi, nodeOptions } from '../../api/client.js'
+import { dataDirOf, prepareDataDir } from '../../data-dir.js'
 import { NodeNotRunningError } from '../../errors.js'
 import { flag } from '../../options.js'
 import type { Command, Context } from '../../options.js'
@@ -8,11 +8,7 @@ import type { Command, Context } from '../../options.js'
 export const id: Command = {
   name: 'id',
   summary: 'Print the peer ID of the node on a data dir, running or not (a new data dir gets its identity now).',
-  options: {
-    'data-dir': DATA_DIR_OPTION,
-    api: API_OPTION,
-    json: { type: 'boolean', description: 'print {"peerId": "…"}' }
-  },
+  options: nodeOptions('print {"peerId": "…"}'),
   run: async ({ values, io }: Context) => {
     const peerId = await askRunningNode(values) ?? await readDataDir(dataDirOf(values))
     io.out(flag(values, 'json') ? JSON.stringify({ peerId }) : peerId)

@@ -1,5 +1,4 @@
-import { API_OPTION, requireApi } from '../../api/client.js'
-import { DATA_DIR_OPTION } from '../../data-dir.js'
+import { nodeOptions, requireApi } from '../../api/client.js'
 import { duration, json, table } from '../../format.js'
 import { flag } from '../../options.js'
 import type { Command, Context } from '../../options.js'
@@ -9,11 +8,7 @@ interface PeerRow { peerId: string, state: string, addr: string, direction: stri
 export const peers: Command = {
   name: 'peers',
   summary: 'List the running node\'s peers: connected ones and recently seen ones, with state (up/down), last seen, round-trip time, direction and address.',
-  options: {
-    'data-dir': DATA_DIR_OPTION,
-    api: API_OPTION,
-    json: { type: 'boolean', description: 'print a JSON array' }
-  },
+  options: nodeOptions('print a JSON array'),
   run: async ({ values, io }: Context) => {
     const api = await requireApi(values)
     const list = await api.get<PeerRow[]>('/v1/peers')

@@ -1,5 +1,4 @@
-import { API_OPTION, requireApi } from '../../api/client.js'
-import { DATA_DIR_OPTION } from '../../data-dir.js'
+import { nodeOptions, requireApi } from '../../api/client.js'
 import { duration, json } from '../../format.js'
 import { flag } from '../../options.js'
 import type { Command, Context } from '../../options.js'
@@ -18,11 +17,7 @@ interface Status {
 export const status: Command = {
   name: 'status',
   summary: 'Show the running node: peer ID, addresses, peers, routing-table size, uptime, network.',
-  options: {
-    'data-dir': DATA_DIR_OPTION,
-    api: API_OPTION,
-    json: { type: 'boolean', description: 'print a JSON object' }
-  },
+  options: nodeOptions('print a JSON object'),
   run: async ({ values, io }: Context) => {
     const s = await (await requireApi(values)).get<Status>('/v1/status')
     if (flag(values, 'json')) {
