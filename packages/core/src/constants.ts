@@ -50,6 +50,18 @@ export const PING_MAX_STREAMS = 8
 /** A connected peer that takes over 2 s to answer a ping is reported without a round-trip time. */
 export const PING_TIMEOUT = 2_000
 
+/** With a TLS certificate, a Node.js peer also serves `wss://` here, for pages served over https. */
+export const DEFAULT_SECURE_WEBSOCKETS_LISTEN = '/ip4/0.0.0.0/tcp/7403/tls/ws'
+
+/**
+ * Circuit relay, served by every Node.js peer so browser tabs can be reached. 128 tabs per
+ * relay; a relayed connection lasts up to 30 min and carries up to 64 MiB each way (four of
+ * the largest job results), after which the dialler dials again.
+ */
+export const RELAY_MAX_RESERVATIONS = 128
+export const RELAY_DURATION_LIMIT = 30 * 60 * 1000
+export const RELAY_DATA_LIMIT = 64 * 1024 * 1024
+
 export function catalogProtocol (network: string): string {
   return `/grid/${network}/catalog/1.0.0`
 }

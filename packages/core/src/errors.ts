@@ -117,8 +117,16 @@ export class DatasetInvalidError extends Error {
 export class PlatformUnsupportedError extends Error {
   static override name = 'PlatformUnsupportedError'
   constructor (what: string) {
-    super(`${what} is not supported on this platform yet; use a Node.js node for it`)
+    super(`${what} is not supported in a browser; use a Node.js node for it`)
     this.name = PlatformUnsupportedError.name
+  }
+}
+
+export class TlsConfigError extends Error {
+  static override name = 'TlsConfigError'
+  constructor (message: string) {
+    super(message)
+    this.name = TlsConfigError.name
   }
 }
 

@@ -30,7 +30,7 @@ import type { JobEvent, JobInit } from './compute/job-events.js'
 import type { RunEvent, RunInit } from './compute/scheduler.js'
 import type { LivenessInit, PeerLiveness } from './discovery/liveness.js'
 import type { SearchOptions, SearchResult } from './discovery/search.js'
-import type { GridServices } from './network/libp2p-options.js'
+import type { GridServices, RelayInit, TlsInit } from './network/libp2p-options.js'
 import type { AbortOptions, ComponentLogger, Libp2p, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
@@ -48,7 +48,7 @@ export type { SandboxFailure } from './compute/sandbox-failure.js'
 export type { JobEvent, JobInit } from './compute/job-events.js'
 export type { RunEvent, RunInit } from './compute/scheduler.js'
 export type { FederateInit, FederateResult, FederateRound } from './compute/federate.js'
-export type { GridServices } from './network/libp2p-options.js'
+export type { GridServices, RelayInit, TlsInit } from './network/libp2p-options.js'
 export type { AddDatasetInit, DatasetDescriptor, DatasetFormat, DatasetStatus } from './catalog/descriptor.js'
 export type { Column, ColumnType } from './catalog/schema.js'
 export type { Row } from './catalog/parse.js'
@@ -94,6 +94,20 @@ export interface GridNodeInit {
    * @default true
    */
   start?: boolean
+  /**
+   * Serve as a circuit relay for peers that cannot listen (browser tabs): on by default in
+   * Node.js, with limits per reservation and per relayed connection; `false` turns it off.
+   * Browsers cannot relay.
+   *
+   * @default { maxReservations: 128, durationLimitMs: 1_800_000, dataLimitBytes: 67_108_864 } in Node.js
+   */
+  relay?: boolean | RelayInit
+  /**
+   * A certificate and key (PEM text) to serve WebSockets over TLS (`wss://`), which pages
+   * served over https need: listen addresses ending in `/tls/ws` use it, and the default
+   * listeners gain `/ip4/0.0.0.0/tcp/7403/tls/ws`. Node.js only.
+   */
+  tls?: TlsInit
   /** Backoff of the re-bootstrap loop, in ms. @default { initialDelay: 1000, maxDelay: 60000 } */
   rebootstrap?: { initialDelay?: number, maxDelay?: number }
   /** Logger for the node and its libp2p stack. @default libp2p's, switched on with DEBUG=grid:* */
@@ -150,6 +164,10 @@ export interface GridNodeStatus {
   peers: number
   routingTableSize: number
   uptimeMs: number
+  /** Has an address others can dial: a listener, or (in a browser) a relay reservation. */
+  reachable: boolean
+  /** Tags this node is a provider of on the DHT right now. */
+  announced: string[]
 }
 
 export interface GridNode {

@@ -42,7 +42,8 @@ export class CatalogService implements Startable {
 
   async start (): Promise<void> {
     await this.components.libp2p.handle(this.protocol, async (stream, connection) => { await this.serve(stream, connection) }, {
-      maxInboundStreams: c.CATALOG_MAX_INBOUND_STREAMS
+      maxInboundStreams: c.CATALOG_MAX_INBOUND_STREAMS,
+      runOnLimitedConnection: true
     })
   }
 
@@ -88,7 +89,7 @@ export class CatalogService implements Startable {
     const signal = anySignal([options.signal, AbortSignal.timeout(c.CATALOG_HANDLER_TIMEOUT)])
     let stream: Stream | undefined
     try {
-      stream = await this.components.libp2p.dialProtocol(peer, this.protocol, { signal })
+      stream = await this.components.libp2p.dialProtocol(peer, this.protocol, { signal, runOnLimitedConnection: true })
       const pb = pbStream(stream, { maxDataLength: c.MAX_CATALOG_RESPONSE_BYTES })
       await pb.write({ tags, matchAll: match === 'all' }, CatalogRequest, { signal })
       const response = await pb.read(CatalogResponse, { signal })

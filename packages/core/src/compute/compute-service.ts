@@ -50,7 +50,9 @@ export class ComputeService implements Startable {
     // a requester may pipeline many jobs to one holder over one connection
     await this.components.libp2p.handle(this.protocol, async (stream, connection) => { await this.serve(stream, connection) }, {
       maxInboundStreams: c.MAX_JOB_QUEUE,
-      maxOutboundStreams: c.MAX_JOB_QUEUE
+      maxOutboundStreams: c.MAX_JOB_QUEUE,
+      // browser tabs are reached through a relay: their connections are limited
+      runOnLimitedConnection: true
     })
   }
 
@@ -127,7 +129,7 @@ export class ComputeService implements Startable {
 
   /** Sends a job to a peer and yields its events; aborting the signal cancels it there too. */
   async * run (peer: PeerId, job: JobInit & { id: string }, options: AbortOptions = {}): AsyncGenerator<JobEvent> {
-    const stream = await this.components.libp2p.dialProtocol(peer, this.protocol, options)
+    const stream = await this.components.libp2p.dialProtocol(peer, this.protocol, { ...options, runOnLimitedConnection: true })
     const onAbort = (): void => { stream.abort(new Error('cancelled by the requester')) }
     options.signal?.addEventListener('abort', onAbort, { once: true })
     let finished = false

@@ -36,7 +36,7 @@ export type RunEvent = (JobEvent | { type: 'dispatched', attempt: number }) & { 
 interface Target { jobId: string, dataset?: string, candidates: PeerId[] }
 
 export interface SchedulerComponents {
-  libp2p: Pick<Libp2p<GridServices>, 'peerId' | 'contentRouting' | 'services'>
+  libp2p: Pick<Libp2p<GridServices>, 'peerId' | 'contentRouting' | 'services' | 'getConnections'>
   compute: ComputeService
   pool: WorkerPool
   search: (tags: string[], options: { match: 'any' | 'all', signal?: AbortSignal }) => Promise<SearchResult[]>
@@ -105,6 +105,8 @@ export class Scheduler {
   /** Peers providing `#compute:js`, rotated so successive data-free jobs spread round-robin. */
   private async workers (signal: AbortSignal): Promise<PeerId[]> {
     const found: PeerId[] = []
+    // alone (a tab that lost its relay): nobody to ask, so do not wait for a lookup to time out
+    if (this.components.libp2p.getConnections().length === 0) return found
     const lookup = anySignal([signal, AbortSignal.timeout(c.SEARCH_TIMEOUT)])
     try {
       for await (const p of this.components.libp2p.contentRouting.findProviders(await tagKey(this.network, c.COMPUTE_CAPABILITY_TAG), { signal: lookup })) {

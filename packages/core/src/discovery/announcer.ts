@@ -5,7 +5,7 @@ import type { GridServices } from '../network/libp2p-options.js'
 import type { AbortOptions, ComponentLogger, Libp2p, Logger } from '@libp2p/interface'
 
 export interface AnnouncerComponents {
-  libp2p: Pick<Libp2p<GridServices>, 'contentRouting' | 'services' | 'getConnections' | 'addEventListener' | 'removeEventListener'>
+  libp2p: Pick<Libp2p<GridServices>, 'contentRouting' | 'services' | 'getConnections' | 'getMultiaddrs' | 'addEventListener' | 'removeEventListener'>
   datasets: DatasetStore
   logger: ComponentLogger
 }
@@ -32,6 +32,8 @@ export class Announcer {
   /** Tags that could not be announced yet (no peers, or the provide failed): retried on connect. */
   private readonly pending = new Set<string>()
   private retryTimer?: ReturnType<typeof setTimeout>
+  /** The relay addresses the last announcement carried (a browser tab's only addresses). */
+  private relayAddrs = ''
 
   constructor (components: AnnouncerComponents, network: string, extraTags: string[] = []) {
     this.components = components
@@ -42,12 +44,31 @@ export class Announcer {
 
   start (): void {
     this.components.libp2p.addEventListener('peer:connect', this.onConnect)
+    this.components.libp2p.addEventListener('self:peer:update', this.onAddressesChanged)
   }
 
   stop (): void {
     clearTimeout(this.retryTimer)
     this.retryTimer = undefined
     this.components.libp2p.removeEventListener('peer:connect', this.onConnect)
+    this.components.libp2p.removeEventListener('self:peer:update', this.onAddressesChanged)
+  }
+
+  /** Tags this node is a provider of now. */
+  announcedTags (): string[] {
+    return [...this.announced].sort()
+  }
+
+  /**
+   * A peer reached through a relay (a browser tab) has no address until its reservation is
+   * made, and a new one when it moves to another relay: provide again, so the records carry
+   * an address others can dial.
+   */
+  private readonly onAddressesChanged = (): void => {
+    const relayAddrs = this.components.libp2p.getMultiaddrs().map(a => a.toString()).filter(a => a.includes('/p2p-circuit')).sort().join(' ')
+    if (relayAddrs === this.relayAddrs) return
+    this.relayAddrs = relayAddrs
+    if (relayAddrs !== '') void this.announceAll()
   }
 
   /**
@@ -81,9 +102,9 @@ export class Announcer {
 
   /** Provides these tags now, in parallel; failures are logged, never thrown. */
   async announce (tags: string[], options: AbortOptions = {}): Promise<void> {
-    if (this.components.libp2p.getConnections().length === 0) {
+    if (this.components.libp2p.getConnections().length === 0 || this.components.libp2p.getMultiaddrs().length === 0) {
       for (const tag of tags) this.pending.add(tag)
-      this.log('no peers yet: %d tags wait for the first connection', tags.length)
+      this.log('no peers or no address yet: %d tags wait', tags.length)
       return
     }
     await Promise.all(tags.map(async tag => {

@@ -1,9 +1,10 @@
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
+import { circuitRelayServer } from '@libp2p/circuit-relay-v2'
 import { identify } from '@libp2p/identify'
 import { kadDHT, passthroughMapper, removePrivateAddressesMapper } from '@libp2p/kad-dht'
 import { ping } from '@libp2p/ping'
-import { transports } from '#platform'
+import { dhtClientByDefault, transports } from '#platform'
 import * as c from '../constants.js'
 import type { Identify } from '@libp2p/identify'
 import type { ComponentLogger, PrivateKey } from '@libp2p/interface'
@@ -27,23 +28,41 @@ export interface StackInit {
   lan: boolean
   /** Query the DHT without serving it: a short-lived client such as a one-off CLI search. */
   dhtClient?: boolean
+  /** Serve as a circuit relay, so peers that cannot listen (browser tabs) are reachable through this node. */
+  relay?: RelayInit | false
+  /** A certificate and key (PEM) for WebSockets over TLS: listen addresses ending in `/tls/ws`. */
+  tls?: TlsInit
   /** Provider-record validity and re-provide cadence, in ms. */
   provide?: { validityMs?: number, reprovideThresholdMs?: number, reprovideIntervalMs?: number }
   logger?: ComponentLogger
 }
+
+export interface RelayInit {
+  /** Peers that may hold a reservation here at once. @default RELAY_MAX_RESERVATIONS */
+  maxReservations?: number
+  /** How long one relayed connection may stay open, in ms. @default RELAY_DURATION_LIMIT */
+  durationLimitMs?: number
+  /** Bytes one relayed connection may carry each way. @default RELAY_DATA_LIMIT */
+  dataLimitBytes?: number
+}
+
+export interface TlsInit { cert: string, key: string }
 
 /**
  * The one libp2p stack every grid node runs: the platform's transports, Noise, Yamux,
  * identify, ping and a Kademlia DHT in the grid's own namespace, in server mode.
  */
 export function libp2pOptions (init: StackInit): Libp2pOptions<GridServices> {
+  const relay = init.relay === false || init.relay == null ? undefined : init.relay
   return {
     start: false,
     privateKey: init.privateKey,
     datastore: init.datastore,
     ...(init.logger != null ? { logger: init.logger } : {}),
     addresses: { listen: init.listen },
-    transports: transports(),
+    transports: transports(init.tls),
+    // a LAN grid dials private and plain-ws addresses even from a browser, which refuses them by default
+    ...(init.lan ? { connectionGater: { denyDialMultiaddr: async () => false } } : {}),
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionManager: {
@@ -64,7 +83,7 @@ export function libp2pOptions (init: StackInit): Libp2pOptions<GridServices> {
       ping: ping({ maxInboundStreams: c.PING_MAX_STREAMS, maxOutboundStreams: c.PING_MAX_STREAMS }),
       dht: kadDHT({
         protocol: c.kadProtocol(init.network),
-        clientMode: init.dhtClient ?? false,
+        clientMode: init.dhtClient ?? dhtClientByDefault,
         // the first self-query runs as soon as the routing table has a peer, not a second later:
         // every other query waits for it, and the joiner reports ready when it is done
         initialQuerySelfInterval: 0,
@@ -79,7 +98,24 @@ export function libp2pOptions (init: StackInit): Libp2pOptions<GridServices> {
           threshold: init.provide?.reprovideThresholdMs ?? c.REPROVIDE_THRESHOLD,
           interval: init.provide?.reprovideIntervalMs ?? c.REPROVIDE_INTERVAL
         }
-      })
+      }),
+      ...(relay != null ? { relay: relayServer(relay) } : {})
     }
   }
+}
+
+/**
+ * The relay that makes browser tabs reachable. A relayed connection is limited in time and
+ * bytes, so one tab cannot tie up its relay forever; the grid's own protocols are marked to
+ * run over such connections, and a dialler simply dials again once one expires.
+ */
+function relayServer (init: RelayInit): ReturnType<typeof circuitRelayServer> {
+  return circuitRelayServer({
+    reservations: {
+      maxReservations: init.maxReservations ?? c.RELAY_MAX_RESERVATIONS,
+      applyDefaultLimit: true,
+      defaultDurationLimit: init.durationLimitMs ?? c.RELAY_DURATION_LIMIT,
+      defaultDataLimit: BigInt(init.dataLimitBytes ?? c.RELAY_DATA_LIMIT)
+    }
+  })
 }

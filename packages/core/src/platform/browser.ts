@@ -1,16 +1,25 @@
 /**
  * The browser side of the platform seam: a tab cannot listen, so it dials out over
- * WebSockets; its database is IndexedDB, named after the data dir.
+ * WebSockets and is reached through a circuit relay on a Node.js peer; its database is
+ * IndexedDB, named after the data dir; jobs run in Web Workers.
  */
+import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { webSockets } from '@libp2p/websockets'
-import { DatasetInvalidError, PlatformUnsupportedError } from '../errors.js'
-import type { WorkerHandle } from '../compute/worker-protocol.js'
+import { DatasetInvalidError } from '../errors.js'
+import type { WorkerHandle, WorkerMessage } from '../compute/worker-protocol.js'
 import type { Libp2pOptions } from 'libp2p'
 
-export const defaultListen: string[] = []
+/** `/p2p-circuit`: reserve a slot on a relay among the connected peers, and be dialled there. */
+export const defaultListen: string[] = ['/p2p-circuit']
+
+/** A tab comes and goes and cannot be dialled directly: it queries the DHT, never serves it. */
+export const dhtClientByDefault = true
+
+/** A tab cannot relay for others. */
+export const relayByDefault = false
 
 export function transports (): NonNullable<Libp2pOptions['transports']> {
-  return [webSockets()]
+  return [webSockets(), circuitRelayTransport()]
 }
 
 export function databaseLocation (dataDir: string): string {
@@ -28,9 +37,20 @@ export async function statDatasetFile (_path: string): Promise<{ size: number, m
   return undefined
 }
 
-/** Jobs in a browser run in Web Workers; until that lands (browser peers), a clear refusal. */
+/** A module Web Worker running `compute/worker.browser.js`, off the page's main thread. */
 export function spawnWorker (): WorkerHandle {
-  throw new PlatformUnsupportedError('running jobs in a browser tab')
+  const worker = new Worker(new URL('../compute/worker.browser.js', import.meta.url), { type: 'module', name: 'grid-node job' })
+  let exited: ((error: Error) => void) | undefined
+  worker.addEventListener('error', event => {
+    event.preventDefault()
+    exited?.(new Error(event.message !== '' ? event.message : 'the Web Worker failed to load or crashed'))
+  })
+  return {
+    post: (message) => { worker.postMessage(message) },
+    onMessage: (listener) => { worker.addEventListener('message', (event: MessageEvent<WorkerMessage>) => { listener(event.data) }) },
+    onExit: (listener) => { exited = listener },
+    terminate: async () => { exited = undefined; worker.terminate() }
+  }
 }
 
 export function cpuCount (): number {

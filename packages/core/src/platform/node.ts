@@ -6,16 +6,25 @@ import { readFile, stat } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { resolve } from 'node:path'
+import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import type { WorkerHandle } from '../compute/worker-protocol.js'
+import type { TlsInit } from '../network/libp2p-options.js'
 import type { Libp2pOptions } from 'libp2p'
 
 /** Fixed ports, so a node's bootstrap address stays the same across restarts. */
 export const defaultListen = ['/ip4/0.0.0.0/tcp/7400', '/ip4/0.0.0.0/tcp/7401/ws']
 
-export function transports (): NonNullable<Libp2pOptions['transports']> {
-  return [tcp(), webSockets()]
+/** A Node.js peer serves the DHT to others. */
+export const dhtClientByDefault = false
+
+/** A Node.js peer relays for browser tabs unless told not to. */
+export const relayByDefault = true
+
+/** TCP, WebSockets (over TLS too, given a certificate), and dialling tabs through their relays. */
+export function transports (tls?: TlsInit): NonNullable<Libp2pOptions['transports']> {
+  return [tcp(), webSockets(tls != null ? { https: { cert: tls.cert, key: tls.key } } : {}), circuitRelayTransport()]
 }
 
 /** The level database lives in `<dataDir>/db`, beside the files the CLI keeps there. */

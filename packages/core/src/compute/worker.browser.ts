@@ -1,0 +1,8 @@
+/** The browser Web Worker entry: one job at a time from the pool. */
+import { handleRun } from './worker-body.js'
+import type { RunMessage, WorkerMessage } from './worker-protocol.js'
+
+const scope = globalThis as unknown as { onmessage: ((event: MessageEvent<RunMessage>) => void) | null, postMessage: (message: WorkerMessage) => void }
+scope.onmessage = event => {
+  void handleRun(event.data, reply => { scope.postMessage(reply) })
+}
