@@ -19,6 +19,7 @@ import { loadOrCreatePrivateKey } from './store/identity.js'
 import { openStore } from './store/store.js'
 import type { AddDatasetInit, DatasetDescriptor } from './catalog/descriptor.js'
 import type { FederateInit, FederateResult } from './compute/federate.js'
+import type { ServedJobEvent } from './compute/compute-service.js'
 import type { JobEvent, JobInit } from './compute/job-events.js'
 import type { RunEvent, RunInit } from './compute/scheduler.js'
 import type { PeerLiveness } from './discovery/liveness.js'
@@ -97,6 +98,7 @@ class GridNodeImpl implements GridNode {
   private readonly compute: ComputeService
   private readonly scheduler: Scheduler
   readonly datasets: GridNodeDatasets
+  private readonly computeOpenToAll: boolean
   private startedAt = 0
   private state: 'stopped' | 'started' | 'closed' = 'stopped'
 
@@ -109,7 +111,8 @@ class GridNodeImpl implements GridNode {
     const datasetStore = new DatasetStore(store.sublevel('datasets'))
     this.catalog = new CatalogService({ libp2p, datasets: datasetStore, logger }, valid.network)
     // a node that runs anyone's jobs says so with a capability tag, for data-free jobs
-    const capabilities = init.compute?.allow == null ? [c.COMPUTE_CAPABILITY_TAG] : []
+    this.computeOpenToAll = init.compute?.allow == null
+    const capabilities = init.compute?.allow == null && init.compute?.offer !== false ? [c.COMPUTE_CAPABILITY_TAG] : []
     this.announcer = new Announcer({ libp2p, datasets: datasetStore, logger }, valid.network, capabilities)
     this.searcher = new Searcher({ libp2p, catalog: this.catalog, datasets: datasetStore, logger }, valid.network)
     this.liveness = new LivenessMonitor({ libp2p, logger }, init.liveness)
@@ -234,6 +237,17 @@ class GridNodeImpl implements GridNode {
 
   resizePool (size: number): void {
     this.pool.resize(size)
+  }
+
+  async offerCompute (on: boolean): Promise<void> {
+    this.compute.offering = on
+    if (this.state === 'started') await this.announcer.setCapability(c.COMPUTE_CAPABILITY_TAG, on && this.computeOpenToAll)
+  }
+
+  get offeringCompute (): boolean { return this.compute.offering }
+
+  onServedJob (listener: (served: ServedJobEvent) => void): () => void {
+    return this.compute.onServed(listener)
   }
 
   poolStatus (): { size: number, running: number, waiting: number } {

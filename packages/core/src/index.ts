@@ -24,7 +24,7 @@
 import { createNode } from './grid-node.js'
 import type { AddDatasetInit, DatasetDescriptor } from './catalog/descriptor.js'
 import type { Row } from './catalog/parse.js'
-import type { ComputeInit } from './compute/compute-service.js'
+import type { ComputeInit, ServedJobEvent } from './compute/compute-service.js'
 import type { FederateInit, FederateResult } from './compute/federate.js'
 import type { JobEvent, JobInit } from './compute/job-events.js'
 import type { RunEvent, RunInit } from './compute/scheduler.js'
@@ -40,12 +40,14 @@ export { parseMultiaddr, peerIdOf, shareableAddrs } from './network/addresses.js
 export { validateInit } from './grid-node.js'
 export { loadPeerId } from './store/identity.js'
 export { openDatasets } from './catalog/open-datasets.js'
+export { formatOf, parseRows } from './catalog/parse.js'
 export { normaliseTag, normaliseTags, tagKey } from './tags.js'
 export { runInSandbox } from './compute/sandbox.js'
 export { federate } from './compute/federate.js'
 export type { SandboxJob, SandboxLimits, SandboxOutcome } from './compute/sandbox.js'
 export type { SandboxFailure } from './compute/sandbox-failure.js'
 export type { JobEvent, JobInit } from './compute/job-events.js'
+export type { ComputeInit, ServedJobEvent } from './compute/compute-service.js'
 export type { RunEvent, RunInit } from './compute/scheduler.js'
 export type { FederateInit, FederateResult, FederateRound } from './compute/federate.js'
 export type { GridServices, RelayInit, TlsInit } from './network/libp2p-options.js'
@@ -218,6 +220,14 @@ export interface GridNode {
   runAll(init: RunInit): Promise<RunEvent[]>
   /** Federated averaging over the holders of `tags`: see FederateInit. */
   federate(init: FederateInit): Promise<FederateResult>
+  /**
+   * Runs other peers' jobs here or stops (a tab's "offer this tab as a worker" switch): also
+   * announces or withdraws `#compute:js`. Jobs already accepted finish.
+   */
+  offerCompute(on: boolean): Promise<void>
+  readonly offeringCompute: boolean
+  /** Every event of every job this node runs for another peer; returns the unsubscribe. */
+  onServedJob(listener: (served: ServedJobEvent) => void): () => void
   /** Grows or shrinks this node's worker pool; queued jobs are kept, none runs twice. */
   resizePool(size: number): void
   poolStatus(): { size: number, running: number, waiting: number }

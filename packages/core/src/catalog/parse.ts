@@ -1,4 +1,5 @@
-import { parse as parseCsv } from 'csv-parse/sync'
+// csv-parse's Node build needs Buffer; its browser build carries its own
+import { parse as parseCsv } from '#csv-parse'
 import { DatasetParseError } from '../errors.js'
 
 export type Row = Record<string, unknown>

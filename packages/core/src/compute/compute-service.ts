@@ -15,7 +15,12 @@ export interface ComputeComponents {
   logger: ComponentLogger
 }
 
+/** One event of a job this node runs for another peer, for a job log. */
+export interface ServedJobEvent { jobId: string, from: string, event: JobEvent }
+
 export interface ComputeInit {
+  /** Run other peers' jobs at all; `offerCompute()` switches it later. @default true */
+  offer?: boolean
   /** Peer IDs allowed to run jobs here; undefined: anyone (compute is open). @default undefined */
   allow?: string[]
   /** @default MAX_JOBS_PER_PEER */
@@ -38,12 +43,21 @@ export class ComputeService implements Startable {
   private readonly init: ComputeInit
   private readonly log: Logger
   private readonly perPeer = new Map<string, number>()
+  private readonly listeners = new Set<(served: ServedJobEvent) => void>()
+  offering: boolean
 
   constructor (components: ComputeComponents, network: string, init: ComputeInit = {}) {
     this.components = components
     this.init = init
     this.protocol = c.computeProtocol(network)
     this.log = components.logger.forComponent('grid:compute')
+    this.offering = init.offer ?? true
+  }
+
+  /** Calls the listener with every event of every job served here; returns the unsubscribe. */
+  onServed (listener: (served: ServedJobEvent) => void): () => void {
+    this.listeners.add(listener)
+    return () => { this.listeners.delete(listener) }
   }
 
   async start (): Promise<void> {
@@ -76,6 +90,7 @@ export class ComputeService implements Startable {
     const peer = connection.remotePeer.toString()
     let sending = Promise.resolve()
     const send = (event: JobEvent): void => {
+      for (const listener of this.listeners) listener({ jobId: request.id, from: peer, event })
       sending = sending.then(async () => { if (stream.status === 'open') await pb.write(toPbJobEvent(event), PbJobEvent) }).catch(() => {})
     }
     this.perPeer.set(peer, (this.perPeer.get(peer) ?? 0) + 1)
@@ -93,6 +108,7 @@ export class ComputeService implements Startable {
 
   /** Runs the job and returns its last event (result or error); earlier events go through `send`. */
   private async execute (request: JobRequest, peer: string, send: (event: JobEvent) => void, signal: AbortSignal): Promise<JobEvent> {
+    if (!this.offering) return { type: 'error', status: 'forbidden', message: 'this peer is not running jobs for others right now' }
     if (this.init.allow != null && !this.init.allow.includes(peer)) return { type: 'error', status: 'forbidden', message: 'this node runs jobs only for the peers on its allow-list' }
     if ((this.perPeer.get(peer) ?? 0) > (this.init.maxJobsPerPeer ?? c.MAX_JOBS_PER_PEER)) return { type: 'error', status: 'busy', message: `you already have ${this.init.maxJobsPerPeer ?? c.MAX_JOBS_PER_PEER} jobs here; wait for one to finish` }
     let args: unknown

@@ -33,7 +33,8 @@ export interface RunInit extends AbortOptions {
 /** A job's events, tagged with the job and the peer running it; `dispatched` opens each attempt. */
 export type RunEvent = (JobEvent | { type: 'dispatched', attempt: number }) & { jobId: string, peerId: string, dataset?: string }
 
-interface Target { jobId: string, dataset?: string, candidates: PeerId[] }
+/** `anyWorker`: the candidates are whoever provides `#compute:js`, so any of them may refuse and the next is asked. */
+interface Target { jobId: string, dataset?: string, candidates: PeerId[], anyWorker?: boolean }
 
 export interface SchedulerComponents {
   libp2p: Pick<Libp2p<GridServices>, 'peerId' | 'contentRouting' | 'services' | 'getConnections'>
@@ -54,7 +55,8 @@ export class Scheduler {
   private readonly components: SchedulerComponents
   private readonly network: string
   private readonly log: Logger
-  private nextWorker = 0
+  /** Round-robin from a random start, so many one-off requesters do not all pick the same first worker. */
+  private nextWorker = Math.floor(Math.random() * 1024)
 
   constructor (components: SchedulerComponents, network: string) {
     this.components = components
@@ -99,7 +101,7 @@ export class Scheduler {
       }
       return [...byHash.values()]
     }
-    return [{ jobId: jobId(), candidates: await this.workers(signal) }]
+    return [{ jobId: jobId(), candidates: await this.workers(signal), anyWorker: true }]
   }
 
   /** Peers providing `#compute:js`, rotated so successive data-free jobs spread round-robin. */
@@ -131,12 +133,13 @@ export class Scheduler {
       out.push({ type: 'dispatched', attempt, ...tag(peer.toString()) })
       try {
         let final: JobEvent | undefined
+        let refused: string | undefined
         for await (const event of this.components.compute.run(peer, { ...job, id: target.jobId }, { signal })) {
-          if (event.type === 'error' && event.status === 'busy') { final = event; break }
+          if (event.type === 'error' && (event.status === 'busy' || (event.status === 'forbidden' && target.anyWorker === true))) { refused = event.message; break }
           out.push({ ...event, ...tag(peer.toString()) })
           if (event.type === 'result' || event.type === 'error') final = event
         }
-        if (final?.type === 'error' && final.status === 'busy') { lastProblem = final.message; continue }
+        if (refused != null) { lastProblem = refused; continue }
         if (final != null) return
         lastProblem = 'the stream ended before a result'
       } catch (err: any) {

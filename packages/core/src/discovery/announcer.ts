@@ -26,7 +26,7 @@ const FAILED_RETRY_DELAY = 60_000
 export class Announcer {
   private readonly components: AnnouncerComponents
   private readonly network: string
-  private readonly extraTags: string[]
+  private readonly extraTags: Set<string>
   private readonly log: Logger
   private readonly announced = new Set<string>()
   /** Tags that could not be announced yet (no peers, or the provide failed): retried on connect. */
@@ -38,7 +38,7 @@ export class Announcer {
   constructor (components: AnnouncerComponents, network: string, extraTags: string[] = []) {
     this.components = components
     this.network = network
-    this.extraTags = extraTags
+    this.extraTags = new Set(extraTags)
     this.log = components.logger.forComponent('grid:announce')
   }
 
@@ -52,6 +52,14 @@ export class Announcer {
     this.retryTimer = undefined
     this.components.libp2p.removeEventListener('peer:connect', this.onConnect)
     this.components.libp2p.removeEventListener('self:peer:update', this.onAddressesChanged)
+  }
+
+  /** Adds or drops a capability tag (such as `#compute:js`) and announces the change. */
+  async setCapability (tag: string, on: boolean): Promise<void> {
+    if (on === this.extraTags.has(tag)) return
+    if (on) this.extraTags.add(tag)
+    else this.extraTags.delete(tag)
+    await this.announceAll()
   }
 
   /** Tags this node is a provider of now. */

@@ -1,0 +1,26 @@
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { chromium } from 'playwright-core'
+import { build, preview } from 'vite'
+import type { Browser } from 'playwright-core'
+import type { PreviewServer } from 'vite'
+
+export const EXAMPLE = resolve(import.meta.dirname, '../../examples/browser-worker')
+
+/** Debian's Chromium; `.ci/run` installs it. Never a downloaded browser. */
+export const CHROMIUM = process.env.GRID_CHROMIUM ?? '/usr/bin/chromium'
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+
+/** Builds examples/browser-worker with Vite and serves the build on a free loopback port. */
+export async function serveExample (): Promise<{ url: string, close: () => Promise<void> }> {
+  await build({ root: EXAMPLE, logLevel: 'warn', configFile: resolve(EXAMPLE, 'vite.config.js') })
+  const server: PreviewServer = await preview({ root: EXAMPLE, logLevel: 'warn', configFile: resolve(EXAMPLE, 'vite.config.js'), preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false } })
+  const address = server.httpServer.address()
+  if (address == null || typeof address === 'string') throw new Error('vite preview did not listen on a port')
+  return { url: `http://127.0.0.1:${address.port}/`, close: async () => { await server.close() } }
+}
+
+export async function launchChromium (): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set GRID_CHROMIUM)`)
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS })
+}
