@@ -70,7 +70,7 @@ function describeParseError (err: any): string {
   const name = /'(-[^' ]+)/.exec(String(err.message))?.[1] ?? /'([^']+)'/.exec(String(err.message))?.[1]
   switch (err.code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': return `unknown option '${name ?? '?'}'`
-    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': return `option '${name ?? '?'}' ${/argument missing/.test(err.message) ? 'needs a value' : 'takes no value'}`
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': return `option '${name ?? '?'}' ${/does not take an argument/.test(err.message) ? 'takes no value' : 'needs a value'}`
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL': return `unexpected argument '${name ?? '?'}'`
     default: return String(err.message)
   }

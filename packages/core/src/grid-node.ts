@@ -109,11 +109,11 @@ class GridNodeImpl implements GridNode {
     this.listen = valid.listen
     const logger = libp2p.logger
     const datasetStore = new DatasetStore(store.sublevel('datasets'))
-    this.catalog = new CatalogService({ libp2p, datasets: datasetStore, logger }, valid.network)
+    const capabilities = (): string[] => this.compute.offering && this.computeOpenToAll ? [c.COMPUTE_CAPABILITY_TAG] : []
+    this.catalog = new CatalogService({ libp2p, datasets: datasetStore, capabilities, logger }, valid.network)
     // a node that runs anyone's jobs says so with a capability tag, for data-free jobs
     this.computeOpenToAll = init.compute?.allow == null
-    const capabilities = init.compute?.allow == null && init.compute?.offer !== false ? [c.COMPUTE_CAPABILITY_TAG] : []
-    this.announcer = new Announcer({ libp2p, datasets: datasetStore, logger }, valid.network, capabilities)
+    this.announcer = new Announcer({ libp2p, datasets: datasetStore, logger }, valid.network, init.compute?.allow == null && init.compute?.offer !== false ? [c.COMPUTE_CAPABILITY_TAG] : [])
     this.searcher = new Searcher({ libp2p, catalog: this.catalog, datasets: datasetStore, logger }, valid.network)
     this.liveness = new LivenessMonitor({ libp2p, logger }, init.liveness)
     this.pool = new WorkerPool({ size: init.compute?.poolSize ?? cpuCount(), maxQueue: init.compute?.maxQueue ?? c.MAX_JOB_QUEUE })

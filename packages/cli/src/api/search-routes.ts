@@ -16,6 +16,7 @@ export interface SearchResultJson {
   addrs: string[]
   rttMs: number
   datasets: Array<{ name: string, tags: string[], description: string, rows: number, columns: Array<{ name: string, type: string }>, format: string, hash: string, status: string }>
+  capabilities: string[]
 }
 
 /** The result as the CLI and /v1/search give it. */
@@ -26,7 +27,8 @@ export function searchResultJson (r: SearchResult): SearchResultJson {
     rttMs: r.rttMs,
     datasets: r.datasets.map(d => ({
       name: d.name, tags: d.tags, description: d.description, rows: d.rows, columns: d.columns, format: d.format, hash: d.hash, status: d.status
-    }))
+    })),
+    capabilities: r.capabilities
   }
 }
 

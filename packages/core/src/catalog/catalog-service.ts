@@ -11,8 +11,13 @@ import type { AbortOptions, ComponentLogger, Connection, Libp2p, Logger, PeerId,
 export interface CatalogComponents {
   libp2p: Pick<Libp2p, 'handle' | 'unhandle' | 'dialProtocol'>
   datasets: DatasetStore
+  /** Capability tags this node offers right now (`#compute:js` while it runs others' jobs). */
+  capabilities: () => string[]
   logger: ComponentLogger
 }
+
+/** A peer's answer: its datasets matching the tags, and the asked tags that are capabilities it offers. */
+export interface CatalogAnswer { datasets: DatasetDescriptor[], capabilities: string[] }
 
 export class CatalogError extends Error {
   static override name = 'CatalogError'
@@ -77,15 +82,16 @@ export class CatalogService implements Startable {
     try {
       tags = normaliseTags(request.tags)
     } catch (err: any) {
-      return { status: Status.BAD_REQUEST, message: err.message, datasets: [] }
+      return { status: Status.BAD_REQUEST, message: err.message, datasets: [], capabilities: [] }
     }
-    if (tags.length === 0) return { status: Status.BAD_REQUEST, message: 'ask for at least one tag', datasets: [] }
+    if (tags.length === 0) return { status: Status.BAD_REQUEST, message: 'ask for at least one tag', datasets: [], capabilities: [] }
     const datasets = await this.components.datasets.matching(tags, request.matchAll ? 'all' : 'any', peer)
-    return { status: Status.OK, message: '', datasets: datasets.map(toPbDataset) }
+    const offered = this.components.capabilities()
+    return { status: Status.OK, message: '', datasets: datasets.map(toPbDataset), capabilities: tags.filter(t => offered.includes(t)) }
   }
 
-  /** Asks a peer for its public datasets matching the tags. */
-  async query (peer: PeerId, tags: string[], match: 'any' | 'all', options: AbortOptions = {}): Promise<DatasetDescriptor[]> {
+  /** Asks a peer for its public datasets matching the tags, and which of them it offers as capabilities. */
+  async query (peer: PeerId, tags: string[], match: 'any' | 'all', options: AbortOptions = {}): Promise<CatalogAnswer> {
     const signal = anySignal([options.signal, AbortSignal.timeout(c.CATALOG_HANDLER_TIMEOUT)])
     let stream: Stream | undefined
     try {
@@ -95,7 +101,7 @@ export class CatalogService implements Startable {
       const response = await pb.read(CatalogResponse, { signal })
       await stream.close({ signal })
       if (response.status !== Status.OK) throw new CatalogError(response.status, response.message)
-      return response.datasets.map(fromPbDataset)
+      return { datasets: response.datasets.map(fromPbDataset), capabilities: response.capabilities }
     } catch (err) {
       stream?.abort(err as Error)
       throw err

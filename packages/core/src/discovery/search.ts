@@ -18,6 +18,8 @@ export interface SearchResult {
   /** Round-trip time of the liveness ping; 0 for this node's own datasets. */
   rttMs: number
   datasets: DatasetDescriptor[]
+  /** Searched tags that are capabilities the holder offers, such as `#compute:js` for a worker. */
+  capabilities: string[]
 }
 
 export interface SearchOptions extends AbortOptions {
@@ -106,7 +108,7 @@ export class Searcher implements Startable {
   /** Feeds `found` with every confirmed holder; resolves when lookups and checks are over. */
   private async collect (tags: string[], match: 'any' | 'all', found: Pushable<SearchResult>, signal: AbortSignal): Promise<void> {
     const own = await this.components.datasets.matching(tags, match)
-    if (own.length > 0) found.push({ peerId: this.components.libp2p.peerId, addrs: this.components.libp2p.getMultiaddrs(), rttMs: 0, datasets: own })
+    if (own.length > 0) found.push({ peerId: this.components.libp2p.peerId, addrs: this.components.libp2p.getMultiaddrs(), rttMs: 0, datasets: own, capabilities: [] })
     const seen = new Set<string>([this.components.libp2p.peerId.toString()])
     const checks: Array<Promise<void>> = []
     const slots = new Queue<void>({ concurrency: c.VERIFY_CONCURRENCY })
@@ -136,8 +138,8 @@ export class Searcher implements Startable {
       const started = performance.now()
       await libp2p.services.ping.ping(provider.id, { signal })
       const rttMs = Math.round((performance.now() - started) * 10) / 10
-      const datasets = await catalog.query(provider.id, tags, match, { signal })
-      if (datasets.length > 0) found.push({ peerId: provider.id, addrs: [connection.remoteAddr], rttMs, datasets })
+      const { datasets, capabilities } = await catalog.query(provider.id, tags, match, { signal })
+      if (datasets.length > 0 || capabilities.length > 0) found.push({ peerId: provider.id, addrs: [connection.remoteAddr], rttMs, datasets, capabilities })
     } catch (err) {
       this.log('provider %p is not live or not answering - %e', provider.id, err)
     } finally {

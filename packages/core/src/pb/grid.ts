@@ -706,6 +706,7 @@ export interface CatalogResponse {
   status: Status
   message: string
   datasets: Dataset[]
+  capabilities: string[]
 }
 
 export namespace CatalogResponse {
@@ -735,6 +736,13 @@ export namespace CatalogResponse {
           }
         }
 
+        if (obj.capabilities != null && obj.capabilities.length > 0) {
+          for (const value of obj.capabilities) {
+            w.uint32(34)
+            w.string(value)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -742,7 +750,8 @@ export namespace CatalogResponse {
         const obj: any = {
           status: Status.OK,
           message: '',
-          datasets: []
+          datasets: [],
+          capabilities: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -769,6 +778,14 @@ export namespace CatalogResponse {
               }))
               break
             }
+            case 4: {
+              if (opts.limits?.capabilities != null && obj.capabilities.length === opts.limits.capabilities) {
+                throw new MaxLengthError('Decode error - repeated field "capabilities" had too many elements')
+              }
+
+              obj.capabilities.push(reader.string())
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -779,7 +796,8 @@ export namespace CatalogResponse {
         return obj
       }, function * (reader, length, prefix, opts = {}) {
         const obj = {
-          datasets: 0
+          datasets: 0,
+          capabilities: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -817,6 +835,21 @@ export namespace CatalogResponse {
               }
 
               obj.datasets++
+
+              break
+            }
+            case 4: {
+              if (opts.limits?.capabilities != null && obj.capabilities === opts.limits.capabilities) {
+                throw new MaxLengthError('Streaming decode error - repeated field "capabilities" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.capabilities[]`,
+                index: obj.capabilities,
+                value: reader.string()
+              }
+
+              obj.capabilities++
 
               break
             }
@@ -902,6 +935,12 @@ export namespace CatalogResponse {
     index: number
   }
 
+  export interface CatalogResponseCapabilitiesFieldEvent {
+    field: '$.capabilities[]'
+    index: number
+    value: string
+  }
+
   export function encode (obj: Partial<CatalogResponse>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, CatalogResponse.codec())
   }
@@ -910,7 +949,7 @@ export namespace CatalogResponse {
     return decodeMessage(buf, CatalogResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CatalogResponse>): Generator<CatalogResponseStatusFieldEvent | CatalogResponseMessageFieldEvent | CatalogResponseDatasetsNameFieldEvent | CatalogResponseDatasetsTagsFieldEvent | CatalogResponseDatasetsDescriptionFieldEvent | CatalogResponseDatasetsRowsFieldEvent | CatalogResponseDatasetsColumnsNameFieldEvent | CatalogResponseDatasetsColumnsTypeFieldEvent | CatalogResponseDatasetsFormatFieldEvent | CatalogResponseDatasetsHashFieldEvent | CatalogResponseDatasetsBytesFieldEvent | CatalogResponseDatasetsStatusFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CatalogResponse>): Generator<CatalogResponseStatusFieldEvent | CatalogResponseMessageFieldEvent | CatalogResponseDatasetsNameFieldEvent | CatalogResponseDatasetsTagsFieldEvent | CatalogResponseDatasetsDescriptionFieldEvent | CatalogResponseDatasetsRowsFieldEvent | CatalogResponseDatasetsColumnsNameFieldEvent | CatalogResponseDatasetsColumnsTypeFieldEvent | CatalogResponseDatasetsFormatFieldEvent | CatalogResponseDatasetsHashFieldEvent | CatalogResponseDatasetsBytesFieldEvent | CatalogResponseDatasetsStatusFieldEvent | CatalogResponseCapabilitiesFieldEvent> {
     return streamMessage(buf, CatalogResponse.codec(), opts)
   }
 }

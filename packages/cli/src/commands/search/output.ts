@@ -1,10 +1,10 @@
 import type { Io } from '../../io.js'
 
-interface Row { peerId: string, rttMs: number, datasets: Array<{ name: string, rows: number, tags: string[] }> }
+interface Row { peerId: string, rttMs: number, datasets: Array<{ name: string, rows: number, tags: string[] }>, capabilities?: string[] }
 
 const WIDTHS = [52, 9, 24, 7] as const
 
-/** Prints holders as they arrive: the header first, then one line per dataset. */
+/** Prints holders as they arrive: the header first, then one line per dataset, and one per worker offering a searched capability. */
 export function resultPrinter (io: Io, json: boolean): { row: (r: Row) => void } {
   if (json) return { row: () => {} }
   let header = false
@@ -13,6 +13,7 @@ export function resultPrinter (io: Io, json: boolean): { row: (r: Row) => void }
     row: (r) => {
       if (!header) { line(['PEER', 'RTT', 'DATASET', 'ROWS', 'TAGS']); header = true }
       for (const d of r.datasets) line([r.peerId, `${r.rttMs} ms`, d.name, String(d.rows), d.tags.join(' ')])
+      if (r.capabilities != null && r.capabilities.length > 0) line([r.peerId, `${r.rttMs} ms`, '(worker)', '-', r.capabilities.join(' ')])
     }
   }
 }

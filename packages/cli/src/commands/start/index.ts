@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises'
 import { createGridNode, validateInit } from '@grid-node/core'
 import { API_OPTION } from '../../api/client.js'
 import { startApiServer } from '../../api/server.js'
@@ -18,6 +19,9 @@ export const start: Command = {
     bootstrap: { type: 'string', multiple: true, description: 'multiaddr of a peer to join through', placeholder: 'multiaddr' },
     network: { type: 'string', description: 'the grid to join; grids with different names never mix', default: 'main', placeholder: 'name' },
     lan: { type: 'boolean', description: 'share private and loopback addresses through the DHT (a grid on one LAN or host)' },
+    'no-relay': { type: 'boolean', description: 'do not relay for browser tabs (the circuit relay is on by default)' },
+    'tls-cert': { type: 'string', description: 'PEM certificate for WebSockets over TLS (wss://, which https pages need); adds /tls/ws on port 7403', placeholder: 'file' },
+    'tls-key': { type: 'string', description: 'PEM private key of --tls-cert', placeholder: 'file' },
     api: { ...API_OPTION, description: 'where the local HTTP API listens (port 0 picks a free one)', default: DEFAULT_API },
     'liveness-interval': { type: 'string', description: 'ms between liveness pings of each peer', default: '10000', placeholder: 'ms' },
     'liveness-timeout': { type: 'string', description: 'ms a peer has to answer a liveness ping', default: '5000', placeholder: 'ms' },
@@ -38,6 +42,8 @@ async function runStart ({ values, io, signal }: Context): Promise<number> {
     bootstrap: listValue(values, 'bootstrap'),
     network: stringValue(values, 'network'),
     lan: flag(values, 'lan'),
+    relay: !flag(values, 'no-relay'),
+    ...await tlsFiles(values),
     liveness: {
       intervalMs: positive(values, 'liveness-interval') ?? undefined,
       timeoutMs: positive(values, 'liveness-timeout') ?? undefined,
@@ -93,6 +99,22 @@ async function runStart ({ values, io, signal }: Context): Promise<number> {
   }
   say.stopped()
   return 0
+}
+
+/** --tls-cert and --tls-key, read now: both or neither. */
+async function tlsFiles (values: Context['values']): Promise<{ tls?: { cert: string, key: string } }> {
+  const certFile = stringValue(values, 'tls-cert')
+  const keyFile = stringValue(values, 'tls-key')
+  if (certFile == null && keyFile == null) return {}
+  if (certFile == null || keyFile == null) throw new UsageError('give both --tls-cert and --tls-key (PEM files), or neither')
+  const read = async (file: string, what: string): Promise<string> => {
+    try {
+      return await readFile(file, 'utf8')
+    } catch (err: any) {
+      throw new UsageError(`cannot read the TLS ${what} ${file} (${String(err.code ?? err.message)})`)
+    }
+  }
+  return { tls: { cert: await read(certFile, 'certificate'), key: await read(keyFile, 'key') } }
 }
 
 function positive (values: Context['values'], name: string): number | undefined {
