@@ -22,19 +22,27 @@ function short (peerId: string): string {
   return `${peerId.slice(0, 8)}…${peerId.slice(-6)}`
 }
 
-async function pageState (page: Page): Promise<{ state?: string, peerId?: string, relayed: boolean }> {
+interface PageState { state?: string, peerId?: string, relayed: boolean, ready?: boolean, peers?: number, announced?: string[], addrs?: string[] }
+
+async function pageState (page: Page): Promise<PageState> {
   return page.evaluate(() => {
     const grid = (globalThis as any).grid
     const status = grid?.node?.status()
-    return { state: grid?.state, peerId: status?.peerId.toString(), relayed: (status?.addrs ?? []).some((a: unknown) => String(a).includes('/p2p-circuit')) }
+    const addrs: string[] = (status?.addrs ?? []).map(String)
+    return { state: grid?.state, peerId: status?.peerId.toString(), relayed: addrs.some(a => a.includes('/p2p-circuit')), ready: status?.ready, peers: status?.peers, announced: status?.announced, addrs }
   })
 }
 
 async function whenReachable (page: Page, timeoutMs = 30_000): Promise<string> {
-  return eventually(async () => {
-    const s = await pageState(page)
-    return s.state === 'reachable' && s.relayed ? s.peerId : undefined
-  }, 'the tab to be a reachable worker', timeoutMs)
+  let last: PageState | undefined
+  try {
+    return await eventually(async () => {
+      last = await pageState(page)
+      return last.state === 'reachable' && last.relayed ? last.peerId : undefined
+    }, 'the tab to be a reachable worker', timeoutMs)
+  } catch (err: any) {
+    throw new Error(`${String(err.message)}; last seen: ${JSON.stringify(last)}`)
+  }
 }
 
 /** `grid-node run` as a child process whose output lines can be watched while it runs. */

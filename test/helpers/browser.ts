@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { chromium } from 'playwright-core'
 import { build, preview } from 'vite'
 import type { Browser } from 'playwright-core'
@@ -11,16 +13,27 @@ export const EXAMPLE = resolve(import.meta.dirname, '../../examples/browser-work
 export const CHROMIUM = process.env.GRID_CHROMIUM ?? '/usr/bin/chromium'
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
 
-/** Builds examples/browser-worker with Vite and serves the build on a free loopback port. */
+/**
+ * Builds examples/browser-worker with Vite into a directory of its own (test files run in
+ * parallel) and serves the build on a free loopback port.
+ */
 export async function serveExample (): Promise<{ url: string, close: () => Promise<void> }> {
-  await build({ root: EXAMPLE, logLevel: 'warn', configFile: resolve(EXAMPLE, 'vite.config.js') })
-  const server: PreviewServer = await preview({ root: EXAMPLE, logLevel: 'warn', configFile: resolve(EXAMPLE, 'vite.config.js'), preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false } })
+  const outDir = await mkdtemp(join(tmpdir(), 'grid-browser-worker-'))
+  const config = { root: EXAMPLE, logLevel: 'warn' as const, configFile: resolve(EXAMPLE, 'vite.config.js'), build: { outDir, emptyOutDir: true } }
+  await build(config)
+  const server: PreviewServer = await preview({ ...config, preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false } })
   const address = server.httpServer.address()
   if (address == null || typeof address === 'string') throw new Error('vite preview did not listen on a port')
-  return { url: `http://127.0.0.1:${address.port}/`, close: async () => { await server.close() } }
+  return {
+    url: `http://127.0.0.1:${address.port}/`,
+    close: async () => {
+      await server.close()
+      await rm(outDir, { recursive: true, force: true })
+    }
+  }
 }
 
-export async function launchChromium (): Promise<Browser> {
+export async function launchChromium (extraFlags: string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set GRID_CHROMIUM)`)
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS })
+  return chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_FLAGS, ...extraFlags] })
 }
