@@ -1,0 +1,144 @@
+// `pnpm bench`, part 4: browser tabs. Page load → reachable worker in Debian's Chromium; a
+// no-op job's round trip to a tab (through the relay) against one to a Node.js peer, in the
+// same run; the size of @grid-node/core bundled for the browser and what dominates it.
+import { rm, writeFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { createGridNode } from '@grid-node/core'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { build } from 'esbuild'
+import { launchChromium, serveExample } from '../helpers/browser.ts'
+import { CliNode, runCli, tempDir } from '../helpers/cli.ts'
+import { median } from './stats.ts'
+import type { GridNode } from '@grid-node/core'
+import type { PeerId } from '@libp2p/interface'
+import type { Page } from 'playwright-core'
+
+const PAGE_LOADS = 5
+const JOBS = 100
+const CLI_RUNS = 5
+const NO_OP = 'export default () => null'
+
+async function reachableAfter (page: Page): Promise<number> {
+  await page.waitForFunction(() => (globalThis as any).grid?.reachableAfterMs != null, undefined, { timeout: 30_000, polling: 50 })
+  return page.evaluate(() => (globalThis as any).grid.reachableAfterMs as number)
+}
+
+async function noOpJob (node: GridNode, peer: PeerId): Promise<number> {
+  const started = performance.now()
+  for await (const event of node.runJob(peer, { code: NO_OP })) {
+    if (event.type === 'error') throw new Error(`${event.status}: ${event.message}`)
+  }
+  return performance.now() - started
+}
+
+async function cliJob (requesterDir: string, job: string, peer: string): Promise<number> {
+  const started = performance.now()
+  const r = await runCli(['run', job, '--peer', peer, '--json', '--data-dir', requesterDir])
+  if (r.code !== 0) throw new Error(r.stderr)
+  return performance.now() - started
+}
+
+async function bundleSize (): Promise<void> {
+  const result = await build({
+    entryPoints: [resolve(import.meta.dirname, '../../packages/core/dist/index.js')],
+    bundle: true,
+    minify: true,
+    write: false,
+    metafile: true,
+    platform: 'browser',
+    conditions: ['browser'],
+    format: 'esm',
+    logLevel: 'silent'
+  })
+  const output = result.outputFiles[0]!
+  const byPackage = new Map<string, number>()
+  for (const [file, { bytesInOutput }] of Object.entries(Object.values(result.metafile.outputs)[0]!.inputs)) {
+    const name = /node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*node_modules)/.exec(file)?.[1] ?? (file.includes('packages/core') ? '@grid-node/core' : 'other')
+    byPackage.set(name, (byPackage.get(name) ?? 0) + bytesInOutput)
+  }
+  const kib = (n: number): string => `${(n / 1024).toFixed(1)} KiB`
+  console.log(`\n@grid-node/core for the browser (esbuild, minified): ${kib(output.contents.byteLength)}, gzip ${kib(gzipSync(output.contents).byteLength)}`)
+  console.log('  + the QuickJS WebAssembly module the job workers fetch: see the Vite build of examples/browser-worker')
+  console.log('  largest parts (minified, before gzip):')
+  for (const [name, bytes] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 12)) {
+    console.log(`    ${name.padEnd(40)} ${kib(bytes).padStart(10)}  ${(100 * bytes / output.contents.byteLength).toFixed(1)} %`)
+  }
+}
+
+async function main (): Promise<void> {
+  const dirs: string[] = []
+  const relayDir = await tempDir()
+  dirs.push(relayDir)
+  const relay = CliNode.start(relayDir, ['--listen', '/ip4/127.0.0.1/tcp/0', '--listen', '/ip4/127.0.0.1/tcp/0/ws', '--pool-size', '1'])
+  const started = await relay.started()
+  const ws = started.addrs.find(a => a.includes('/ws/'))!
+  const site = await serveExample()
+  const browser = await launchChromium()
+  let requester: GridNode | undefined
+  try {
+    // page load → reachable worker, each load a fresh browser profile (a new peer)
+    const loads: number[] = []
+    for (let i = 0; i < PAGE_LOADS; i++) {
+      const context = await browser.newContext()
+      const page = await context.newPage()
+      await page.goto(`${site.url}?lan=1&pool=1&bootstrap=${encodeURIComponent(ws)}`)
+      loads.push(await reachableAfter(page))
+      await context.close()
+    }
+    console.log(`page load → reachable worker (relay reservation + #compute:js announced): median ${Math.round(median(loads))} ms of ${PAGE_LOADS} (${loads.join(', ')}) - goal ≤ 3000 ms`)
+
+    // one tab stays open as the worker for the round trips
+    const page = await (await browser.newContext()).newPage()
+    await page.goto(`${site.url}?lan=1&pool=1&bootstrap=${encodeURIComponent(ws)}`)
+    await reachableAfter(page)
+    const tabId = await page.evaluate(() => (globalThis as any).grid.node.peerId.toString() as string)
+    const requesterDir = await tempDir()
+    dirs.push(requesterDir)
+    requester = await createGridNode({ dataDir: requesterDir, listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [started.bootstrapAddrs[0]!], lan: true })
+    await requester.whenReady()
+    const tab = peerIdFromString(tabId)
+    const node = peerIdFromString(started.peerId)
+    for (let i = 0; i < 10; i++) { await noOpJob(requester, tab); await noOpJob(requester, node) } // warm up both paths
+    const toTab: number[] = []
+    const toNode: number[] = []
+    for (let i = 0; i < JOBS; i++) {
+      toTab.push(await noOpJob(requester, tab))
+      toNode.push(await noOpJob(requester, node))
+    }
+    const tabMs = median(toTab)
+    const nodeMs = median(toNode)
+    console.log(`no-op job round trip, library requester (median of ${JOBS}, alternated): → tab via relay ${tabMs.toFixed(2)} ms, → Node.js peer ${nodeMs.toFixed(2)} ms: ${(tabMs / nodeMs).toFixed(2)}× - goal ≤ 2×`)
+    await requester.stop()
+    requester = undefined
+
+    // the same through the CLI, as a user runs it: a running node's API, then the job
+    const cliDir = await tempDir()
+    dirs.push(cliDir)
+    const cliNode = CliNode.start(cliDir, ['--bootstrap', started.bootstrapAddrs[0]!])
+    await cliNode.event('ready')
+    const jobDir = await tempDir()
+    dirs.push(jobDir)
+    const job = resolve(jobDir, 'noop.js')
+    await writeFile(job, `${NO_OP}\n`)
+    await cliJob(cliDir, job, tabId)
+    await cliJob(cliDir, job, started.peerId)
+    const cliTab: number[] = []
+    const cliNodeMs: number[] = []
+    for (let i = 0; i < CLI_RUNS; i++) {
+      cliTab.push(await cliJob(cliDir, job, tabId))
+      cliNodeMs.push(await cliJob(cliDir, job, started.peerId))
+    }
+    console.log(`no-op job with \`grid-node run --peer\` (median of ${CLI_RUNS}, process start included): → tab ${Math.round(median(cliTab))} ms, → Node.js peer ${Math.round(median(cliNodeMs))} ms: ${(median(cliTab) / median(cliNodeMs)).toFixed(2)}×`)
+    await cliNode.stop()
+  } finally {
+    await requester?.stop()
+    await browser.close()
+    await site.close()
+    await relay.stop()
+    await Promise.all(dirs.map(async d => { await rm(d, { recursive: true, force: true }) }))
+  }
+  await bundleSize()
+}
+
+await main()
