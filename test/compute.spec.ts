@@ -139,4 +139,34 @@ describe('jobs over /grid/<network>/compute/1.0.0 between real nodes', () => {
     expect(received).toBe(0)
     expect((await events(requester, { code: 'export default () => 2' })).at(-1)).toEqual({ type: 'result', value: 2 })
   })
+
+  it('a node that stops offering compute refuses jobs and is no longer a worker in a search; offering again restores both', async () => {
+    const worker = await make([holder.shareableAddrs()[0]!.toString()], { compute: { poolSize: 1 } })
+    try {
+      await worker.whenReady()
+      const job = { code: 'export default () => 7' }
+      const found = async (): Promise<boolean> => (await requester.searchAll(['#compute:js'], { cache: false })).some(r => r.peerId.equals(worker.peerId) && r.capabilities.includes('#compute:js'))
+      await expect.poll(found, { timeout: 20_000, interval: 250 }).toBe(true)
+      const served: string[] = []
+      const off = worker.onServedJob(({ from, event }) => { served.push(`${from === requester.peerId.toString() ? 'requester' : from} ${event.type}`) })
+
+      await worker.offerCompute(false)
+      expect(worker.offeringCompute).toBe(false)
+      expect(worker.status().announced).not.toContain('#compute:js')
+      const refused = []
+      for await (const e of requester.runJob(worker.peerId, job)) refused.push(e)
+      expect(refused).toEqual([expect.objectContaining({ type: 'error', status: 'forbidden', message: expect.stringMatching(/not running jobs for others/) })])
+      expect(await found()).toBe(false)
+
+      await worker.offerCompute(true)
+      const ran = []
+      for await (const e of requester.runJob(worker.peerId, job)) ran.push(e)
+      expect(ran.at(-1)).toEqual({ type: 'result', value: 7 })
+      expect(served).toEqual(['requester error', 'requester accepted', 'requester started', 'requester result'])
+      expect(await found()).toBe(true)
+      off()
+    } finally {
+      await worker.stop()
+    }
+  })
 })

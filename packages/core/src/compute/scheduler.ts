@@ -128,13 +128,17 @@ export class Scheduler {
     const job: JobInit = { code: init.code, ...(target.dataset != null ? { dataset: target.dataset } : {}), args: init.args, ...(init.timeoutMs != null ? { timeoutMs: init.timeoutMs } : {}) }
     const tag = (peer: string): { jobId: string, peerId: string, dataset?: string } => ({ jobId: target.jobId, peerId: peer, ...(target.dataset != null ? { dataset: target.dataset } : {}) })
     let lastProblem = 'no peer holds this job\'s data or offers compute'
-    for (let attempt = 0; attempt <= retries && attempt < target.candidates.length; attempt++) {
-      const peer = target.candidates[attempt] as PeerId
+    // a relayed connection (to a browser tab) can close as it opens: one more try on the same peer
+    let redialled = false
+    for (let attempt = 0, index = 0; attempt <= retries && index < target.candidates.length; attempt++, index++) {
+      const peer = target.candidates[index] as PeerId
       out.push({ type: 'dispatched', attempt, ...tag(peer.toString()) })
+      let heard = false
       try {
         let final: JobEvent | undefined
         let refused: string | undefined
         for await (const event of this.components.compute.run(peer, { ...job, id: target.jobId }, { signal })) {
+          heard = true
           if (event.type === 'error' && (event.status === 'busy' || (event.status === 'forbidden' && target.anyWorker === true))) { refused = event.message; break }
           out.push({ ...event, ...tag(peer.toString()) })
           if (event.type === 'result' || event.type === 'error') final = event
@@ -146,6 +150,7 @@ export class Scheduler {
         if (signal.aborted) return
         lastProblem = `${peer.toString()} went away: ${String(err.message ?? err)}`
         this.log('job %s on %p failed, redispatching - %e', target.jobId, peer, err)
+        if (!heard && !redialled && err?.name === 'ConnectionClosedError') { redialled = true; index-- }
       }
     }
     if (init.allowLocal === true && target.dataset == null) {
