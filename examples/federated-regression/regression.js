@@ -58,6 +58,15 @@ export async function loadCars () {
   return JSON.parse(await readFile(data, 'utf8'))
 }
 
+/** A round counts whoever holds the data when it starts: wait until every holder is found. */
+async function untilHolders (node, tags, count, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs
+  while ((await node.searchAll(tags, { cache: false })).length < count) {
+    if (Date.now() > deadline) throw new Error(`fewer than ${count} holders of ${tags.join(' ')} after ${timeoutMs} ms`)
+    await new Promise(resolve => setTimeout(resolve, 250))
+  }
+}
+
 /**
  * Starts three holders (a third of the cars each, as JSON files) and a requester on loopback,
  * fits both ways, stops everything. Returns both fits and every event the requester received.
@@ -83,6 +92,7 @@ export async function runExample () {
     }
     const requester = await make('requester', bootstrap)
     await Promise.all(nodes.map(async n => n.whenReady()))
+    await untilHolders(requester, ['#cars'], holders.length)
 
     // requester.federate(…) does the same; this keeps every event the requester receives,
     // so a test can check that nothing but model statistics and counts left the holders

@@ -52,6 +52,10 @@ export async function main (argv: string[], io: Io = processIo, signal: AbortSig
       io.out(helpText(command))
       return 0
     }
+    // `start /ip4/…/p2p/…` without --bootstrap would quietly found a new grid
+    if (command.args == null && positionals.length > 0) {
+      throw new UsageError(`'${name}' takes no arguments, but got '${positionals.join(' ')}'${positionals[0]?.startsWith('/') === true ? ' (a multiaddr goes after --bootstrap)' : ''}; see \`grid-node ${name} --help\``)
+    }
     return await command.run({ values, positionals, io, signal })
   } catch (err: any) {
     io.err(`grid-node: error: ${String(err?.message ?? err)}`)

@@ -240,5 +240,13 @@ describe('the local HTTP API, edges', () => {
       expect(bad.status).toBe(400)
       expect(bad.body.error).toMatch(/is not a peer ID/)
     })
+
+    it('DELETE /v1/datasets/<name> with a broken URL encoding is a 400, not a crash', async () => {
+      const { call } = await serve()
+      const bad = await call('/v1/datasets/%E0%A4%A', { method: 'DELETE' })
+      expect(bad.status).toBe(400)
+      expect(bad.body.error).toMatch(/is not a URL-encoded dataset name/)
+      expect((await call('/health-check')).status).toBe(200)
+    })
   })
 })

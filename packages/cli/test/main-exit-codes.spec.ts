@@ -67,7 +67,10 @@ describe('main: exit codes and output', () => {
       [['--pool-size', 'many'], /--pool-size must be a whole number above 0, not "many"/],
       [['--allow-compute', 'bob'], /--allow-compute "bob" is not a peer ID/],
       [['--api', 'nonsense'], /invalid --api "nonsense"/],
-      [['--listen'], /option '--listen' needs a value/]
+      [['--listen'], /option '--listen' needs a value/],
+      [['--data-dir', '--lan'], /option '--data-dir' needs a value/],
+      [['/ip4/192.0.2.1/tcp/7400/p2p/12D3KooWBWX4Ga8wr8APCbAuPhXnWeE22cqPSLsiYR59ZDQwGPdP'], /'start' takes no arguments, .*\(a multiaddr goes after --bootstrap\)/],
+      [['--tls-cert', '/nonexistent/cert.pem'], /give both --tls-cert and --tls-key/]
     ])('start %j', async (args, message) => {
       const dir = join(root, 'start-never', String(Math.random()).slice(2))
       const { code, stdout, stderr } = await run(['start', '--data-dir', dir, ...args])

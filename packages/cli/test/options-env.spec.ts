@@ -119,12 +119,15 @@ describe('apiUrl', () => {
     ['localhost:8080', 'http://localhost:8080'],
     ['http://x:1', 'http://x:1'],
     ['http://x:1/', 'http://x:1'],
-    ['https://grid.example:8443', 'https://grid.example:8443']
+    ['https://grid.example:8443', 'https://grid.example:8443'],
+    ['host:80', 'http://host:80'],
+    ['https://x:443', 'https://x:443'],
+    ['HTTP://x:1', 'http://x:1']
   ])('%j → %s', (input, url) => {
     expect(apiUrl(input)).toBe(url)
   })
 
-  it.each(['nonsense', 'localhost', '127.0.0.1', 'http://x', 'x:', ':', '', 'http://x:1/v1', 'x:notaport'])('rejects %j, naming it, with a UsageError', (input) => {
+  it.each(['nonsense', 'localhost', '127.0.0.1', 'http://x', 'x:', ':', '', 'http://x:1/v1', 'x:notaport', 'user@x:1', 'http://u:p@x:1', 'x:1?q'])('rejects %j, naming it, with a UsageError', (input) => {
     const err = usageError(() => apiUrl(input))
     expect(err.message).toContain(`invalid --api "${input}"`)
     expect(err.message).toContain('use host:port')

@@ -48,7 +48,9 @@ describe('parseMultiaddr', () => {
     ['an unknown protocol', '/ip4/192.0.2.1/tcpp/7400', ''],
     ['a port out of range', '/ip4/192.0.2.1/tcp/99999', ''],
     ['a bad IPv6 address', '/ip6/zz/tcp/1', ''],
-    ['a protocol without its value', '/ip4', '']
+    ['a protocol without its value', '/ip4', ''],
+    ['with no component at all', '/', 'no components'],
+    ['with a /p2p/ that is not a peer ID', '/ip4/192.0.2.1/tcp/1/p2p/notapeer', '"notapeer" is not a peer ID']
   ])('rejects a value %s, naming it and showing a multiaddr', (_what, value, reason) => {
     const err = rejection('bootstrap address', value)
     expect(err).toBeInstanceOf(InvalidMultiaddrError)

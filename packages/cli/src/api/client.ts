@@ -33,15 +33,18 @@ export interface ApiClient {
 /** `host:port`, `:port` or a URL → `http://host:port`. */
 export function apiUrl (address: string): string {
   const text = address.trim()
-  const withScheme = /^https?:\/\//.test(text) ? text : `http://${text.startsWith(':') ? `127.0.0.1${text}` : text}`
+  const withScheme = /^https?:\/\//i.test(text) ? text : `http://${text.startsWith(':') ? `127.0.0.1${text}` : text}`
+  const invalid = new UsageError(`invalid --api "${address}": use host:port, e.g. 127.0.0.1:7402`)
   let url: URL
   try {
     url = new URL(withScheme)
   } catch {
-    throw new UsageError(`invalid --api "${address}": use host:port, e.g. 127.0.0.1:7402`)
+    throw invalid
   }
-  if (url.port === '' || url.pathname !== '/') throw new UsageError(`invalid --api "${address}": use host:port, e.g. 127.0.0.1:7402`)
-  return `${url.protocol}//${url.host}`
+  // URL drops a scheme's default port (http://x:80 has port ''): read the port from the text
+  const port = /:(\d+)\/?$/.exec(withScheme)?.[1]
+  if (port == null || url.pathname !== '/' || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') throw invalid
+  return `${url.protocol}//${url.hostname}:${Number(port)}`
 }
 
 /**

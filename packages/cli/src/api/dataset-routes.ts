@@ -6,8 +6,16 @@ import type { IncomingMessage } from 'node:http'
 export const datasetRoutes: Route[] = [
   { method: 'GET', pattern: /^\/v1\/datasets$/, handler: async (node) => node.datasets.list() },
   { method: 'POST', pattern: /^\/v1\/datasets$/, handler: add },
-  { method: 'DELETE', pattern: /^\/v1\/datasets\/([^/]+)$/, handler: async (node, _req, [name]) => node.datasets.remove(decodeURIComponent(name ?? '')) }
+  { method: 'DELETE', pattern: /^\/v1\/datasets\/([^/]+)$/, handler: async (node, _req, [name]) => { const decoded = decodedName(name ?? ''); return node.datasets.remove(decoded) } }
 ]
+
+function decodedName (text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    throw new HttpError(400, `"${text}" is not a URL-encoded dataset name`)
+  }
+}
 
 /** `POST /v1/datasets {"path":"/abs/cars.csv","tags":["#cars"],"name"?,"description"?,"private"?}` (or `rows`). */
 async function add (node: GridNode, req: IncomingMessage): Promise<unknown> {

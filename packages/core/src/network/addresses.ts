@@ -1,3 +1,4 @@
+import { peerIdFromString } from '@libp2p/peer-id'
 import { isPrivateIp } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import { InvalidMultiaddrError } from '../errors.js'
@@ -10,11 +11,23 @@ export function parseMultiaddr (what: string, value: string | Multiaddr): Multia
   if (!trimmed.startsWith('/')) {
     throw new InvalidMultiaddrError(what, value, 'a multiaddr starts with "/"')
   }
+  // a /p2p/ value that is not a peer ID would otherwise surface as a CID decoding error
+  for (const [, id = ''] of trimmed.matchAll(/\/p2p\/([^/]*)/g)) {
+    try {
+      peerIdFromString(id)
+    } catch {
+      throw new InvalidMultiaddrError(what, value, `"${id}" is not a peer ID`)
+    }
+  }
+  let addr: Multiaddr
   try {
-    return multiaddr(trimmed)
+    addr = multiaddr(trimmed)
+    // multiaddr validates lazily: encoding it finds a bad component now, not at dial time
+    if (addr.bytes.byteLength === 0) throw new Error('it has no components')
   } catch (err: any) {
     throw new InvalidMultiaddrError(what, value, String(err.message ?? err))
   }
+  return addr
 }
 
 /** The peer ID named by a `/p2p/…` component, if any. */
