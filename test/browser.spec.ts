@@ -145,6 +145,28 @@ describe('a browser tab as a peer and a worker (Chromium)', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'browser-worker.png'), fullPage: true })
   })
 
+  it('a CSV the page adds is announced: the CLI finds the tab as its holder and runs a job on its rows there', async () => {
+    await page.fill('#dataset-tags', '#tab-data')
+    await page.setInputFiles('#dataset-file', { name: 'scores.csv', mimeType: 'text/csv', buffer: Buffer.from('name,score\nada,3\nbob,4\n') })
+    await expect.poll(async () => page.locator('#dataset-status').textContent(), { timeout: 10_000 }).toMatch(/scores: 2 rows, announced as #tab-data/)
+    const holder = await eventually(async () => {
+      const r = await runCli(['search', '#tab-data', '--json', '--data-dir', requester.dataDir])
+      return r.code === 0 ? (JSON.parse(r.stdout) as Array<{ peerId: string, datasets: Array<{ name: string, rows: number }> }>).find(h => h.peerId === tabId) : undefined
+    }, 'the CLI to find the tab holding #tab-data')
+    expect(holder.datasets).toEqual([expect.objectContaining({ name: 'scores', rows: 2 })])
+    await writeFile(join(jobs, 'total.js'), 'export default ({ data }) => data.reduce((sum, row) => sum + row.score, 0)\n')
+    const r = await runCli(['run', join(jobs, 'total.js'), '--tag', '#tab-data', '--json', '--data-dir', requester.dataDir])
+    expect(r.code, r.stderr).toBe(0)
+    expect(JSON.parse(r.stdout)).toMatchObject({ type: 'result', value: 7, peerId: tabId, dataset: 'scores' })
+  })
+
+  it('the pool-size control resizes the tab\'s Web Worker pool', async () => {
+    await page.fill('#pool-size', '3')
+    await page.dispatchEvent('#pool-size', 'change')
+    expect(await page.evaluate(() => (globalThis as any).grid.node.poolStatus().size)).toBe(3)
+    expect(await page.locator('#log li[data-kind="note"]').first().textContent()).toMatch(/pool resized to 3/)
+  })
+
   it('reloading the tab keeps its peer ID, and it is a reachable worker again', async () => {
     await page.reload()
     expect(await whenReachable(page)).toBe(tabId)

@@ -1,6 +1,7 @@
 /**
- * Pages served over https may only dial `wss://`: a Node.js peer given a certificate and key
- * serves WebSockets over TLS, and a tab joins and reserves a relay slot through it.
+ * How Node.js peers serve tabs. Pages served over https may only dial `wss://`: a peer given a
+ * certificate and key serves WebSockets over TLS, and a tab joins and reserves a relay slot
+ * through it. A peer started with --no-relay gives tabs no slot.
  */
 import { execFile } from 'node:child_process'
 import { join } from 'node:path'
@@ -10,7 +11,7 @@ import { launchChromium, serveExample } from './helpers/browser.js'
 import { CliNode, eventually, removeDir, runCli, tempDir } from './helpers/cli.js'
 import type { Browser } from 'playwright-core'
 
-describe('wss:// for pages served over https', () => {
+describe('Node.js peers serving tabs: wss:// and --no-relay', () => {
   let dir: string
   let cert: string
   let key: string
@@ -63,5 +64,25 @@ describe('wss:// for pages served over https', () => {
     expect(relayAddr).toContain(started.peerId)
     const peers = await page.locator('#peers').innerText()
     expect(peers).toMatch(/\/tls\/ws\//)
+  })
+
+  it('a tab joined to a node started with --no-relay gets no reservation, so it is not a reachable worker', async () => {
+    const plain = CliNode.start(join(dir, 'no-relay'), ['--no-relay', '--listen', '/ip4/127.0.0.1/tcp/0', '--listen', '/ip4/127.0.0.1/tcp/0/ws'])
+    try {
+      const started = await plain.started()
+      const ws = started.addrs.find(a => a.includes('/ws/'))!
+      site ??= await serveExample()
+      browser ??= await launchChromium()
+      const page = await browser.newPage()
+      await page.goto(`${site.url}?lan=1&bootstrap=${encodeURIComponent(ws)}`)
+      await eventually(async () => await page.locator('#state').getAttribute('data-state') === 'joined' ? true : undefined, 'the tab to join')
+      // long enough for a reservation to have been made, had the node offered one
+      await new Promise(resolve => setTimeout(resolve, 3_000))
+      expect(await page.locator('#state').getAttribute('data-state')).toBe('joined')
+      expect(await page.locator('#relay-addr').textContent()).toBe('no relay reservation yet')
+      await page.close()
+    } finally {
+      await plain.stop()
+    }
   })
 })
