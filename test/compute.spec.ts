@@ -169,4 +169,10 @@ describe('jobs over /grid/<network>/compute/1.0.0 between real nodes', () => {
       await worker.stop()
     }
   })
+
+  it('a peer list that names this node runs that job in its own pool', async () => {
+    const finals = await requester.runAll({ code: 'export default ({ args }) => args.n + 1', args: { n: 41 }, peers: [requester.peerId, holder.peerId] })
+    expect(finals.map(e => [e.peerId === requester.peerId.toString() ? 'self' : 'holder', e.type, e.type === 'result' ? e.value : undefined])).toEqual(expect.arrayContaining([['self', 'result', 42], ['holder', 'result', 42]]))
+    expect(finals).toHaveLength(2)
+  })
 })

@@ -132,6 +132,12 @@ export class Scheduler {
     let redialled = false
     for (let attempt = 0, index = 0; attempt <= retries && index < target.candidates.length; attempt++, index++) {
       const peer = target.candidates[index] as PeerId
+      if (peer.equals(this.components.libp2p.peerId)) {
+        // this node named itself among the peers: its own pool, no stream needed
+        if (target.dataset == null) { await this.runLocally(job, { ...target, candidates: target.candidates.slice(0, attempt) }, out, signal); return }
+        lastProblem = 'a job on this node\'s own dataset runs with runInSandbox({ code, data: await node.datasets.readRows(name) }), not through run()'
+        continue
+      }
       out.push({ type: 'dispatched', attempt, ...tag(peer.toString()) })
       let heard = false
       try {
