@@ -70,6 +70,7 @@ describe('Node.js peers serving tabs: wss:// and --no-relay', () => {
     const plain = CliNode.start(join(dir, 'no-relay'), ['--no-relay', '--listen', '/ip4/127.0.0.1/tcp/0', '--listen', '/ip4/127.0.0.1/tcp/0/ws'])
     try {
       const started = await plain.started()
+      expect(started.relay).toBe(false)
       const ws = started.addrs.find(a => a.includes('/ws/'))!
       site ??= await serveExample()
       browser ??= await launchChromium()

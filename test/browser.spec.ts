@@ -86,6 +86,7 @@ describe('a browser tab as a peer and a worker (Chromium)', () => {
     relay = CliNode.start(relayDir, LISTEN)
     nodes.push(relay)
     const started = await relay.started()
+    expect(started.relay).toBe(true)
     relayId = started.peerId
     const requesterDir = await tempDir()
     dirs.push(requesterDir)

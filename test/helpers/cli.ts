@@ -20,7 +20,7 @@ export async function runCli (args: string[], env: Record<string, string> = {}):
   return { code, stdout, stderr }
 }
 
-export interface StartedEvent { event: 'started', peerId: string, bootstrapAddrs: string[], addrs: string[], api: string }
+export interface StartedEvent { event: 'started', peerId: string, bootstrapAddrs: string[], addrs: string[], api: string, relay: boolean }
 
 /** A `grid-node start --json` child process, on loopback, with a free port for everything. */
 export class CliNode {

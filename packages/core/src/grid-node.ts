@@ -99,6 +99,7 @@ class GridNodeImpl implements GridNode {
   private readonly scheduler: Scheduler
   readonly datasets: GridNodeDatasets
   private readonly computeOpenToAll: boolean
+  private readonly relaying: boolean
   private startedAt = 0
   private state: 'stopped' | 'started' | 'closed' = 'stopped'
 
@@ -113,6 +114,7 @@ class GridNodeImpl implements GridNode {
     this.catalog = new CatalogService({ libp2p, datasets: datasetStore, capabilities, logger }, valid.network)
     // a node that runs anyone's jobs says so with a capability tag, for data-free jobs
     this.computeOpenToAll = init.compute?.allow == null
+    this.relaying = valid.relay !== false
     this.announcer = new Announcer({ libp2p, datasets: datasetStore, logger }, valid.network, init.compute?.allow == null && init.compute?.offer !== false ? [c.COMPUTE_CAPABILITY_TAG] : [])
     this.searcher = new Searcher({ libp2p, catalog: this.catalog, datasets: datasetStore, logger }, valid.network)
     this.liveness = new LivenessMonitor({ libp2p, logger }, init.liveness)
@@ -295,7 +297,8 @@ class GridNodeImpl implements GridNode {
       routingTableSize: dht.routingTable?.size ?? 0,
       uptimeMs: this.startedAt === 0 ? 0 : Date.now() - this.startedAt,
       reachable: this.libp2p.getMultiaddrs().length > 0,
-      announced: this.announcer.announcedTags()
+      announced: this.announcer.announcedTags(),
+      relaying: this.relaying
     }
   }
 

@@ -170,6 +170,8 @@ export interface GridNodeStatus {
   reachable: boolean
   /** Tags this node is a provider of on the DHT right now. */
   announced: string[]
+  /** Serves as a circuit relay for browser tabs. */
+  relaying: boolean
 }
 
 export interface GridNode {

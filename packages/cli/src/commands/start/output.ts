@@ -17,7 +17,7 @@ export function announce (io: Io, json: boolean): StartAnnouncer {
     const emit = (event: Record<string, unknown>): void => { io.out(JSON.stringify(event)) }
     return {
       started: (node, api) => {
-        emit({ event: 'started', peerId: node.peerId.toString(), network: node.network, bootstrapAddrs: node.shareableAddrs().map(String), addrs: node.getMultiaddrs().map(String), api })
+        emit({ event: 'started', peerId: node.peerId.toString(), network: node.network, bootstrapAddrs: node.shareableAddrs().map(String), addrs: node.getMultiaddrs().map(String), api, relay: node.status().relaying })
       },
       ready: (node) => { const s = node.status(); emit({ event: 'ready', peers: s.peers, routingTableSize: s.routingTableSize }) },
       stopping: () => { emit({ event: 'stopping' }) },
@@ -31,6 +31,7 @@ export function announce (io: Io, json: boolean): StartAnnouncer {
       for (const addr of node.shareableAddrs()) row('Bootstrap', addr.toString())
       row('API', api)
       row('Network', node.network)
+      row('Relay', node.status().relaying ? 'on: browser tabs joining through this node are reachable through it (--no-relay: off)' : 'off')
       if (!node.ready && bootstrapCount > 0) row('Joining', `through ${bootstrapCount} bootstrap address${bootstrapCount === 1 ? '' : 'es'} and remembered peers…`)
     },
     ready: (node) => {
