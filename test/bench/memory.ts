@@ -9,6 +9,8 @@ const count = Number(process.argv[3] ?? 1)
 const settle = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, ms)) }
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {})
 
+// a network that never settles is a failure to report, not a benchmark to wait for
+setTimeout(() => { process.stderr.write(`memory child: ${count} ${kind} nodes not all joined after 180 s\n`); process.exit(2) }, 180_000).unref()
 gc()
 const before = process.memoryUsage().rss
 const first = await startNode(kind)

@@ -1,11 +1,11 @@
 import { anySignal } from 'any-signal'
 import { createLibp2p } from 'libp2p'
 import * as c from './constants.js'
-import { DialError, InvalidNetworkError, ListenError, NotStartedError, PlatformUnsupportedError, TlsConfigError } from './errors.js'
+import { DialError, ListenError, NotStartedError } from './errors.js'
 import { parseMultiaddr, shareableAddrs } from './network/addresses.js'
 import { Joiner } from './network/joiner.js'
 import { libp2pOptions } from './network/libp2p-options.js'
-import { cpuCount, databaseLocation, defaultListen, relayByDefault } from '#platform'
+import { cpuCount, databaseLocation } from '#platform'
 import { CatalogService } from './catalog/catalog-service.js'
 import { DatasetStore } from './catalog/datasets.js'
 import { ComputeService } from './compute/compute-service.js'
@@ -16,6 +16,7 @@ import { Announcer } from './discovery/announcer.js'
 import { LivenessMonitor } from './discovery/liveness.js'
 import { Searcher } from './discovery/search.js'
 import { loadOrCreatePrivateKey } from './store/identity.js'
+import { validateInit } from './validate-init.js'
 import { openStore } from './store/store.js'
 import type { AddDatasetInit, DatasetDescriptor } from './catalog/descriptor.js'
 import type { FederateInit, FederateResult } from './compute/federate.js'
@@ -25,38 +26,11 @@ import type { RunEvent, RunInit } from './compute/scheduler.js'
 import type { PeerLiveness } from './discovery/liveness.js'
 import type { SearchOptions, SearchResult } from './discovery/search.js'
 import type { GridNode, GridNodeDatasets, GridNodeInit, GridNodeStatus, PeerSummary } from './index.js'
-import type { GridServices, RelayInit } from './network/libp2p-options.js'
+import type { GridServices } from './network/libp2p-options.js'
 import type { Store } from './store/store.js'
+import type { Validated } from './validate-init.js'
 import type { AbortOptions, Libp2p, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
-
-interface Validated {
-  network: string
-  listen: string[]
-  bootstrap: Multiaddr[]
-  relay: RelayInit | false
-}
-
-/** Checks everything a person typed before anything touches the data dir. */
-export function validateInit (init: GridNodeInit): Validated {
-  const network = init.network ?? c.DEFAULT_NETWORK
-  if (!c.NETWORK_NAME_PATTERN.test(network)) throw new InvalidNetworkError(network)
-  const listen = (init.listen ?? defaultListenFor(init)).map(a => parseMultiaddr('listen address', a).toString())
-  const bootstrap = (init.bootstrap ?? []).map(a => parseMultiaddr('bootstrap address', a))
-  const secure = listen.filter(a => /\/(tls\/ws|wss)(\/|$)/.test(a))
-  if (secure.length > 0 && init.tls == null) throw new TlsConfigError(`listening on ${secure.join(', ')} needs a TLS certificate and key (--tls-cert and --tls-key)`)
-  if (init.tls != null && (typeof init.tls.cert !== 'string' || typeof init.tls.key !== 'string' || !init.tls.cert.includes('-----BEGIN') || !init.tls.key.includes('-----BEGIN'))) {
-    throw new TlsConfigError('the TLS certificate and key must be PEM text (files starting with "-----BEGIN")')
-  }
-  if (init.relay != null && init.relay !== false && !relayByDefault) throw new PlatformUnsupportedError('serving as a circuit relay')
-  const relay = init.relay === false || (init.relay == null && !relayByDefault) ? false : (init.relay === true || init.relay == null ? {} : init.relay)
-  return { network, listen, bootstrap, relay }
-}
-
-/** The platform's listeners, plus secure WebSockets when a certificate is given. */
-function defaultListenFor (init: GridNodeInit): string[] {
-  return init.tls != null ? [...defaultListen, c.DEFAULT_SECURE_WEBSOCKETS_LISTEN] : defaultListen
-}
 
 export async function createNode (init: GridNodeInit): Promise<GridNode> {
   const valid = validateInit(init)

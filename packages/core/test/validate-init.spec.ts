@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { tmpdir } from 'node:os'
 import { describe, expect, it } from 'vitest'
 import { InvalidMultiaddrError, InvalidNetworkError } from '../src/errors.js'
-import { validateInit } from '../src/grid-node.js'
+import { validateInit } from '../src/validate-init.js'
 
 const ID = '12D3KooWRKktW4vjpGeKNxGeSTDwNUs8s3xW5vcSrxC35tzmsb3Z'
 

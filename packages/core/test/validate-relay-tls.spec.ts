@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { validateInit } from '../src/grid-node.js'
+import { validateInit } from '../src/validate-init.js'
 
 const PEM = { cert: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n', key: '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n' }
 

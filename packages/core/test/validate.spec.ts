@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { validateInit } from '../src/grid-node.js'
+import { validateInit } from '../src/validate-init.js'
 
 describe('validateInit', () => {
   it('applies the defaults', () => {
