@@ -54,13 +54,14 @@ export const PING_TIMEOUT = 2_000
 export const DEFAULT_SECURE_WEBSOCKETS_LISTEN = '/ip4/0.0.0.0/tcp/7403/tls/ws'
 
 /**
- * Circuit relay, served by every Node.js peer so browser tabs can be reached. 128 tabs per
- * relay; a relayed connection lasts up to 30 min and carries up to 64 MiB each way (four of
- * the largest job results), after which the dialler dials again.
+ * Circuit relay, served by every Node.js peer so browser tabs can be reached: 128 tabs per
+ * relay, each reservation valid 2 h (libp2p's default; a tab refreshes it before then).
+ * Relayed connections are not capped in time or bytes by default: libp2p treats a capped
+ * connection as a stopgap and dials a new one for every stream to that peer (measured: 40 new
+ * relayed connections for 40 jobs sent to one tab), and a tab has nothing to upgrade to.
  */
 export const RELAY_MAX_RESERVATIONS = 128
-export const RELAY_DURATION_LIMIT = 30 * 60 * 1000
-export const RELAY_DATA_LIMIT = 64 * 1024 * 1024
+export const RELAY_RESERVATION_TTL = 2 * 60 * 60 * 1000
 
 export function catalogProtocol (network: string): string {
   return `/grid/${network}/catalog/1.0.0`

@@ -98,10 +98,11 @@ export interface GridNodeInit {
   start?: boolean
   /**
    * Serve as a circuit relay for peers that cannot listen (browser tabs): on by default in
-   * Node.js, with limits per reservation and per relayed connection; `false` turns it off.
-   * Browsers cannot relay.
+   * Node.js, with at most 128 reservations of 2 h each (refreshed by their holders); relayed
+   * connections are uncapped unless `durationLimitMs`/`dataLimitBytes` are given. `false`
+   * turns it off. Browsers cannot relay.
    *
-   * @default { maxReservations: 128, durationLimitMs: 1_800_000, dataLimitBytes: 67_108_864 } in Node.js
+   * @default { maxReservations: 128, reservationTtlMs: 7_200_000 } in Node.js
    */
   relay?: boolean | RelayInit
   /**

@@ -40,9 +40,14 @@ export interface StackInit {
 export interface RelayInit {
   /** Peers that may hold a reservation here at once. @default RELAY_MAX_RESERVATIONS */
   maxReservations?: number
-  /** How long one relayed connection may stay open, in ms. @default RELAY_DURATION_LIMIT */
+  /** How long a reservation lasts before its holder must refresh it, in ms. @default RELAY_RESERVATION_TTL */
+  reservationTtlMs?: number
+  /**
+   * Cap each relayed connection's lifetime (ms) and bytes each way. Unset by default: libp2p
+   * never reuses a capped ("limited") connection for a new stream, so with caps every job, ping
+   * or search of a tab dials a fresh relayed connection.
+   */
   durationLimitMs?: number
-  /** Bytes one relayed connection may carry each way. @default RELAY_DATA_LIMIT */
   dataLimitBytes?: number
 }
 
@@ -105,17 +110,19 @@ export function libp2pOptions (init: StackInit): Libp2pOptions<GridServices> {
 }
 
 /**
- * The relay that makes browser tabs reachable. A relayed connection is limited in time and
- * bytes, so one tab cannot tie up its relay forever; the grid's own protocols are marked to
- * run over such connections, and a dialler simply dials again once one expires.
+ * The relay that makes browser tabs reachable. Reservations are capped in number and lifetime;
+ * relayed connections are not capped unless asked (see RelayInit), because a tab's every
+ * stream must run over one. The grid's protocols are marked to run over capped connections too.
  */
 function relayServer (init: RelayInit): ReturnType<typeof circuitRelayServer> {
+  const capped = init.durationLimitMs != null || init.dataLimitBytes != null
   return circuitRelayServer({
     reservations: {
       maxReservations: init.maxReservations ?? c.RELAY_MAX_RESERVATIONS,
-      applyDefaultLimit: true,
-      defaultDurationLimit: init.durationLimitMs ?? c.RELAY_DURATION_LIMIT,
-      defaultDataLimit: BigInt(init.dataLimitBytes ?? c.RELAY_DATA_LIMIT)
+      reservationTtl: init.reservationTtlMs ?? c.RELAY_RESERVATION_TTL,
+      applyDefaultLimit: capped,
+      ...(init.durationLimitMs != null ? { defaultDurationLimit: init.durationLimitMs } : {}),
+      ...(init.dataLimitBytes != null ? { defaultDataLimit: BigInt(init.dataLimitBytes) } : {})
     }
   })
 }
