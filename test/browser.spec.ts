@@ -129,6 +129,10 @@ describe('a browser tab as a peer and a worker (Chromium)', () => {
     const served = page.locator('#log li[data-kind="served-result"]').first()
     await served.waitFor({ timeout: 10_000 })
     expect(await served.textContent()).toContain('result 42')
+    // the requester's relayed connection is reused, and the tab can ping it back over it
+    const peers: Array<{ id: string, rtt?: number }> = await page.evaluate(async () => (await (globalThis as any).grid.node.peers()).map((p: any) => ({ id: p.peerId.toString(), rtt: p.rttMs })))
+    const requesterId = (await requester.started()).peerId
+    expect(peers.find(p => p.id === requesterId)?.rtt).toBeGreaterThan(0)
   })
 
   it('the tab searches #cars held by a Node peer and shows the holder; its own job runs on the grid', async () => {
