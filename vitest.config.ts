@@ -21,7 +21,8 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'browser', include: BROWSER, sequence: { groupOrder: 1 } }
+        // one Chromium at a time: two, each with a Vite build, starve a tab's 3 s search checks
+        test: { name: 'browser', include: BROWSER, sequence: { groupOrder: 1 }, poolOptions: { forks: { singleFork: true } } }
       }
     ]
   }

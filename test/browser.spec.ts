@@ -139,7 +139,9 @@ describe('a browser tab as a peer and a worker (Chromium)', () => {
     await page.fill('#tags', '#cars')
     await page.click('#search button')
     const holder = page.locator(`#results li[data-peer-id="${relayId}"]`)
-    await holder.waitFor({ timeout: 20_000 })
+    await holder.waitFor({ timeout: 20_000 }).catch(async (err: Error) => {
+      throw new Error(`${err.message}; the page says: ${String(await page.locator('#search-status').textContent())}; state ${JSON.stringify(await pageState(page))}`)
+    })
     expect(await holder.textContent()).toMatch(/cars \(406 rows, #cars\)/)
 
     await page.click('#submit button')
