@@ -41,13 +41,24 @@ describe('a grid of 11 nodes on loopback', () => {
     ]
     expect(new Set(everyone).size).toBe(CLI_NODES + LIBRARY_NODES)
 
-    // a closest-peers lookup for its own key returns every other node (k = 20 > 10 others)
+    // a closest-peers lookup for its own key returns every other node (k = 20 > 10 others); a
+    // lookup is best-effort (a peer that answers too slowly on a loaded host is left out), so
+    // each node gets three tries to see the whole grid
+    const lookup = async (id: string, ask: () => Promise<string[]>): Promise<{ id: string, found: string[] }> => {
+      const others = everyone.filter(p => p !== id)
+      let found: string[] = []
+      for (let attempt = 0; attempt < 3; attempt++) {
+        found = await ask()
+        if (others.every(p => found.includes(p))) break
+      }
+      return { id, found }
+    }
     const lookups = await Promise.all([
       ...cli.map(async n => {
         const id = (await n.started()).peerId
-        return { id, found: (await n.api<string[]>(`/v1/closest-peers/${id}`)).body }
+        return lookup(id, async () => (await n.api<string[]>(`/v1/closest-peers/${id}`)).body)
       }),
-      ...lib.map(async n => ({ id: n.peerId.toString(), found: (await n.closestPeers(n.peerId)).map(String) }))
+      ...lib.map(async n => lookup(n.peerId.toString(), async () => (await n.closestPeers(n.peerId)).map(String)))
     ])
     for (const { id, found } of lookups) {
       expect(new Set(found), `lookup from ${id}`).toEqual(new Set(everyone.filter(p => p !== id)))
