@@ -84,16 +84,14 @@ class GridNodeImpl implements GridNode {
     this.listen = valid.listen
     const logger = libp2p.logger
     const datasetStore = new DatasetStore(store.sublevel('datasets'))
-    const capabilities = (): string[] => this.compute.offering && this.computeOpenToAll ? [c.COMPUTE_CAPABILITY_TAG] : []
-    this.catalog = new CatalogService({ libp2p, datasets: datasetStore, capabilities, logger }, valid.network)
-    // a node that runs anyone's jobs says so with a capability tag, for data-free jobs
     this.computeOpenToAll = init.compute?.allow == null
     this.relaying = valid.relay !== false
-    this.announcer = new Announcer({ libp2p, datasets: datasetStore, logger }, valid.network, init.compute?.allow == null && init.compute?.offer !== false ? [c.COMPUTE_CAPABILITY_TAG] : [])
-    this.searcher = new Searcher({ libp2p, catalog: this.catalog, datasets: datasetStore, logger }, valid.network)
-    this.liveness = new LivenessMonitor({ libp2p, logger }, init.liveness)
     this.pool = new WorkerPool({ size: init.compute?.poolSize ?? cpuCount(), maxQueue: init.compute?.maxQueue ?? c.MAX_JOB_QUEUE })
     this.compute = new ComputeService({ libp2p, datasets: datasetStore, pool: this.pool, logger }, valid.network, init.compute ?? {})
+    this.catalog = new CatalogService({ libp2p, datasets: datasetStore, capabilities: () => this.capabilities(), logger }, valid.network)
+    this.announcer = new Announcer({ libp2p, datasets: datasetStore, logger }, valid.network, this.capabilities())
+    this.searcher = new Searcher({ libp2p, catalog: this.catalog, datasets: datasetStore, logger }, valid.network)
+    this.liveness = new LivenessMonitor({ libp2p, logger }, init.liveness)
     this.scheduler = new Scheduler({
       libp2p,
       compute: this.compute,
@@ -217,7 +215,12 @@ class GridNodeImpl implements GridNode {
 
   async offerCompute (on: boolean): Promise<void> {
     this.compute.offering = on
-    if (this.state === 'started') await this.announcer.setCapability(c.COMPUTE_CAPABILITY_TAG, on && this.computeOpenToAll)
+    if (this.state === 'started') await this.announcer.setCapability(c.COMPUTE_CAPABILITY_TAG, this.capabilities().includes(c.COMPUTE_CAPABILITY_TAG))
+  }
+
+  /** A node that runs anyone's jobs says so with a capability tag, for data-free jobs. */
+  private capabilities (): string[] {
+    return this.compute.offering && this.computeOpenToAll ? [c.COMPUTE_CAPABILITY_TAG] : []
   }
 
   get offeringCompute (): boolean { return this.compute.offering }

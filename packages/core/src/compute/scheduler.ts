@@ -134,7 +134,7 @@ export class Scheduler {
       const peer = target.candidates[index] as PeerId
       if (peer.equals(this.components.libp2p.peerId)) {
         // this node named itself among the peers: its own pool, no stream needed
-        if (target.dataset == null) { await this.runLocally(job, { ...target, candidates: target.candidates.slice(0, attempt) }, out, signal); return }
+        if (target.dataset == null) { await this.runLocally(job, target, attempt, out, signal); return }
         lastProblem = 'a job on this node\'s own dataset runs with runInSandbox({ code, data: await node.datasets.readRows(name) }), not through run()'
         continue
       }
@@ -160,16 +160,16 @@ export class Scheduler {
       }
     }
     if (init.allowLocal === true && target.dataset == null) {
-      await this.runLocally(job, target, out, signal)
+      await this.runLocally(job, target, target.candidates.length, out, signal)
       return
     }
     out.push({ type: 'error', status: 'internal', message: `no result: ${lastProblem}`, ...tag(target.candidates.at(-1)?.toString() ?? '') })
   }
 
-  private async runLocally (job: JobInit, target: Target, out: Pushable<RunEvent>, signal: AbortSignal): Promise<void> {
+  private async runLocally (job: JobInit, target: Target, attempt: number, out: Pushable<RunEvent>, signal: AbortSignal): Promise<void> {
     const self = this.components.libp2p.peerId.toString()
     const tag = { jobId: target.jobId, peerId: self }
-    out.push({ type: 'dispatched', attempt: target.candidates.length, ...tag })
+    out.push({ type: 'dispatched', attempt, ...tag })
     const outcome = await this.components.pool.run({
       code: job.code,
       args: job.args,
