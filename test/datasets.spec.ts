@@ -73,7 +73,7 @@ describe('datasets through the CLI', () => {
       expect(list.stdout).toMatch(/^cars\s+50\s+9\s+#cars\s+public\s+ok$/m)
       const json = await runCli(['datasets', 'add', good, '--name', 'cars-again', '--tag', '#cars', '--private', '--json', '--data-dir', dataDir])
       expect(JSON.parse(json.stdout)).toMatchObject({ name: 'cars-again', rows: 50, visibility: 'private', status: 'ok' })
-      const post = async (body: string): Promise<{ status: number, body: any }> => node.api('/v1/datasets', { method: 'POST', body })
+      const post = async (body: string): Promise<{ status: number, body: any }> => node.api('/v1/datasets', { method: 'POST', body, headers: { 'content-type': 'application/json' } })
       expect((await post('not json')).status).toBe(400)
       expect((await post(JSON.stringify({ tags: ['#x'], rows: 'x'.repeat(70_000) }))).status).toBe(413)
       expect(await post(JSON.stringify({ tags: ['#x'], path: good, name: 'cars' }))).toEqual({ status: 409, body: { error: expect.stringMatching(/already exists/) } })

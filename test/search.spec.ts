@@ -112,13 +112,13 @@ describe('gateway-free search in a 21-node grid with real data', () => {
   })
 
   it('POST /search answers in the old gateway shape', async () => {
-    const { status, body } = await boot.api<{ 'node-addresses': string[][] }>('/search', { method: 'POST', body: JSON.stringify({ query: ['#CARS', '#penguins'] }) })
+    const { status, body } = await boot.api<{ 'node-addresses': string[][] }>('/search', { method: 'POST', body: JSON.stringify({ query: ['#CARS', '#penguins'] }), headers: { 'content-type': 'application/json' } })
     expect(status).toBe(200)
     expect(body['node-addresses'].map(([id]) => id).sort()).toEqual(Object.values(holderIds).sort())
     for (const [id, addr] of body['node-addresses']) expect(addr).toMatch(new RegExp(`^/ip4/.*/tcp/\\d+(/p2p/${id})?$`))
-    const bad = await boot.api<{ error: string }>('/search', { method: 'POST', body: JSON.stringify({ query: '#cars' }) })
+    const bad = await boot.api<{ error: string }>('/search', { method: 'POST', body: JSON.stringify({ query: '#cars' }), headers: { 'content-type': 'application/json' } })
     expect(bad.status).toBe(400)
-    const badTag = await boot.api<{ error: string }>('/search', { method: 'POST', body: JSON.stringify({ query: ['cars!'] }) })
+    const badTag = await boot.api<{ error: string }>('/search', { method: 'POST', body: JSON.stringify({ query: ['cars!'] }), headers: { 'content-type': 'application/json' } })
     expect([badTag.status, badTag.body.error]).toEqual([400, expect.stringMatching(/invalid tag "cars!"/)])
   })
 

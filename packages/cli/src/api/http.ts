@@ -1,15 +1,11 @@
+import * as v from 'valibot'
+import { MAX_BODY_BYTES, MAX_JSON_DEPTH } from './constants.js'
+import { BodyInvalidError, BodyTooLargeError, ContentTypeError, QueryInvalidError } from './errors.js'
+import { tooDeep } from './json-depth.js'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 
-/** Control-plane requests are small; anything bigger is refused with 413 before it is buffered. */
-export const MAX_BODY_BYTES = 64 * 1024
-
-export class HttpError extends Error {
-  readonly status: number
-  constructor (status: number, message: string) {
-    super(message)
-    this.status = status
-  }
-}
+/** At most this many problems are listed in one 400; fixing them shows the next. */
+const MAX_LISTED_ISSUES = 3
 
 export function sendJson (res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body)
@@ -17,29 +13,61 @@ export function sendJson (res: ServerResponse, status: number, body: unknown): v
   res.end(text)
 }
 
-/** Reads a JSON object body, with 413 for too large and 400 for anything that is not JSON. */
-export async function readJsonObject (req: IncomingMessage): Promise<Record<string, unknown>> {
+/**
+ * Reads a request body as the schema says: 415 unless it is `application/json`, 413 past
+ * MAX_BODY_BYTES (before buffering more), 400 for text that is not JSON, nests past
+ * MAX_JSON_DEPTH, or does not match the schema, naming the field.
+ */
+export async function readJsonBody<S extends v.GenericSchema> (req: IncomingMessage, schema: S): Promise<v.InferOutput<S>> {
+  const type = req.headers['content-type']
+  if (!isJson(type)) throw new ContentTypeError(type)
+  const text = await readText(req)
+  const deep = tooDeep(text, MAX_JSON_DEPTH)
+  if (deep != null) throw new BodyInvalidError(`${deep.field != null ? `"${deep.field}"` : 'the request body'} nests deeper than ${MAX_JSON_DEPTH} levels of arrays and objects`)
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    throw new BodyInvalidError('the request body is not valid JSON')
+  }
+  if (body == null || typeof body !== 'object' || Array.isArray(body)) throw new BodyInvalidError('the request body must be a JSON object')
+  return parseWith(schema, body, message => new BodyInvalidError(message))
+}
+
+/** The URL's query as the schema says; `multiple` names the parameters that may repeat (always arrays). */
+export function readQuery<S extends v.GenericSchema> (req: IncomingMessage, schema: S, multiple: string[] = []): v.InferOutput<S> {
+  const params = new URL(req.url ?? '/', 'http://localhost').searchParams
+  const query: Record<string, string | string[]> = {}
+  for (const name of multiple) query[name] = params.getAll(name)
+  for (const name of new Set(params.keys())) {
+    if (multiple.includes(name)) continue
+    const values = params.getAll(name)
+    query[name] = values.length === 1 ? values[0] ?? '' : values
+  }
+  return parseWith(schema, query, message => new QueryInvalidError(message))
+}
+
+function parseWith<S extends v.GenericSchema> (schema: S, value: unknown, error: (message: string) => Error): v.InferOutput<S> {
+  const result = v.safeParse(schema, value, { abortEarly: false })
+  if (result.success) return result.output
+  const messages = [...new Set(result.issues.map(i => i.message))]
+  throw error(messages.slice(0, MAX_LISTED_ISSUES).join('; '))
+}
+
+/** `application/json`, with or without parameters such as `; charset=utf-8`. */
+function isJson (type: string | undefined): boolean {
+  return type?.split(';')[0]?.trim().toLowerCase() === 'application/json'
+}
+
+async function readText (req: IncomingMessage): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? 0)
-  if (declared > MAX_BODY_BYTES) throw tooLarge()
+  if (declared > MAX_BODY_BYTES) throw new BodyTooLargeError(MAX_BODY_BYTES)
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of req) {
     size += (chunk as Buffer).length
-    if (size > MAX_BODY_BYTES) throw tooLarge()
+    if (size > MAX_BODY_BYTES) throw new BodyTooLargeError(MAX_BODY_BYTES)
     chunks.push(chunk as Buffer)
   }
-  let body: unknown
-  try {
-    body = JSON.parse(Buffer.concat(chunks).toString('utf8'))
-  } catch {
-    throw new HttpError(400, 'the request body is not valid JSON')
-  }
-  if (body == null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new HttpError(400, 'the request body must be a JSON object')
-  }
-  return body as Record<string, unknown>
-}
-
-function tooLarge (): HttpError {
-  return new HttpError(413, `the request body is larger than ${MAX_BODY_BYTES} bytes`)
+  return Buffer.concat(chunks).toString('utf8')
 }

@@ -1,15 +1,15 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
-import { parseMultiaddr, peerIdOf } from '@grid-node/core'
+import { peerIdOf } from '@grid-node/core'
 import { datasetRoutes } from './dataset-routes.js'
-import { HttpError, readJsonObject } from './http.js'
+import { BodyInvalidError, PathInvalidError, UpstreamError } from './errors.js'
+import { readJsonBody } from './http.js'
 import { runRoutes } from './run-routes.js'
+import { JoinBody } from './schemas.js'
 import { searchRoutes } from './search-routes.js'
 import type { GridNode } from '@grid-node/core'
 import type { PeerId } from '@libp2p/interface'
-import type { IncomingMessage } from 'node:http'
-
-import type { ServerResponse } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 
 /** Returns the JSON body to send, or undefined when it wrote the response itself (streams). */
 export type Handler = (node: GridNode, req: IncomingMessage, params: string[], res: ServerResponse) => Promise<unknown>
@@ -78,30 +78,19 @@ async function peers (node: GridNode): Promise<unknown> {
 
 /** `POST /join {"node-id","node-address"}`, as the old gateway took it: dial the node. */
 async function join (node: GridNode, req: IncomingMessage): Promise<unknown> {
-  const body = await readJsonObject(req)
-  const address = body['node-address']
+  const body = await readJsonBody(req, JoinBody)
   const id = body['node-id']
-  if (typeof address !== 'string' || address === '') {
-    throw new HttpError(400, '"node-address" must be a multiaddr string, e.g. /ip4/192.0.2.1/tcp/7400/p2p/12D3KooW…')
-  }
-  if (id != null && typeof id !== 'string') throw new HttpError(400, '"node-id" must be a peer ID string')
-  let target
-  try {
-    target = parseMultiaddr('node-address', address)
-  } catch (err: any) {
-    throw new HttpError(400, err.message)
-  }
+  let target = body['node-address']
   const named = peerIdOf(target)
   if (id != null && id !== '') {
-    parsePeerId(id)
     if (named == null) target = target.encapsulate(multiaddr(`/p2p/${id}`))
-    else if (named !== id) throw new HttpError(400, `"node-id" ${id} does not match the /p2p/ peer ID in "node-address" (${named})`)
+    else if (named !== id) throw new BodyInvalidError(`"node-id" ${id} does not match the /p2p/ peer ID in "node-address" (${named})`)
   }
   try {
     const peer = await node.join(target)
     return { status: 'ok', 'node-id': peer.toString(), 'node-address': target.toString() }
   } catch (err: any) {
-    throw new HttpError(502, err.message)
+    throw new UpstreamError(err.message)
   }
 }
 
@@ -114,6 +103,6 @@ function parsePeerId (text: string): PeerId {
   try {
     return peerIdFromString(decodeURIComponent(text))
   } catch {
-    throw new HttpError(400, `"${text}" is not a peer ID (expected something like 12D3KooW…)`)
+    throw new PathInvalidError(`"${text.slice(0, 80)}" is not a peer ID (expected something like 12D3KooW…)`)
   }
 }

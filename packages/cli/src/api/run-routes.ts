@@ -1,4 +1,6 @@
-import { HttpError, readJsonObject } from './http.js'
+import { readJsonBody } from './http.js'
+import { RunBody } from './schemas.js'
+import type { RunRequest } from './schemas.js'
 import type { Route } from './routes.js'
 import type { GridNode, RunInit } from '@grid-node/core'
 import type { IncomingMessage, ServerResponse } from 'node:http'
@@ -8,12 +10,11 @@ export const runRoutes: Route[] = [
 ]
 
 /**
- * `POST /v1/run {"code","tags"?,"peers"?,"args"?,"timeoutMs"?,"retries"?,"allowLocal"?,"match"?}`:
+ * `POST /v1/run {"code","tags"?,"peers"?,"args"?,"timeoutMs"?,"retries"?,"allowLocal"?,"match"?,"dataset"?}`:
  * every event of every job as NDJSON, as it happens. Closing the request cancels the jobs.
  */
 async function run (node: GridNode, req: IncomingMessage, _params: string[], res: ServerResponse): Promise<unknown> {
-  const body = await readJsonObject(req)
-  const init = runInit(body)
+  const init = runInit(await readJsonBody(req, RunBody))
   const controller = new AbortController()
   res.once('close', () => { controller.abort() })
   const events = node.run({ ...init, signal: controller.signal })
@@ -25,34 +26,17 @@ async function run (node: GridNode, req: IncomingMessage, _params: string[], res
   return undefined
 }
 
-function runInit (body: Record<string, unknown>): RunInit {
-  const { code, tags, peers, args, timeoutMs, retries, allowLocal, match, dataset } = body
-  if (dataset != null && typeof dataset !== 'string') throw new HttpError(400, '"dataset" must be a dataset name')
-  if (typeof code !== 'string' || code === '') throw new HttpError(400, '"code" must be the job\'s ES module source')
-  const strings = (v: unknown, name: string): string[] | undefined => {
-    if (v == null) return undefined
-    if (!Array.isArray(v) || !v.every(x => typeof x === 'string')) throw new HttpError(400, `"${name}" must be an array of strings`)
-    return v as string[]
-  }
-  const count = (v: unknown, name: string): number | undefined => {
-    if (v == null) return undefined
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new HttpError(400, `"${name}" must be a whole number`)
-    return v
-  }
-  if (match != null && match !== 'any' && match !== 'all') throw new HttpError(400, '"match" is any or all')
-  const tagList = strings(tags, 'tags')
-  const peerList = strings(peers, 'peers')
-  const timeout = count(timeoutMs, 'timeoutMs')
-  const retryCount = count(retries, 'retries')
+/** The validated body as the scheduler takes it (optional fields left out, not undefined). */
+function runInit (body: RunRequest): RunInit {
   return {
-    code,
-    args,
-    allowLocal: allowLocal === true,
-    ...(tagList != null ? { tags: tagList } : {}),
-    ...(peerList != null ? { peers: peerList } : {}),
-    ...(timeout != null ? { timeoutMs: timeout } : {}),
-    ...(retryCount != null ? { retries: retryCount } : {}),
-    ...(match != null ? { match: match as 'any' | 'all' } : {}),
-    ...(typeof dataset === 'string' ? { dataset } : {})
+    code: body.code,
+    args: body.args,
+    allowLocal: body.allowLocal === true,
+    ...(body.tags != null ? { tags: body.tags } : {}),
+    ...(body.peers != null ? { peers: body.peers } : {}),
+    ...(body.timeoutMs != null ? { timeoutMs: body.timeoutMs } : {}),
+    ...(body.retries != null ? { retries: body.retries } : {}),
+    ...(body.match != null ? { match: body.match } : {}),
+    ...(body.dataset != null ? { dataset: body.dataset } : {})
   }
 }

@@ -1,10 +1,8 @@
-import { HttpError, readJsonObject } from './http.js'
+import { readJsonBody, readQuery } from './http.js'
+import { GatewaySearchBody, SearchQuery } from './schemas.js'
 import type { Route } from './routes.js'
 import type { GridNode, SearchResult } from '@grid-node/core'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-
-/** A search answered over HTTP may take its full timeout; cap what a client can ask for. */
-const MAX_SEARCH_TIMEOUT = 60_000
 
 export const searchRoutes: Route[] = [
   { method: 'POST', pattern: /^\/search$/, handler: gatewaySearch },
@@ -34,12 +32,8 @@ export function searchResultJson (r: SearchResult): SearchResultJson {
 
 /** `POST /search {"query":["#MNIST"]}` → `{"node-addresses":[[peerId, multiaddr]]}`, the old gateway's shape. */
 async function gatewaySearch (node: GridNode, req: IncomingMessage): Promise<unknown> {
-  const body = await readJsonObject(req)
-  const query = body.query
-  if (!Array.isArray(query) || query.length === 0 || !query.every(t => typeof t === 'string')) {
-    throw new HttpError(400, '"query" must be a non-empty array of tag strings, e.g. {"query":["#mnist"]}')
-  }
-  const results = await node.searchAll(query as string[], { match: 'any' })
+  const { query } = await readJsonBody(req, GatewaySearchBody)
+  const results = await node.searchAll(query, { match: 'any' })
   return { 'node-addresses': results.map(r => [r.peerId.toString(), r.addrs[0]?.toString() ?? '']) }
 }
 
@@ -48,13 +42,7 @@ async function gatewaySearch (node: GridNode, req: IncomingMessage): Promise<unk
  * a JSON array; with `Accept: application/x-ndjson`, one line per holder as it is confirmed.
  */
 async function richSearch (node: GridNode, req: IncomingMessage, _params: string[], res: ServerResponse): Promise<unknown> {
-  const url = new URL(req.url ?? '/', 'http://localhost')
-  const tags = url.searchParams.getAll('tag')
-  if (tags.length === 0) throw new HttpError(400, 'give at least one ?tag=, e.g. /v1/search?tag=%23cars')
-  const match = url.searchParams.get('match') ?? 'any'
-  if (match !== 'any' && match !== 'all') throw new HttpError(400, '"match" is any or all')
-  const limit = optionalNumber(url, 'limit', 1, Number.MAX_SAFE_INTEGER)
-  const timeoutMs = optionalNumber(url, 'timeout', 1, MAX_SEARCH_TIMEOUT)
+  const { tag: tags, match = 'any', limit, timeout: timeoutMs } = readQuery(req, SearchQuery, ['tag'])
   const controller = new AbortController()
   res.once('close', () => { controller.abort() })
   const results = node.search(tags, { match, signal: controller.signal, ...(limit != null ? { limit } : {}), ...(timeoutMs != null ? { timeoutMs } : {}) })
@@ -69,12 +57,4 @@ async function richSearch (node: GridNode, req: IncomingMessage, _params: string
   for await (const r of results) res.write(`${JSON.stringify(searchResultJson(r))}\n`)
   res.end()
   return undefined
-}
-
-function optionalNumber (url: URL, name: string, min: number, max: number): number | undefined {
-  const text = url.searchParams.get(name)
-  if (text == null) return undefined
-  const n = Number(text)
-  if (!Number.isInteger(n) || n < min || n > max) throw new HttpError(400, `"${name}" must be a whole number from ${min} to ${max}`)
-  return n
 }

@@ -1,5 +1,9 @@
 import { createServer } from 'node:http'
-import { HttpError, sendJson } from './http.js'
+import { answerClientErrors } from './client-errors.js'
+import * as c from './constants.js'
+import { HttpError, MethodNotAllowedError, NotFoundError, UrlTooLongError } from './errors.js'
+import { sendJson } from './http.js'
+import { requestGuard } from './request-guard.js'
 import { routes } from './routes.js'
 import type { GridNode } from '@grid-node/core'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
@@ -20,15 +24,25 @@ export interface ApiServerInit {
 
 /**
  * The node's local control plane: JSON over HTTP, the old gateway's routes included.
- * Errors are JSON `{ "error": "…" }` with a 4xx/5xx status; a handler failure never
- * reaches the node.
+ * Closed to web pages (see request-guard.ts), bounded in time, size and connections (see
+ * constants.ts). Errors are JSON `{ "error": "…" }` with a 4xx/5xx status; a handler failure
+ * never reaches the node.
  */
 export async function startApiServer (node: GridNode, init: ApiServerInit): Promise<ApiServer> {
-  const server = createServer((req, res) => {
-    void handle(node, init, req, res)
+  const server = createServer({
+    maxHeaderSize: c.MAX_HEADER_BYTES,
+    headersTimeout: c.HEADERS_TIMEOUT,
+    requestTimeout: c.REQUEST_TIMEOUT,
+    keepAliveTimeout: c.KEEP_ALIVE_TIMEOUT,
+    connectionsCheckingInterval: c.CONNECTIONS_CHECKING_INTERVAL
   })
+  server.maxHeadersCount = c.MAX_HEADERS_COUNT
+  server.maxConnections = c.MAX_CONNECTIONS
+  answerClientErrors(server)
   await listen(server, init)
   const address = server.address() as AddressInfo
+  const guard = requestGuard({ host: init.host, port: address.port, ...(init.token != null ? { token: init.token } : {}) })
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => { void handle(node, guard, req, res) })
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
   return {
     url: `http://${host}:${address.port}`,
@@ -39,22 +53,21 @@ export async function startApiServer (node: GridNode, init: ApiServerInit): Prom
   }
 }
 
-async function handle (node: GridNode, init: ApiServerInit, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle (node: GridNode, guard: (req: IncomingMessage) => void, req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
-    if (init.token != null && req.headers.authorization !== `Bearer ${init.token}`) {
-      throw new HttpError(401, 'this API needs "Authorization: Bearer <token>"; the token is in the node\'s data dir, file api-token')
-    }
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname
+    const url = req.url ?? '/'
+    if (url.length > c.MAX_URL_BYTES) throw new UrlTooLongError(c.MAX_URL_BYTES)
+    guard(req)
+    const path = new URL(url, 'http://localhost').pathname
     const matching = routes.filter(r => r.pattern.test(path))
-    if (matching.length === 0) throw new HttpError(404, `no such endpoint: ${path}`)
+    if (matching.length === 0) throw new NotFoundError(path)
     const route = matching.find(r => r.method === req.method)
-    if (route == null) throw new HttpError(405, `${req.method ?? '?'} is not allowed on ${path}; use ${matching.map(r => r.method).join(' or ')}`)
+    if (route == null) throw new MethodNotAllowedError(req.method ?? '?', path, matching.map(r => r.method))
     const params = route.pattern.exec(path)?.slice(1) ?? []
     const body = await route.handler(node, req, params, res)
     if (body !== undefined) sendJson(res, 200, body)
   } catch (err: any) {
-    const status = err instanceof HttpError ? err.status : statusOf(err)
-    if (!res.headersSent) sendJson(res, status, { error: String(err.message ?? err) })
+    if (!res.headersSent) sendJson(res, statusOf(err), { error: String(err?.message ?? err) })
     else res.destroy()
   }
 }
@@ -67,12 +80,15 @@ const CLIENT_ERRORS: Record<string, number> = {
   DatasetFileError: 400,
   InvalidMultiaddrError: 400,
   InvalidPeerIdError: 400,
+  PlatformUnsupportedError: 400,
   DatasetNotFoundError: 404,
-  DatasetExistsError: 409
+  DatasetExistsError: 409,
+  DatasetTooLargeError: 413,
+  BusyError: 503
 }
 
 function statusOf (err: any): number {
-  return CLIENT_ERRORS[err?.name] ?? 500
+  return err instanceof HttpError ? err.status : CLIENT_ERRORS[err?.name] ?? 500
 }
 
 async function listen (server: Server, init: ApiServerInit): Promise<void> {

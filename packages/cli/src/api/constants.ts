@@ -1,0 +1,86 @@
+/**
+ * Limits of the local HTTP API, each with the reason for its number. The API is a control
+ * plane for one person's CLI and scripts: requests are small and few, so every bound is tight.
+ */
+
+/** Control-plane bodies are small (a job's code is the biggest); anything larger is refused with 413 before it is buffered. */
+export const MAX_BODY_BYTES = 64 * 1024
+
+/**
+ * JSON nested deeper than this is refused before it is parsed. Real bodies nest three levels
+ * (rows of objects holding arrays); 64 leaves room for a job's args while keeping any
+ * recursive code later (structured clone, the sandbox, the catalog) far from the stack's limit.
+ */
+export const MAX_JSON_DEPTH = 64
+
+/**
+ * The longest URL answered (414 beyond it). The longest real one is a search for 64 tags of
+ * 65 characters, about 5 KiB URL-encoded; dataset names are 64 characters.
+ */
+export const MAX_URL_BYTES = 8 * 1024
+
+/** Request line plus headers (Node's own default, made explicit): past it the answer is 431 or 414. */
+export const MAX_HEADER_BYTES = 16 * 1024
+
+/** Browsers send about 20 headers and the CLI 5; further headers are ignored. */
+export const MAX_HEADERS_COUNT = 64
+
+/** A client on the same machine sends its headers in milliseconds; 10 s means it is stalling on purpose. */
+export const HEADERS_TIMEOUT = 10_000
+
+/**
+ * Time to receive a whole request, body included (Node's requestTimeout stops counting once
+ * the request is received, so `POST /v1/run` and NDJSON searches may stream their answers far
+ * longer). 64 KiB over loopback takes microseconds; 30 s only cuts off a body that drips.
+ */
+export const REQUEST_TIMEOUT = 30_000
+
+/** How often Node checks the two timeouts above (its default of 30 s would let a 10 s timeout run to 40 s). */
+export const CONNECTIONS_CHECKING_INTERVAL = 1_000
+
+/** An idle keep-alive connection is closed after 5 s: the CLI makes one request per command. */
+export const KEEP_ALIVE_TIMEOUT = 5_000
+
+/**
+ * Open connections at once; more are closed as they arrive. A CLI command holds one, a
+ * long `run` or streaming search one each, a browser tab six: 64 is far beyond one person's
+ * use, and bounds the file descriptors and memory a local process can make the node spend.
+ */
+export const MAX_CONNECTIONS = 64
+
+/**
+ * After answering a malformed or stalled request, the socket is half-closed and what the client
+ * still sends is read and dropped for up to 1 s, so it reads the answer instead of a reset.
+ */
+export const CLIENT_ERROR_LINGER = 1_000
+
+/** A search answered over HTTP may take its full timeout; cap what a client can ask for. */
+export const MAX_SEARCH_TIMEOUT = 60_000
+
+/** Holders a search may be asked to stop after: more than a person can read. */
+export const MAX_SEARCH_LIMIT = 1_000
+
+/** Tags per search, job or dataset: the catalog protocol takes at most 64 per request. */
+export const MAX_TAGS = 64
+
+/** Peers named in one run: each gets its own job; 64 is a lab, not a grid. */
+export const MAX_RUN_PEERS = 64
+
+/** Peers on a private dataset's allow-list. */
+export const MAX_ALLOW_PEERS = 256
+
+/**
+ * The longest job timeout a requester may ask for: the holder caps it anyway (30 s unless it
+ * allows more), an hour covers a holder set up for long jobs, and a bound keeps values like
+ * 1e300 out of timers (Node fires any delay over 2^31-1 ms at once).
+ */
+export const MAX_RUN_TIMEOUT = 60 * 60 * 1000
+
+/** Each retry sends the job to another holder of the same data; ten is more holders than a dataset has. */
+export const MAX_RUN_RETRIES = 10
+
+/** Linux's PATH_MAX: no real file path is longer. */
+export const MAX_PATH_LENGTH = 4096
+
+/** A multiaddr with a /p2p/ peer ID is about 100 characters; relayed ones about 200. */
+export const MAX_MULTIADDR_LENGTH = 1024
