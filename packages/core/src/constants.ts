@@ -125,3 +125,26 @@ export const MAX_JOBS_PER_PEER = 128
 export const MAX_JOB_TIMEOUT = 30_000
 /** An event frame carries a result of at most SANDBOX_RESULT_BYTES, plus framing. */
 export const MAX_JOB_EVENT_BYTES = 16 * 1024 * 1024 + 64 * 1024
+
+/**
+ * Dataset files. Adding one reads it whole once (hashed, rows counted, schema typed) and every
+ * job on it reads it again, so a file may be at most 1 GiB by default: seconds of streaming I/O
+ * at add time, millions of rows, and a bound on what a path can cost (a symlink to /dev/zero
+ * once grew a node to 16.7 GB). Configurable per node and per `datasets add`.
+ */
+export const MAX_DATASET_FILE_BYTES = 1024 * 1024 * 1024
+/** Read 256 KiB at a time: each chunk is parsed in a few ms, so the event loop keeps turning. */
+export const DATASET_READ_CHUNK_BYTES = 256 * 1024
+/**
+ * One row (a CSV record, a JSONL line, a JSON array element) is a record, not a document: at most
+ * 16 MiB, so a file that is one endless line costs 16 MiB while streaming, not the whole file.
+ */
+export const MAX_DATASET_ROW_BYTES = 16 * 1024 * 1024
+/** Distinct columns: a descriptor travels in catalog answers (1 MiB for all matching datasets). */
+export const MAX_DATASET_COLUMNS = 1024
+/**
+ * Catalog answers carry each file's last known status (ok, changed, missing) and never touch the
+ * files: a background re-check, started by a catalog request, runs at most once a minute.
+ * `datasets ls` re-checks at once.
+ */
+export const DATASET_STATUS_REFRESH_INTERVAL = 60_000

@@ -84,8 +84,8 @@ export class DatasetParseError extends Error {
 
 export class DatasetFileError extends Error {
   static override name = 'DatasetFileError'
-  constructor (file: string, detail: string) {
-    super(`cannot read dataset file ${file} (${detail}); check the path and its permissions`)
+  constructor (file: string, detail: string, advice = 'check the path and its permissions') {
+    super(`cannot read dataset file ${file} (${detail}); ${advice}`)
     this.name = DatasetFileError.name
   }
 }
@@ -135,5 +135,13 @@ export class BusyError extends Error {
   constructor (message: string) {
     super(message)
     this.name = BusyError.name
+  }
+}
+
+export class DatasetTooLargeError extends Error {
+  static override name = 'DatasetTooLargeError'
+  constructor (file: string, bytes: number, limit: number, grew = false) {
+    super(`dataset file ${file} ${grew ? `grew past ${limit} bytes while it was being read` : `is ${bytes} bytes, over the limit of ${limit}`}; split it, or raise the limit (--dataset-max-bytes, GRID_NODE_DATASET_MAX_BYTES)`)
+    this.name = DatasetTooLargeError.name
   }
 }

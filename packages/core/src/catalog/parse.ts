@@ -34,7 +34,8 @@ function parseCsvRows (text: string, file: string): Row[] {
   }
 }
 
-function castCell (value: string, context: { quoting: boolean }): unknown {
+/** A CSV cell as a number, boolean or null where it plainly is one; quoted cells stay text. */
+export function castCell (value: string, context: { quoting: boolean }): unknown {
   if (context.quoting) return value
   if (value === '') return null
   if (value === 'true' || value === 'false') return value === 'true'
@@ -70,14 +71,14 @@ function parseJsonlRows (text: string, file: string): Row[] {
   return rows
 }
 
-function assertObject (row: unknown, file: string, line: number | undefined, what: string): void {
+export function assertObject (row: unknown, file: string, line: number | undefined, what: string): void {
   if (row == null || typeof row !== 'object' || Array.isArray(row)) {
     throw new DatasetParseError(file, line, `${what} is not an object: every row must be {"column": value, …}`)
   }
 }
 
 /** JSON.parse's reason without the copy of the input V8 appends to it. */
-function jsonReason (err: any): string {
+export function jsonReason (err: any): string {
   return String(err.message).split('\n')[0]!.replace(/, (\.\.\.)?".*$/, '').replace(/ (in JSON )?at position \d+.*$/, '')
 }
 
@@ -86,7 +87,7 @@ function jsonReason (err: any): string {
  * quotes the input for an unexpected token; then find the shortest prefix that fails before
  * its end (binary search: a few parses, on the error path only).
  */
-function lineOfJsonError (text: string, err: any): number {
+export function lineOfJsonError (text: string, err: any): number {
   const said = where(String(err.message))
   if (said.line != null) return said.line
   if (said.position != null) return text.slice(0, said.position).split('\n').length

@@ -5,7 +5,6 @@
  */
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { webSockets } from '@libp2p/websockets'
-import { DatasetInvalidError } from '../errors.js'
 import type { WorkerHandle, WorkerMessage } from '../compute/worker-protocol.js'
 import type { Libp2pOptions } from 'libp2p'
 
@@ -26,16 +25,8 @@ export function databaseLocation (dataDir: string): string {
   return `grid-node:${dataDir}`
 }
 
-export interface FileSnapshot { path: string, bytes: Uint8Array, size: number, mtimeMs: number }
-
-/** A browser tab has no file system: datasets are added with their rows. */
-export async function readDatasetFile (path: string): Promise<FileSnapshot> {
-  throw new DatasetInvalidError(`cannot read "${path}": a browser node has no file system; add the dataset with rows instead of a path`)
-}
-
-export async function statDatasetFile (_path: string): Promise<{ size: number, mtimeMs: number } | undefined> {
-  return undefined
-}
+export { csvRecordStream, openDatasetFile, statDatasetFile } from './dataset-file.browser.js'
+export type { DatasetFile, DatasetFileInfo, DatasetFileInit } from './dataset-file.browser.js'
 
 /** A module Web Worker running `compute/worker.browser.js`, off the page's main thread. */
 export function spawnWorker (): WorkerHandle {

@@ -2,10 +2,8 @@
  * The Node.js side of the platform seam: TCP and WebSockets, listening on every interface.
  * Selected through the `#platform` import; `browser.ts` is its twin.
  */
-import { readFile, stat } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
-import { resolve } from 'node:path'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
@@ -32,25 +30,9 @@ export function databaseLocation (dataDir: string): string {
   return `${dataDir.replace(/\/+$/, '')}/db`
 }
 
-export interface FileSnapshot { path: string, bytes: Uint8Array, size: number, mtimeMs: number }
-
-/** Reads a dataset file by absolute path (relative paths resolve against the working dir). */
-export async function readDatasetFile (path: string): Promise<FileSnapshot> {
-  const absolute = resolve(path)
-  const [bytes, info] = await Promise.all([readFile(absolute), stat(absolute)])
-  if (!info.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' })
-  return { path: absolute, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), size: info.size, mtimeMs: info.mtimeMs }
-}
-
-/** Size and modification time of a dataset file, or undefined when it is gone. */
-export async function statDatasetFile (path: string): Promise<{ size: number, mtimeMs: number } | undefined> {
-  try {
-    const info = await stat(path)
-    return info.isFile() ? { size: info.size, mtimeMs: info.mtimeMs } : undefined
-  } catch {
-    return undefined
-  }
-}
+export { openDatasetFile, statDatasetFile } from './dataset-file.node.js'
+export type { DatasetFile, DatasetFileInfo, DatasetFileInit } from './dataset-file.node.js'
+export { csvRecordStream } from './csv-stream.node.js'
 
 /** A worker thread running `compute/worker.node.js`, off the node's event loop. */
 export function spawnWorker (): WorkerHandle {

@@ -2,7 +2,7 @@ import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { databaseLocation } from '#platform'
 import { StoreCorruptError } from '../errors.js'
-import { openStore } from './store.js'
+import { openStore, readError } from './store.js'
 import type { Store } from './store.js'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 
@@ -14,7 +14,7 @@ const PRIVATE_KEY = 'private-key'
  */
 export async function loadOrCreatePrivateKey (store: Store): Promise<PrivateKey> {
   const identity = store.sublevel('identity')
-  const stored = await identity.get(PRIVATE_KEY)
+  const stored = await identity.get(PRIVATE_KEY).catch(err => { throw readError(store.location, err) })
   if (stored != null) {
     try {
       return privateKeyFromProtobuf(stored)

@@ -38,6 +38,12 @@ export async function openStore (location: string): Promise<Store> {
   } catch (err: any) {
     throw translateOpenError(location, err)
   }
+  try {
+    await readEveryBlock(db)
+  } catch (err: any) {
+    await db.close()
+    throw readError(location, err)
+  }
   const sublevels = new Map<SublevelName, Sublevel>()
   const sublevel = (name: SublevelName): Sublevel => {
     const existing = sublevels.get(name)
@@ -59,6 +65,22 @@ export async function openStore (location: string): Promise<Store> {
   }
 }
 
+/**
+ * LevelDB opens a database with damaged `.ldb` tables without a word and fails later, on the
+ * first read of a damaged block, with its bare message. One pass over every key at open reads
+ * every block, so such damage is reported now, with advice (a node's database is small: its
+ * identity, peers, DHT records and descriptors; the pass costs milliseconds).
+ */
+async function readEveryBlock (db: Level<string, Bytes>): Promise<void> {
+  // reading is the check
+  const keys = db.keys({ keyEncoding: 'view' })
+  try {
+    while (await keys.next() !== undefined);
+  } finally {
+    await keys.close()
+  }
+}
+
 function levelDatastore (sublevel: Sublevel): LevelDatastore {
   // a sublevel is a complete abstract-level database; datastore-level only types the root class
   return new LevelDatastore(sublevel as unknown as Level<string, Bytes>)
@@ -76,4 +98,15 @@ function translateOpenError (location: string, err: any): Error {
     return new StoreCorruptError(location, detail)
   }
   return new StoreOpenError(location, detail)
+}
+
+/**
+ * A failed read or write of an open database: LevelDB's corruption (a damaged `.ldb` table is
+ * only noticed when a block is read) becomes StoreCorruptError with its advice; anything else
+ * is passed on as it is.
+ */
+export function readError (location: string, err: any): Error {
+  const detail = String(err?.cause?.message ?? err?.message ?? err)
+  if (err?.code === 'LEVEL_CORRUPTION' || err?.cause?.code === 'LEVEL_CORRUPTION' || /^Corruption:/.test(detail)) return new StoreCorruptError(location, detail)
+  return err
 }

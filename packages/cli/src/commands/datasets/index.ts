@@ -5,7 +5,7 @@ import { json } from '../../format.js'
 import { flag, listValue, peerIdList, stringValue } from '../../options.js'
 import { onNodeOrStore } from '../../node-or-store.js'
 import { datasetTable, describeDataset } from './format.js'
-import type { Command, Context } from '../../options.js'
+import type { Command, Context, Values } from '../../options.js'
 import type { AddDatasetInit, DatasetDescriptor } from '@grid-node/core'
 
 const COMMON = nodeOptions('print JSON')
@@ -20,7 +20,8 @@ export const datasetsAdd: Command = {
     name: { type: 'string', description: 'the dataset\'s name', default: 'the file name without extension', placeholder: 'name' },
     description: { type: 'string', description: 'a line about the data', placeholder: 'text' },
     private: { type: 'boolean', description: 'never announce it; describe it and run jobs on it only for --allow peers' },
-    allow: { type: 'string', multiple: true, description: 'a peer that may see and compute on it (implies --private)', placeholder: 'peerId' }
+    allow: { type: 'string', multiple: true, description: 'a peer that may see and compute on it (implies --private)', placeholder: 'peerId' },
+    'dataset-max-bytes': { type: 'string', description: 'refuse a file larger than this when no node runs (a running node applies its own limit)', default: '1073741824 (1 GiB)', placeholder: 'bytes' }
   },
   run: async ({ values, positionals, io }: Context) => {
     if (positionals.length !== 1) throw new UsageError('give exactly one file: grid-node datasets add <file> --tag #name')
@@ -34,12 +35,21 @@ export const datasetsAdd: Command = {
       ...(stringValue(values, 'name') != null ? { name: stringValue(values, 'name') } : {}),
       ...(stringValue(values, 'description') != null ? { description: stringValue(values, 'description') } : {})
     }
+    const maxFileBytes = byteLimit(values, 'dataset-max-bytes')
     const added = await onNodeOrStore(values,
       async api => api.post<DatasetDescriptor>('/v1/datasets', init, { timeoutMs: 60_000 }),
-      async store => store.add(init))
+      async store => store.add(init, maxFileBytes != null ? { maxFileBytes } : {}))
     io.out(flag(values, 'json') ? json(added) : `added ${describeDataset(added)}`)
     return 0
   }
+}
+
+/** A positive whole number of bytes, or undefined when the flag is not given. */
+function byteLimit (values: Values, name: string): number | undefined {
+  const text = stringValue(values, name)
+  if (text == null) return undefined
+  if (!/^\d+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) throw new UsageError(`--${name} "${text}" is not a positive whole number of bytes`)
+  return Number(text)
 }
 
 export const datasetsLs: Command = {
