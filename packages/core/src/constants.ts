@@ -108,6 +108,59 @@ export const SANDBOX_MEMORY_BYTES = 64 * 1024 * 1024
 export const SANDBOX_STACK_BYTES = 1024 * 1024
 export const SANDBOX_TIMEOUT = 30_000
 export const SANDBOX_RESULT_BYTES = 16 * 1024 * 1024
+/**
+ * The sandbox's WebAssembly memory starts at 16 MiB (Emscripten's default) and may grow to twice
+ * the heap limit plus 32 MiB: room for the job's heap, the input text copied in and the result
+ * copied out, and a hard ceiling on what a guest can make the host hold (QuickJS's own limit
+ * misses some allocations: an array bomb grew an unbounded memory to 2 GiB).
+ */
+export const SANDBOX_WASM_INITIAL_BYTES = 16 * 1024 * 1024
+export function sandboxWasmCeiling (memoryBytes: number): number {
+  return 2 * memoryBytes + 32 * 1024 * 1024
+}
+/** Pending promise jobs run this many at a time between deadline checks. */
+export const SANDBOX_PENDING_JOBS_BATCH = 1000
+/**
+ * What a running job may report: log lines in a burst of 100, then 50 a second, each cut at
+ * 4,096 characters; progress at most every 100 ms (the latest value wins), each at most 64 KiB
+ * of JSON. Enough for a person watching; a job logging in a tight loop no longer floods the
+ * holder, the wire and the requester (a million log() calls took 1 GB on the requester).
+ */
+export const JOB_LOG_BURST = 100
+export const JOB_LOG_RATE = 50
+export const JOB_LOG_LINE_CHARS = 4096
+export const JOB_PROGRESS_INTERVAL = 100
+export const JOB_PROGRESS_BYTES = 64 * 1024
+/**
+ * The pool's own deadline: a worker still running a job 5 s past the job's deadline (the sandbox
+ * interrupts at the deadline; 5 s covers compiling the engine and copying a large result) is
+ * terminated and replaced, whatever the job did to it.
+ */
+export const POOL_DEADLINE_MARGIN = 5_000
+/**
+ * A worker whose sandbox memory grew past 48 MiB (it starts at 16 MiB; no-op jobs stay there) is
+ * replaced after its job: a WebAssembly memory never shrinks, and a fresh worker costs ~50 ms.
+ */
+export const WORKER_RECYCLE_HEAP_BYTES = 48 * 1024 * 1024
+/**
+ * Deadlines of a job between requester and holder. While a job waits in a holder's queue the
+ * holder repeats `accepted` (with its place) every 5 s, and a requester that hears nothing for
+ * 20 s gives up on that holder; a job waits at most 5 min in a queue. Once started, the
+ * requester waits the job's own deadline plus 10 s (the holder's pool margin of 5 s, and time
+ * to carry a 16 MiB result), then treats the holder as gone: an error, or another holder.
+ */
+export const QUEUE_KEEPALIVE_INTERVAL = 5_000
+export const QUEUE_SILENCE_TIMEOUT = 20_000
+export const MAX_QUEUE_WAIT = 5 * 60 * 1000
+export const JOB_RESULT_MARGIN = 10_000
+/**
+ * Events of one job buffered for a requester that reads slowly: past 64, progress and log
+ * events are dropped (and counted); the result always goes, within 30 s or the stream is reset.
+ */
+export const JOB_EVENTS_BUFFERED = 64
+export const JOB_RESULT_SEND_TIMEOUT = 30_000
+/** Results nested deeper than this are refused: real results are shallow, and deep ones overflow stacks. */
+export const MAX_RESULT_DEPTH = 128
 
 /** Provided by every node whose compute is open to all, so data-free jobs find workers. */
 export const COMPUTE_CAPABILITY_TAG = '#compute:js'

@@ -138,6 +138,15 @@ export class BusyError extends Error {
   }
 }
 
+/** A holder that went silent or overran a job's deadline: the requester stops waiting for it. */
+export class JobDeadlineError extends Error {
+  static override name = 'JobDeadlineError'
+  constructor (message: string) {
+    super(message)
+    this.name = JobDeadlineError.name
+  }
+}
+
 export class DatasetTooLargeError extends Error {
   static override name = 'DatasetTooLargeError'
   constructor (file: string, bytes: number, limit: number, grew = false) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { runInSandbox } from '../src/compute/sandbox.js'
+import { sandboxWasmCeiling } from '../src/constants.js'
+import { runInSandbox, sandboxHeapBytes } from '../src/compute/sandbox.js'
 import type { SandboxLimits } from '../src/compute/sandbox.js'
 
 const LIMITS: SandboxLimits = { timeoutMs: 500, memoryBytes: 16 * 1024 * 1024, resultBytes: 1024 * 1024 }
@@ -39,7 +40,9 @@ describe('the QuickJS sandbox', () => {
     ['a cyclic result', 'export default () => { const o = {}; o.o = o; return o }', 'not-serialisable'],
     ['a function result', 'export default () => () => 1', 'not-serialisable'],
     ['no default export', 'export const x = 1', 'no-default-export'],
-    ['a promise that never settles', 'export default () => new Promise(() => {})', 'never-settled']
+    ['a promise that never settles', 'export default () => new Promise(() => {})', 'never-settled'],
+    ['an endless chain of microtasks', 'export default async () => { const f = () => { Promise.resolve().then(f) }; f(); await new Promise(() => {}) }', 'timeout'],
+    ['a string bomb', 'export default () => { const a = []; for (;;) a.push("x".repeat(1e6) + Math.random()) }', 'memory']
   ])('%s: fails as %s, and the next job runs normally', async (_what, code, failure) => {
     const outcome = await run(code)
     expect(outcome).toMatchObject({ ok: false, failure })
@@ -52,6 +55,30 @@ describe('the QuickJS sandbox', () => {
     expect(await run('export default () => { Object.prototype.polluted = 1; Array.prototype.push = null; return 1 }')).toEqual({ ok: true, value: 1 })
     expect(({} as any).polluted).toBeUndefined()
     expect(await run('export default () => ({}).polluted')).toEqual({ ok: true, value: null }) // a fresh runtime per job
+  })
+
+  it('an allocation bomb cannot make the host hold more than the sandbox memory ceiling', async () => {
+    const memoryBytes = 16 * 1024 * 1024
+    const outcome = await runInSandbox({ code: 'export default () => { const a = []; for (;;) a.push(new Array(1e6).fill(1)) }' }, { memoryBytes, timeoutMs: 20_000 })
+    expect(outcome).toMatchObject({ ok: false, failure: 'memory' })
+    expect(await sandboxHeapBytes()).toBeLessThanOrEqual(sandboxWasmCeiling(memoryBytes))
+  })
+
+  it.each([
+    // which comes first, the deadline or the memory limit, depends on the machine
+    ['microtasks queued without end', 'export default () => { for (;;) Promise.resolve().then(() => {}) }', ['timeout', 'memory']],
+    // serialising it recurses in WebAssembly: on a calling thread with little stack left that overflows first
+    ['a result nested 5,000 deep', 'export default () => { let a = []; for (let i = 0; i < 5000; i++) a = [a]; return a }', ['result-too-deep', 'stack']]
+  ])('%s: fails as one of %s, and the next job runs normally', async (_what, code, failures) => {
+    const outcome = await run(code)
+    expect(outcome.ok).toBe(false)
+    if (!outcome.ok) expect(failures).toContain(outcome.failure)
+    expect(await run('export default ({ data }) => data.length')).toEqual({ ok: true, value: 2 })
+  })
+
+  it('a result nested 128 deep is still a result', async () => {
+    const outcome = await run('export default () => { let a = []; for (let i = 1; i < 128; i++) a = [a]; return a }')
+    expect(outcome.ok).toBe(true)
   })
 
   it('undefined becomes null', async () => {

@@ -1,8 +1,14 @@
 import { pbStream } from '@libp2p/utils'
+import { anySignal } from 'any-signal'
 import * as c from '../constants.js'
 import { JobEvent as PbJobEvent, JobRequest } from '../pb/grid.js'
 import { visibleTo } from '../catalog/descriptor.js'
+import { BusyError } from '../errors.js'
 import { fromPbJobEvent, toPbJobEvent } from './convert.js'
+import { JobEventSender } from './job-event-sender.js'
+import { JobWatchdog } from './job-watchdog.js'
+import { jsonDepthExceeds } from './json-depth.js'
+import { QueueKeepalive } from './queue-keepalive.js'
 import type { JobEvent, JobInit } from './job-events.js'
 import type { WorkerPool } from './pool.js'
 import type { DatasetStore } from '../catalog/datasets.js'
@@ -88,21 +94,24 @@ export class ComputeService implements Startable {
     const cancel = new AbortController()
     stream.addEventListener('close', () => { cancel.abort(new Error('the requester went away')) }, { once: true })
     const peer = connection.remotePeer.toString()
-    let sending = Promise.resolve()
+    const sender = new JobEventSender(async event => { if (stream.status === 'open') await pb.write(toPbJobEvent(event), PbJobEvent) })
     const send = (event: JobEvent): void => {
       for (const listener of this.listeners) listener({ jobId: request.id, from: peer, event })
-      sending = sending.then(async () => { if (stream.status === 'open') await pb.write(toPbJobEvent(event), PbJobEvent) }).catch(() => {})
+      sender.send(event)
     }
     this.perPeer.set(peer, (this.perPeer.get(peer) ?? 0) + 1)
     try {
-      send(await this.execute(request, peer, send, cancel.signal))
-      await sending
-      await stream.close()
+      const last = await this.execute(request, peer, send, cancel.signal)
+      for (const listener of this.listeners) listener({ jobId: request.id, from: peer, event: last })
+      // a requester that stops reading cannot hold the stream: the result goes within a deadline or the stream is reset
+      await sender.finish(last, { signal: AbortSignal.any([cancel.signal, AbortSignal.timeout(c.JOB_RESULT_SEND_TIMEOUT)]) })
+      await stream.close({ signal: AbortSignal.timeout(c.JOB_RESULT_SEND_TIMEOUT) })
     } catch (err) {
       this.log('job %s from %p ended early - %e', request.id, connection.remotePeer, err)
       stream.abort(err as Error)
     } finally {
       this.perPeer.set(peer, (this.perPeer.get(peer) ?? 1) - 1)
+      if (this.perPeer.get(peer) === 0) this.perPeer.delete(peer)
     }
   }
 
@@ -117,6 +126,7 @@ export class ComputeService implements Startable {
     } catch {
       return { type: 'error', status: 'bad-request', message: 'args are not valid JSON' }
     }
+    if (jsonDepthExceeds(request.argsJson, c.MAX_RESULT_DEPTH)) return { type: 'error', status: 'bad-request', message: `args are nested more than ${c.MAX_RESULT_DEPTH} levels deep` }
     let data: unknown = null
     if (request.dataset !== '') {
       const found = await this.components.datasets.get(request.dataset).catch(() => undefined)
@@ -125,48 +135,61 @@ export class ComputeService implements Startable {
     }
     const cap = this.init.maxTimeoutMs ?? c.MAX_JOB_TIMEOUT
     const timeoutMs = Math.min(request.timeoutMs === 0 ? cap : request.timeoutMs, cap)
-    send({ type: 'accepted', queuePosition: this.components.pool.position() })
+    const queued = new QueueKeepalive(() => { send({ type: 'accepted', queuePosition: this.components.pool.position(peer) }) })
+    const waited = new AbortController()
+    const tooLong = setTimeout(() => { waited.abort(new BusyError(`the job waited ${c.MAX_QUEUE_WAIT / 1000} s in the queue without starting; try later or another node`)) }, c.MAX_QUEUE_WAIT)
     try {
       const outcome = await this.components.pool.run({
         code: request.code,
         data,
         args,
+        owner: peer,
         limits: { timeoutMs, ...(this.init.memoryBytes != null ? { memoryBytes: this.init.memoryBytes } : {}), ...(this.init.resultBytes != null ? { resultBytes: this.init.resultBytes } : {}) },
-        onStart: () => { send({ type: 'started' }) },
+        onStart: () => { queued.stop(); clearTimeout(tooLong); send({ type: 'started' }) },
         onProgress: value => { send({ type: 'progress', value }) },
         onLog: text => { send({ type: 'log', text }) }
-      }, { signal })
+      }, { signal: AbortSignal.any([signal, waited.signal]) })
       return outcome.ok ? { type: 'result', value: outcome.value } : { type: 'error', status: 'failed', failure: outcome.failure, message: outcome.message }
     } catch (err: any) {
-      if (err?.name === 'BusyError') return { type: 'error', status: 'busy', message: err.message }
+      if (err?.name === BusyError.name) return { type: 'error', status: 'busy', message: err.message }
       throw err
+    } finally {
+      queued.stop()
+      clearTimeout(tooLong)
     }
   }
 
-  /** Sends a job to a peer and yields its events; aborting the signal cancels it there too. */
+  /**
+   * Sends a job to a peer and yields its events; aborting the signal cancels it there too. A
+   * holder that goes silent or overruns the job's deadline ends the job with a JobDeadlineError.
+   */
   async * run (peer: PeerId, job: JobInit & { id: string }, options: AbortOptions = {}): AsyncGenerator<JobEvent> {
-    const stream = await this.components.libp2p.dialProtocol(peer, this.protocol, { ...options, runOnLimitedConnection: true })
-    const onAbort = (): void => { stream.abort(new Error('cancelled by the requester')) }
-    options.signal?.addEventListener('abort', onAbort, { once: true })
+    const watchdog = new JobWatchdog(peer.toString(), job.timeoutMs ?? c.SANDBOX_TIMEOUT)
+    const signal = anySignal([options.signal, watchdog.signal])
+    let stream: Stream | undefined
     let finished = false
     try {
+      stream = await this.components.libp2p.dialProtocol(peer, this.protocol, { signal, runOnLimitedConnection: true })
       // a result may be up to 16 MiB in one frame: the read buffer must hold all of it
       const pb = pbStream(stream, { maxDataLength: c.MAX_JOB_EVENT_BYTES, maxBufferSize: c.MAX_JOB_EVENT_BYTES })
-      await pb.write({ id: job.id, code: job.code, dataset: job.dataset ?? '', argsJson: JSON.stringify(job.args ?? null), timeoutMs: job.timeoutMs ?? 0 }, JobRequest, options)
+      await pb.write({ id: job.id, code: job.code, dataset: job.dataset ?? '', argsJson: JSON.stringify(job.args ?? null), timeoutMs: job.timeoutMs ?? 0 }, JobRequest, { signal })
       for (;;) {
-        const event = fromPbJobEvent(await pb.read(PbJobEvent, options))
+        const event = fromPbJobEvent(await pb.read(PbJobEvent, { signal }))
+        watchdog.heard(event)
         yield event
         if (event.type === 'result' || event.type === 'error') break
       }
       finished = true
-      await stream.close(options)
+      await stream.close({ signal })
     } catch (err) {
-      stream.abort(err as Error)
-      throw err
+      const reason = watchdog.signal.aborted ? watchdog.signal.reason : err
+      stream?.abort(reason as Error)
+      throw reason
     } finally {
-      options.signal?.removeEventListener('abort', onAbort)
+      watchdog.clear()
+      signal.clear()
       // a consumer that stopped listening early cancels the job on the holder
-      if (!finished && stream.status === 'open') stream.abort(new Error('the requester stopped listening'))
+      if (!finished && stream?.status === 'open') stream.abort(new Error('the requester stopped listening'))
     }
   }
 }

@@ -1,4 +1,6 @@
+import { MAX_RESULT_DEPTH } from '../constants.js'
 import { JobEvent as PbJobEvent, Status } from '../pb/grid.js'
+import { jsonDepthExceeds } from './json-depth.js'
 import type { JobEvent } from './job-events.js'
 import type { SandboxFailure } from './sandbox-failure.js'
 
@@ -27,9 +29,10 @@ export function fromPbJobEvent (event: PbJobEvent): JobEvent {
   switch (event.type) {
     case PbJobEvent.Type.ACCEPTED: return { type: 'accepted', queuePosition: event.queuePosition }
     case PbJobEvent.Type.STARTED: return { type: 'started' }
-    case PbJobEvent.Type.PROGRESS: return { type: 'progress', value: JSON.parse(event.json) }
+    // a holder is a stranger: a value nested thousands deep would overflow whatever walks it here
+    case PbJobEvent.Type.PROGRESS: return jsonDepthExceeds(event.json, MAX_RESULT_DEPTH) ? { type: 'log', text: `(a progress value nested over ${MAX_RESULT_DEPTH} levels deep was dropped)` } : { type: 'progress', value: JSON.parse(event.json) }
     case PbJobEvent.Type.LOG: return { type: 'log', text: event.text }
-    case PbJobEvent.Type.RESULT: return { type: 'result', value: JSON.parse(event.json) }
+    case PbJobEvent.Type.RESULT: return jsonDepthExceeds(event.json, MAX_RESULT_DEPTH) ? { type: 'error', status: 'failed', failure: 'result-too-deep', message: `the holder sent a result nested over ${MAX_RESULT_DEPTH} levels deep` } : { type: 'result', value: JSON.parse(event.json) }
     default: {
       const status = (Object.entries(STATUS_OF).find(([, s]) => s === event.status)?.[0] ?? 'internal') as Extract<JobEvent, { type: 'error' }>['status']
       return { type: 'error', status: event.failure !== '' ? 'failed' : status, ...(event.failure !== '' ? { failure: event.failure as SandboxFailure } : {}), message: event.text }

@@ -1,5 +1,7 @@
 import { spawnWorker } from '#platform'
+import * as c from '../constants.js'
 import { BusyError } from '../errors.js'
+import { FairQueue } from './fair-queue.js'
 import type { SandboxLimits, SandboxOutcome } from './sandbox.js'
 import type { WorkerHandle, WorkerMessage } from './worker-protocol.js'
 import type { AbortOptions } from '@libp2p/interface'
@@ -9,24 +11,31 @@ export interface PoolJob {
   data?: unknown
   args?: unknown
   limits: SandboxLimits
+  /** Whose job it is (a peer ID): owners take turns in the queue. @default this node */
+  owner?: string
   onProgress?: (value: unknown) => void
   onLog?: (text: string) => void
   /** Called once the job leaves the queue for a worker. */
   onStart?: () => void
 }
 
-interface Queued { id: number, job: PoolJob, resolve: (o: SandboxOutcome) => void, reject: (e: Error) => void, options: AbortOptions }
-interface Slot { worker: WorkerHandle, current?: Queued, retiring: boolean }
+interface Queued { id: number, owner: string, job: PoolJob, resolve: (o: SandboxOutcome) => void, reject: (e: Error) => void, options: AbortOptions }
+interface Slot { worker: WorkerHandle, current?: Queued, deadline?: ReturnType<typeof setTimeout>, retiring: boolean }
+
+const SELF = ''
 
 /**
- * Runs sandboxed jobs off the event loop, one per worker, first come first served. The pool
- * can grow or shrink while jobs wait: a shrink retires workers as they finish, so no queued
- * job is lost or run twice. A job aborted while running takes its worker with it (a fresh one
- * replaces it).
+ * Runs sandboxed jobs off the event loop, one per worker. Owners (peers) take turns in the
+ * queue, so one peer's flood of jobs cannot starve another's. The pool enforces every deadline
+ * itself: a worker still busy past its job's deadline plus a margin is terminated and replaced,
+ * whatever the job did to it; so is a worker whose sandbox memory grew, so the host's memory
+ * goes back to its baseline. The pool can grow or shrink while jobs wait: a shrink retires
+ * workers as they finish, so no queued job is lost or run twice. A job aborted while running
+ * takes its worker with it (a fresh one replaces it).
  */
 export class WorkerPool {
   private readonly slots: Slot[] = []
-  private readonly queue: Queued[] = []
+  private readonly queue = new FairQueue<Queued>()
   private readonly maxQueue: number
   private target: number
   private nextId = 1
@@ -39,7 +48,7 @@ export class WorkerPool {
 
   get size (): number { return this.target }
   get running (): number { return this.slots.filter(s => s.current != null).length }
-  get waiting (): number { return this.queue.length }
+  get waiting (): number { return this.queue.size }
 
   resize (size: number): void {
     this.target = Math.max(1, Math.floor(size))
@@ -51,40 +60,40 @@ export class WorkerPool {
     this.dispatch()
   }
 
-  /** Queues a job; rejects with BusyError when the queue is full. Position is 1-based. */
+  /** Queues a job; rejects with BusyError when the queue is full. */
   async run (job: PoolJob, options: AbortOptions = {}): Promise<SandboxOutcome> {
     if (this.closed) throw new Error('the worker pool is stopped')
-    if (this.queue.length >= this.maxQueue) throw new BusyError(`the job queue is full (${this.maxQueue} waiting); try later or another node`)
+    if (this.queue.size >= this.maxQueue) throw new BusyError(`the job queue is full (${this.maxQueue} waiting); try later or another node`)
     options.signal?.throwIfAborted()
     return new Promise<SandboxOutcome>((resolve, reject) => {
-      const entry: Queued = { id: this.nextId++, job, resolve, reject, options }
-      this.queue.push(entry)
+      const entry: Queued = { id: this.nextId++, owner: job.owner ?? SELF, job, resolve, reject, options }
+      this.queue.push(entry.owner, entry)
       options.signal?.addEventListener('abort', () => { this.cancel(entry) }, { once: true })
       this.dispatch()
     })
   }
 
-  /** Where a job would wait now: jobs running plus jobs queued ahead. */
-  position (): number {
-    return this.running + this.queue.length
+  /** How many jobs run or would be served before one more job of this owner. */
+  position (owner: string = SELF): number {
+    return this.running + this.queue.ahead(owner)
   }
 
   async close (): Promise<void> {
     this.closed = true
-    for (const entry of this.queue.splice(0)) entry.reject(new Error('the node is stopping'))
+    for (const entry of this.queue.drain()) entry.reject(new Error('the node is stopping'))
     await Promise.all(this.slots.splice(0).map(async slot => {
+      clearTimeout(slot.deadline)
       slot.current?.reject(new Error('the node is stopping'))
       await slot.worker.terminate()
     }))
   }
 
   private dispatch (): void {
-    while (!this.closed && this.queue.length > 0) {
+    while (!this.closed && this.queue.size > 0) {
       let slot = this.slots.find(s => s.current == null && !s.retiring)
       if (slot == null && this.slots.filter(s => !s.retiring).length < this.target) slot = this.spawn()
       if (slot == null) return
-      const entry = this.queue.shift() as Queued
-      this.start(slot, entry)
+      this.start(slot, this.queue.shift() as Queued)
     }
   }
 
@@ -100,6 +109,8 @@ export class WorkerPool {
     slot.current = entry
     entry.job.onStart?.()
     const { code, data, args, limits } = entry.job
+    const timeoutMs = limits.timeoutMs ?? c.SANDBOX_TIMEOUT
+    slot.deadline = setTimeout(() => { this.overstayed(slot, entry, timeoutMs) }, timeoutMs + c.POOL_DEADLINE_MARGIN)
     slot.worker.post({ type: 'run', id: entry.id, code, data, args, limits })
   }
 
@@ -109,33 +120,47 @@ export class WorkerPool {
     if (message.type === 'progress') entry.job.onProgress?.(message.value)
     else if (message.type === 'log') entry.job.onLog?.(message.text)
     else {
-      slot.current = undefined
+      this.finish(slot)
       entry.resolve(message.outcome)
-      if (slot.retiring) void this.retire(slot)
+      if (slot.retiring || message.heapBytes > c.WORKER_RECYCLE_HEAP_BYTES) void this.retire(slot)
       this.dispatch()
     }
+  }
+
+  /** The job outlived its deadline and the sandbox did not stop it: the worker goes. */
+  private overstayed (slot: Slot, entry: Queued, timeoutMs: number): void {
+    if (slot.current !== entry) return
+    this.finish(slot)
+    void this.retire(slot)
+    entry.resolve({ ok: false, failure: 'timeout', message: `the job did not end within its deadline of ${timeoutMs} ms; its worker was stopped` })
+    this.dispatch()
   }
 
   private onCrash (slot: Slot, error: Error): void {
     const index = this.slots.indexOf(slot)
     if (index === -1) return
     this.slots.splice(index, 1)
-    slot.current?.resolve({ ok: false, failure: 'threw', message: `the worker running the job died: ${error.message}` })
+    const entry = slot.current
+    this.finish(slot)
+    entry?.resolve({ ok: false, failure: 'threw', message: `the worker running the job died: ${error.message}` })
     this.dispatch()
   }
 
   private cancel (entry: Queued): void {
-    const queued = this.queue.indexOf(entry)
-    if (queued !== -1) {
-      this.queue.splice(queued, 1)
-    } else {
+    if (!this.queue.remove(entry.owner, entry)) {
       const slot = this.slots.find(s => s.current === entry)
       if (slot == null) return
-      slot.current = undefined
+      this.finish(slot)
       void this.retire(slot)
       this.dispatch()
     }
     entry.reject(entry.options.signal?.reason ?? new Error('aborted'))
+  }
+
+  private finish (slot: Slot): void {
+    clearTimeout(slot.deadline)
+    slot.deadline = undefined
+    slot.current = undefined
   }
 
   private async retire (slot: Slot): Promise<void> {

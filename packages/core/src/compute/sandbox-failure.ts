@@ -1,15 +1,18 @@
 /** Why a sandboxed job failed, for the `error` event and for people. */
 export type SandboxFailure =
   | 'syntax' | 'threw' | 'timeout' | 'memory' | 'stack' | 'import-refused'
-  | 'no-default-export' | 'never-settled' | 'not-serialisable' | 'result-too-large'
+  | 'no-default-export' | 'never-settled' | 'not-serialisable' | 'result-too-large' | 'result-too-deep'
 
 /** Maps what QuickJS threw (a dumped guest error, or a SandboxError) to a failure and a message. */
 export function classifyFailure (err: any, timeoutMs: number): { failure: SandboxFailure, message: string } {
   if (err?.name === 'SandboxError') return { failure: err.failure, message: err.message }
+  // an exception QuickJS had no memory left to build comes out empty
+  if (err?.name === 'QuickJSUnwrapError') return err.cause == null || err.cause === '' ? classifyFailure(null, timeoutMs) : classifyFailure(err.cause, timeoutMs)
   const name = String(err?.name ?? 'Error')
   const message = String(err?.message ?? err)
   if (name === 'InternalError' && /interrupted/.test(message)) return { failure: 'timeout', message: `the job ran past its deadline of ${timeoutMs} ms` }
   if (/out of memory/i.test(message) || err == null) return { failure: 'memory', message: 'the job ran out of memory (the sandbox\'s memory limit)' }
+  if (/nested too deep to serialise/.test(message)) return { failure: 'result-too-deep', message }
   if (/stack overflow|call stack/i.test(message)) return { failure: 'stack', message: 'the job overflowed its stack (too deep a recursion)' }
   if (name === 'SyntaxError') return { failure: 'syntax', message: `the job does not parse: ${message}` }
   if (/refused: a job cannot load modules|could not load module/i.test(message)) return { failure: 'import-refused', message }

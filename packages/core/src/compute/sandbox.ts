@@ -2,6 +2,7 @@ import * as releaseSync from '@jitl/quickjs-wasmfile-release-sync'
 import { logger } from '@libp2p/logger'
 import { newQuickJSWASMModuleFromVariant, newVariant, shouldInterruptAfterDeadline } from 'quickjs-emscripten-core'
 import * as c from '../constants.js'
+import { jsonDepthExceeds } from './json-depth.js'
 import { classifyFailure } from './sandbox-failure.js'
 import type { SandboxFailure } from './sandbox-failure.js'
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSSyncVariant, QuickJSWASMModule } from 'quickjs-emscripten-core'
@@ -31,16 +32,36 @@ export type SandboxOutcome =
   | { ok: true, value: unknown }
   | { ok: false, failure: SandboxFailure, message: string }
 
-let quickjs: Promise<QuickJSWASMModule> | undefined
+/** The thread's QuickJS WebAssembly module, and the most memory its instance may ever grow to. */
+let quickjs: { ceiling: number, module: Promise<QuickJSWASMModule> } | undefined
 const log = logger('grid:sandbox')
+const WASM_PAGE = 64 * 1024
 
-/** The QuickJS WebAssembly module, compiled once per thread. */
-async function engine (): Promise<QuickJSWASMModule> {
-  // the variant is a CommonJS-typed ES module: its default export is the variant object.
-  // QuickJS's own messages (an abort after a job ran out of memory) go to the debug log, not stderr
-  const base = releaseSync.default as unknown as QuickJSSyncVariant
-  quickjs ??= newQuickJSWASMModuleFromVariant(newVariant(base, { emscriptenModule: { printErr: (text: string) => { log(text) } } as any }))
-  return quickjs
+/**
+ * The QuickJS WebAssembly module, compiled once per thread. Its memory has a hard ceiling:
+ * QuickJS's own limit does not see every allocation (an array bomb grew an unbounded instance
+ * to 2 GiB), while a WebAssembly memory cannot grow past its maximum, so the host's memory per
+ * sandbox stays bounded whatever the guest does.
+ */
+async function engine (memoryBytes: number): Promise<QuickJSWASMModule> {
+  const ceiling = c.sandboxWasmCeiling(memoryBytes)
+  if (quickjs == null || quickjs.ceiling < ceiling) {
+    // the variant is a CommonJS-typed ES module: its default export is the variant object.
+    // QuickJS's own messages (an abort after a job ran out of memory) go to the debug log, not stderr
+    const base = releaseSync.default as unknown as QuickJSSyncVariant
+    const wasmMemory = new WebAssembly.Memory({ initial: c.SANDBOX_WASM_INITIAL_BYTES / WASM_PAGE, maximum: Math.ceil(ceiling / WASM_PAGE) })
+    quickjs = { ceiling, module: newQuickJSWASMModuleFromVariant(newVariant(base, { wasmMemory, emscriptenModule: { printErr: (text: string) => { log(text) } } as any })) }
+  }
+  return await quickjs.module
+}
+
+/**
+ * Bytes of WebAssembly memory this thread's sandbox holds now. A WebAssembly memory never
+ * shrinks: a worker whose sandbox grew far past its start is replaced (see WorkerPool).
+ */
+export async function sandboxHeapBytes (): Promise<number> {
+  if (quickjs == null) return 0
+  return (await quickjs.module).getWasmMemory().buffer.byteLength
 }
 
 /**
@@ -51,22 +72,28 @@ async function engine (): Promise<QuickJSWASMModule> {
  */
 export async function runInSandbox (job: SandboxJob, limits: SandboxLimits = {}): Promise<SandboxOutcome> {
   const timeoutMs = limits.timeoutMs ?? c.SANDBOX_TIMEOUT
-  const runtime = (await engine()).newRuntime()
-  runtime.setMemoryLimit(limits.memoryBytes ?? c.SANDBOX_MEMORY_BYTES)
+  const memoryBytes = limits.memoryBytes ?? c.SANDBOX_MEMORY_BYTES
+  const runtime = (await engine(memoryBytes)).newRuntime()
+  const deadline = Date.now() + timeoutMs
+  runtime.setMemoryLimit(memoryBytes)
   runtime.setMaxStackSize(limits.stackBytes ?? c.SANDBOX_STACK_BYTES)
-  runtime.setInterruptHandler(shouldInterruptAfterDeadline(Date.now() + timeoutMs))
+  runtime.setInterruptHandler(shouldInterruptAfterDeadline(deadline))
   runtime.setModuleLoader(name => ({ error: new Error(`import of "${name}" refused: a job cannot load modules`) }))
   const context = runtime.newContext()
   try {
-    const value = run(runtime, context, job, limits.resultBytes ?? c.SANDBOX_RESULT_BYTES)
+    const value = run(runtime, context, job, { resultBytes: limits.resultBytes ?? c.SANDBOX_RESULT_BYTES, deadline, timeoutMs })
     return { ok: true, value }
   } catch (err) {
     const { failure, message } = classifyFailure(err, timeoutMs)
+    // past the deadline, whatever QuickJS made of the interrupt (a dropped job, an unwrap error), it is a timeout
+    if (failure !== 'memory' && failure !== 'timeout' && Date.now() >= deadline) return { ok: false, failure: 'timeout', message: `the job ran past its deadline of ${timeoutMs} ms` }
     return { ok: false, failure, message }
   } finally {
     release(context, runtime)
   }
 }
+
+interface RunBounds { resultBytes: number, deadline: number, timeoutMs: number }
 
 /**
  * Destroys the job's runtime. After some failures (out of memory, mostly) QuickJS cannot free
@@ -78,12 +105,13 @@ function release (context: QuickJSContext, runtime: QuickJSRuntime): void {
     context.dispose()
     runtime.dispose()
   } catch {
+    // a fresh module gets a fresh WebAssembly memory; the pool replaces a worker that grew
     quickjs = undefined
   }
 }
 
 /** Throws a SandboxError or the dumped guest error; returns the parsed JSON result. */
-function run (runtime: QuickJSRuntime, context: QuickJSContext, job: SandboxJob, resultBytes: number): unknown {
+function run (runtime: QuickJSRuntime, context: QuickJSContext, job: SandboxJob, bounds: RunBounds): unknown {
   const handles: QuickJSHandle[] = []
   const keep = (h: QuickJSHandle): QuickJSHandle => { handles.push(h); return h }
   try {
@@ -93,24 +121,31 @@ function run (runtime: QuickJSRuntime, context: QuickJSContext, job: SandboxJob,
     const prepare = keep(context.unwrapResult(context.evalCode(PREPARE, 'prepare.js')))
     const jobArg = keep(context.unwrapResult(context.callFunction(prepare, context.undefined, input, progress, log)))
 
-    const exports = keep(settle(runtime, context, keep(context.unwrapResult(context.evalCode(job.code, 'job.js', { type: 'module' })))))
+    const exports = keep(settle(runtime, context, keep(context.unwrapResult(context.evalCode(job.code, 'job.js', { type: 'module' }))), bounds))
     const main = keep(context.getProp(exports, 'default'))
     if (context.typeof(main) !== 'function') throw new SandboxError('no-default-export', 'the job module has no default export function: write `export default async function ({ data, args }) { … }`')
-    const returned = keep(settle(runtime, context, keep(context.unwrapResult(context.callFunction(main, context.undefined, jobArg)))))
+    const returned = keep(settle(runtime, context, keep(context.unwrapResult(context.callFunction(main, context.undefined, jobArg))), bounds))
 
     const serialise = keep(context.unwrapResult(context.evalCode(SERIALISE, 'serialise.js')))
     const json = context.getString(keep(context.unwrapResult(context.callFunction(serialise, context.undefined, returned))))
     const bytes = new TextEncoder().encode(json).byteLength
-    if (bytes > resultBytes) throw new SandboxError('result-too-large', `the result is ${bytes} bytes, over the limit of ${resultBytes}`)
+    if (bytes > bounds.resultBytes) throw new SandboxError('result-too-large', `the result is ${bytes} bytes, over the limit of ${bounds.resultBytes}`)
+    // structured cloning and JSON.stringify recurse: a result nested thousands deep overflows the host's stack
+    if (jsonDepthExceeds(json, c.MAX_RESULT_DEPTH)) throw new SandboxError('result-too-deep', `the result is nested more than ${c.MAX_RESULT_DEPTH} levels deep; flatten it`)
     return JSON.parse(json)
   } finally {
     for (const h of handles.reverse()) if (h.alive) h.dispose()
   }
 }
 
-/** Runs pending jobs until a promise settles; a value that is not a promise is returned as is. */
-function settle (runtime: QuickJSRuntime, context: QuickJSContext, handle: QuickJSHandle): QuickJSHandle {
+/**
+ * Runs pending jobs until a promise settles; a value that is not a promise is returned as is.
+ * Pending jobs run in batches with the deadline checked in between, so an endless chain of
+ * microtasks ends as a timeout.
+ */
+function settle (runtime: QuickJSRuntime, context: QuickJSContext, handle: QuickJSHandle, bounds: RunBounds): QuickJSHandle {
   for (;;) {
+    if (Date.now() >= bounds.deadline) throw new SandboxError('timeout', `the job ran past its deadline of ${bounds.timeoutMs} ms`)
     const state = context.getPromiseState(handle)
     if (state.type === 'fulfilled') return state.notAPromise === true ? handle.dup() : state.value
     if (state.type === 'rejected') {
@@ -118,7 +153,7 @@ function settle (runtime: QuickJSRuntime, context: QuickJSContext, handle: Quick
       state.error.dispose()
       throw error
     }
-    const ran = runtime.executePendingJobs()
+    const ran = runtime.executePendingJobs(c.SANDBOX_PENDING_JOBS_BATCH)
     if (ran.error != null) {
       const error = context.dump(ran.error)
       ran.error.dispose()
@@ -147,7 +182,13 @@ const PREPARE = `(text, progress, log) => {
 /** JSON inside the sandbox, so the host never touches a guest object. */
 const SERIALISE = `(value) => {
   if (value === undefined) return 'null'
-  const text = JSON.stringify(value)
+  let text
+  try {
+    text = JSON.stringify(value)
+  } catch (e) {
+    if (/stack overflow/.test(String(e && e.message))) throw new RangeError('the result is nested too deep to serialise; flatten it')
+    throw e
+  }
   if (text === undefined) throw new TypeError('the result is not JSON-serialisable (a ' + typeof value + ')')
   return text
 }`

@@ -2,6 +2,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { anySignal } from 'any-signal'
 import { pushable } from 'it-pushable'
 import * as c from '../constants.js'
+import { JobDeadlineError } from '../errors.js'
 import { tagKey } from '../tags.js'
 import type { ComputeService } from './compute-service.js'
 import type { JobEvent, JobInit } from './job-events.js'
@@ -154,7 +155,7 @@ export class Scheduler {
         lastProblem = 'the stream ended before a result'
       } catch (err: any) {
         if (signal.aborted) return
-        lastProblem = `${peer.toString()} went away: ${String(err.message ?? err)}`
+        lastProblem = err?.name === JobDeadlineError.name ? String(err.message) : `${peer.toString()} went away: ${String(err.message ?? err)}`
         this.log('job %s on %p failed, redispatching - %e', target.jobId, peer, err)
         if (!heard && !redialled && err?.name === 'ConnectionClosedError') { redialled = true; index-- }
       }

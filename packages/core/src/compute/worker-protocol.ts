@@ -7,7 +7,7 @@ export interface RunMessage { type: 'run', id: number, code: string, data: unkno
 export type WorkerMessage =
   | { type: 'progress', id: number, value: unknown }
   | { type: 'log', id: number, text: string }
-  | { type: 'done', id: number, outcome: SandboxOutcome }
+  | { type: 'done', id: number, outcome: SandboxOutcome, heapBytes: number }
 
 /** The platform's worker (a worker thread in Node.js, a Web Worker in browsers). */
 export interface WorkerHandle {

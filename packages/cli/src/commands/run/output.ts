@@ -9,6 +9,7 @@ import type { RunEvent } from '@grid-node/core'
 export function runPrinter (io: Io, json: boolean): { event: (e: RunEvent) => void, finish: () => number } {
   let results = 0
   let failures = 0
+  const queued = new Map<string, number>()
   const who = (e: RunEvent): string => `${e.peerId === '' ? '-' : `${e.peerId.slice(0, 8)}…${e.peerId.slice(-6)}`}${e.dataset != null ? ` ${e.dataset}` : ''}`
   return {
     event: (e) => {
@@ -19,8 +20,12 @@ export function runPrinter (io: Io, json: boolean): { event: (e: RunEvent) => vo
         return
       }
       switch (e.type) {
-        case 'dispatched': io.out(`${who(e)}  ${e.attempt === 0 ? 'sent' : `sent again (attempt ${e.attempt + 1})`}`); break
-        case 'accepted': io.out(`${who(e)}  queued (${e.queuePosition} ahead)`); break
+        case 'dispatched': queued.delete(e.jobId); io.out(`${who(e)}  ${e.attempt === 0 ? 'sent' : `sent again (attempt ${e.attempt + 1})`}`); break
+        case 'accepted':
+          // a holder repeats `accepted` while the job waits: say it again only when the place changes
+          if (queued.get(e.jobId) !== e.queuePosition) io.out(`${who(e)}  queued (${e.queuePosition} ahead)`)
+          queued.set(e.jobId, e.queuePosition)
+          break
         case 'started': io.out(`${who(e)}  running`); break
         case 'progress': io.out(`${who(e)}  progress ${typeof e.value === 'number' && e.value <= 1 ? `${Math.round(e.value * 100)} %` : JSON.stringify(e.value)}`); break
         case 'log': io.out(`${who(e)}  log: ${e.text}`); break
