@@ -27,7 +27,7 @@ export interface ApiClient {
   post<T>(path: string, body: unknown, options?: { timeoutMs?: number }): Promise<T>
   delete<T>(path: string): Promise<T>
   /** A streaming GET: one parsed JSON value per NDJSON line, as the node sends them. */
-  lines<T>(path: string, options?: { timeoutMs?: number, body?: unknown }): AsyncGenerator<T>
+  lines<T>(path: string, options?: { timeoutMs?: number, body?: unknown, signal?: AbortSignal }): AsyncGenerator<T>
 }
 
 /** `host:port`, `:port` or a URL → `http://host:port`. */
@@ -93,8 +93,10 @@ function client (url: string, token: string | undefined): ApiClient {
     get: async (path, options = {}) => request('GET', path, undefined, options.timeoutMs),
     post: async (path, body, options = {}) => request('POST', path, body, options.timeoutMs),
     delete: async (path) => request('DELETE', path, undefined),
-    lines: async function * <T>(path: string, options: { timeoutMs?: number, body?: unknown } = {}): AsyncGenerator<T> {
+    lines: async function * <T>(path: string, options: { timeoutMs?: number, body?: unknown, signal?: AbortSignal } = {}): AsyncGenerator<T> {
       const timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT
+      // the caller's signal (Ctrl-C, SIGTERM) ends the request: the node sees it close and cancels what it started
+      const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), ...(options.signal != null ? [options.signal] : [])])
       let res: Response
       try {
         res = await fetch(`${url}${path}`, {
@@ -105,9 +107,10 @@ function client (url: string, token: string | undefined): ApiClient {
             ...(token != null ? { authorization: `Bearer ${token}` } : {})
           },
           ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-          signal: AbortSignal.timeout(timeoutMs)
+          signal
         })
-      } catch {
+      } catch (err) {
+        if (options.signal?.aborted === true) throw err
         throw new NodeNotRunningError(url)
       }
       if (!res.ok || res.body == null) {
