@@ -1,0 +1,50 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { DatasetStore } from '../src/catalog/datasets.js'
+import { openStore } from '../src/store/store.js'
+import type { Store } from '../src/store/store.js'
+
+describe('catalog answers and dataset files', () => {
+  let dir: string
+  let store: Store
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'grid-catalog-files-'))
+    store = await openStore(join(dir, 'db'))
+  })
+  afterEach(async () => {
+    await store.close()
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('answers from memory with the last known status; ls re-checks; a background re-check is rate-bounded', async () => {
+    const file = join(dir, 'cars.csv')
+    await writeFile(file, 'a\n1\n')
+    const slow = new DatasetStore(store.sublevel('datasets'), { statusRefreshMs: 60_000 })
+    await slow.add({ path: file, tags: ['#cars'] })
+    await rm(file)
+    // the catalog path touches no file: the file is gone, the answer still says what was last known
+    expect((await slow.matching(['#cars'], 'any')).map(d => d.status)).toEqual(['ok'])
+    expect((await slow.list()).map(d => d.status)).toEqual(['missing'])
+    expect((await slow.matching(['#cars'], 'any')).map(d => d.status)).toEqual(['missing'])
+
+    // a store that may refresh at once does so in the background, started by a catalog request
+    await writeFile(file, 'a\n1\n')
+    const eager = new DatasetStore(store.sublevel('datasets'), { statusRefreshMs: 0 })
+    await rm(file)
+    expect((await eager.matching(['#cars'], 'any')).map(d => d.status)).toEqual(['ok'])
+    await expect.poll(async () => (await eager.matching(['#cars'], 'any')).map(d => d.status)).toEqual(['missing'])
+  })
+
+  it('a descriptor that does not decode is skipped by the catalog, named by ls, and removable', async () => {
+    const datasets = store.sublevel('datasets')
+    await new DatasetStore(datasets).add({ name: 'fine', rows: [{ a: 1 }], tags: ['#x'] })
+    await datasets.put('meta:broken', new TextEncoder().encode('{not json'))
+    const fresh = new DatasetStore(datasets)
+    expect((await fresh.matching(['#x'], 'any')).map(d => d.name)).toEqual(['fine'])
+    await expect(fresh.list()).rejects.toMatchObject({ name: 'DatasetInvalidError', message: expect.stringMatching(/meta:broken does not decode; remove the dataset/) })
+    await fresh.remove('broken')
+    expect((await fresh.list()).map(d => d.name)).toEqual(['fine'])
+  })
+})
