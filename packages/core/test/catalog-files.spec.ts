@@ -1,8 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { DatasetStore } from '../src/catalog/datasets.js'
+import { openDatasetFile } from '../src/platform/dataset-file.node.js'
 import { openStore } from '../src/store/store.js'
 import type { Store } from '../src/store/store.js'
 
@@ -46,5 +47,24 @@ describe('catalog answers and dataset files', () => {
     await expect(fresh.list()).rejects.toMatchObject({ name: 'DatasetInvalidError', message: expect.stringMatching(/meta:broken does not decode; remove the dataset/) })
     await fresh.remove('broken')
     expect((await fresh.list()).map(d => d.name)).toEqual(['fine'])
+  })
+
+  it('stops reading a file that grows past the limit, or changes, while it is read', async () => {
+    const file = join(dir, 'growing.csv')
+    await writeFile(file, 'a\n' + '1\n'.repeat(50))
+    const growing = await openDatasetFile(file, { maxBytes: 1000, chunkBytes: 10 })
+    const chunks = growing.chunks()
+    await chunks.next()
+    await appendFile(file, '2\n'.repeat(1000))
+    await expect((async () => { while ((await chunks.next()).done !== true); })()).rejects.toMatchObject({ name: 'DatasetTooLargeError', message: expect.stringMatching(/grew past 1000 bytes while it was being read/) })
+    await growing.close()
+
+    await writeFile(file, 'a\n' + '1\n'.repeat(50))
+    const changing = await openDatasetFile(file, { maxBytes: 1000, chunkBytes: 10 })
+    const more = changing.chunks()
+    await more.next()
+    await appendFile(file, '2\n')
+    await expect((async () => { while ((await more.next()).done !== true); })()).rejects.toMatchObject({ name: 'DatasetFileError', message: expect.stringMatching(/changed while it was being read/) })
+    await changing.close()
   })
 })
