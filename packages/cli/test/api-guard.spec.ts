@@ -7,7 +7,7 @@ import { request } from 'node:http'
 import { connect } from 'node:net'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { afterEach, describe, expect, it } from 'vitest'
-import { MAX_URL_BYTES } from '../src/api/constants.js'
+import { MAX_HEADERS_COUNT, MAX_URL_BYTES } from '../src/api/constants.js'
 import { startApiServer } from '../src/api/server.js'
 import type { ApiServer } from '../src/api/server.js'
 import type { GridNode } from '@grid-node/core'
@@ -145,6 +145,16 @@ describe('the local HTTP API, closed to web pages', () => {
     const reply = await raw(port, { path: '/health-check', headers: { 'x-big': 'b'.repeat(20_000) } })
     expect(reply.status).toBe(431)
     expect(reply.body.error).toMatch(/send fewer or shorter headers/)
+  })
+
+  it('64 headers or more get 431, so no check ever sees only some of them', async () => {
+    const { port } = await serve()
+    const many = (n: number): Record<string, string> => Object.fromEntries(Array.from({ length: n }, (_, i) => [`x-h${i}`, '1']))
+    // node:http adds Host and Connection
+    expect((await raw(port, { path: '/health-check', headers: many(MAX_HEADERS_COUNT - 3) })).status).toBe(200)
+    const reply = await raw(port, { path: '/health-check', headers: many(MAX_HEADERS_COUNT) })
+    expect(reply.status).toBe(431)
+    expect(reply.body.error).toMatch(/send fewer/)
   })
 
   it('a malformed request gets 400 in JSON, then the connection is closed', async () => {

@@ -22,7 +22,7 @@ export const MAX_URL_BYTES = 8 * 1024
 /** Request line plus headers (Node's own default, made explicit): past it the answer is 431 or 414. */
 export const MAX_HEADER_BYTES = 16 * 1024
 
-/** Browsers send about 20 headers and the CLI 5; further headers are ignored. */
+/** Browsers send about 20 headers and the CLI 5; a request with 64 or more is refused with 431. */
 export const MAX_HEADERS_COUNT = 64
 
 /** A client on the same machine sends its headers in milliseconds; 10 s means it is stalling on purpose. */

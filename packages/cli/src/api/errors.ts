@@ -101,6 +101,14 @@ export class UrlTooLongError extends HttpError {
   }
 }
 
+export class TooManyHeadersError extends HttpError {
+  static override name = 'TooManyHeadersError'
+  constructor (limit: number) {
+    super(431, `the request has ${limit} headers or more; send fewer`)
+    this.name = TooManyHeadersError.name
+  }
+}
+
 export class ContentTypeError extends HttpError {
   static override name = 'ContentTypeError'
   constructor (given: string | undefined) {

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http'
 import { answerClientErrors } from './client-errors.js'
 import * as c from './constants.js'
-import { HttpError, MethodNotAllowedError, NotFoundError, UrlTooLongError } from './errors.js'
+import { HttpError, MethodNotAllowedError, NotFoundError, TooManyHeadersError, UrlTooLongError } from './errors.js'
 import { sendJson } from './http.js'
 import { requestGuard } from './request-guard.js'
 import { routes } from './routes.js'
@@ -57,6 +57,8 @@ async function handle (node: GridNode, guard: (req: IncomingMessage) => void, re
   try {
     const url = req.url ?? '/'
     if (url.length > c.MAX_URL_BYTES) throw new UrlTooLongError(c.MAX_URL_BYTES)
+    // Node drops headers past the count silently: refuse rather than judge a request by part of them
+    if (req.rawHeaders.length / 2 >= c.MAX_HEADERS_COUNT) throw new TooManyHeadersError(c.MAX_HEADERS_COUNT)
     guard(req)
     const path = new URL(url, 'http://localhost').pathname
     const matching = routes.filter(r => r.pattern.test(path))
