@@ -143,6 +143,11 @@ export const POOL_DEADLINE_MARGIN = 5_000
  */
 export const WORKER_RECYCLE_HEAP_BYTES = 48 * 1024 * 1024
 /**
+ * Likewise a worker whose own JavaScript heap passed 64 MiB (a fresh one has ~10 MiB): a job
+ * calling log() a million times left ~200 MiB of garbage there that V8 kept as its heap.
+ */
+export const WORKER_RECYCLE_JS_HEAP_BYTES = 64 * 1024 * 1024
+/**
  * Deadlines of a job between requester and holder. While a job waits in a holder's queue the
  * holder repeats `accepted` (with its place) every 5 s, and a requester that hears nothing for
  * 20 s gives up on that holder; a job waits at most 5 min in a queue. Once started, the

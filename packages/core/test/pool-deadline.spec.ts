@@ -27,7 +27,7 @@ vi.mock('#platform', () => ({
 
 const { WorkerPool } = await import('../src/compute/pool.js')
 
-const done = (id: number, heapBytes = 16 * 1024 * 1024): WorkerMessage => ({ type: 'done', id, outcome: { ok: true, value: id }, heapBytes })
+const done = (id: number, heapBytes = 16 * 1024 * 1024, jsHeapBytes = 10 * 1024 * 1024): WorkerMessage => ({ type: 'done', id, outcome: { ok: true, value: id }, heapBytes, jsHeapBytes })
 
 describe('WorkerPool', () => {
   afterEach(() => {
@@ -67,8 +67,14 @@ describe('WorkerPool', () => {
     expect(workers[0]!.terminated).toBe(true)
     const third = pool.run({ code: 'c', limits: {} })
     expect(workers).toHaveLength(2)
-    workers[1]!.reply(done(workers[1]!.sent[0]!.id))
+    workers[1]!.reply(done(workers[1]!.sent[0]!.id, undefined, c.WORKER_RECYCLE_JS_HEAP_BYTES + 1))
     await third
+    expect(workers[1]!.terminated).toBe(true)
+    const fourth = pool.run({ code: 'd', limits: {} })
+    expect(workers).toHaveLength(3)
+    workers[2]!.reply(done(workers[2]!.sent[0]!.id))
+    await fourth
+    expect(workers[2]!.terminated).toBe(false)
     await pool.close()
   })
 

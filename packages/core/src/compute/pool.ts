@@ -122,7 +122,7 @@ export class WorkerPool {
     else {
       this.finish(slot)
       entry.resolve(message.outcome)
-      if (slot.retiring || message.heapBytes > c.WORKER_RECYCLE_HEAP_BYTES) void this.retire(slot)
+      if (slot.retiring || message.heapBytes > c.WORKER_RECYCLE_HEAP_BYTES || message.jsHeapBytes > c.WORKER_RECYCLE_JS_HEAP_BYTES) void this.retire(slot)
       this.dispatch()
     }
   }

@@ -4,6 +4,8 @@ import { jsonDepthExceeds } from './json-depth.js'
 export interface Reports {
   progress(value: unknown): void
   log(text: string): void
+  /** Log lines dropped before they got here (by the sandbox's own throttle), to count with these. */
+  dropped(logLines: number): void
   /** Sends the last progress held back and says how many reports were dropped. */
   finish(): void
 }
@@ -42,6 +44,9 @@ export function throttleReports (send: { progress: (value: unknown) => void, log
       if (tokens < 1) { droppedLogs++; return }
       tokens--
       send.log(text.length > c.JOB_LOG_LINE_CHARS ? `${text.slice(0, c.JOB_LOG_LINE_CHARS)}… (${text.length - c.JOB_LOG_LINE_CHARS} more characters cut)` : text)
+    },
+    dropped (logLines) {
+      droppedLogs += logLines
     },
     finish () {
       if (held != null) send.progress(held.value)

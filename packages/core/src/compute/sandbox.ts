@@ -26,6 +26,8 @@ export interface SandboxJob {
   args?: unknown
   onProgress?: (value: unknown) => void
   onLog?: (text: string) => void
+  /** How many log lines the job's own throttle dropped (reported once, at the end). */
+  onDropped?: (logLines: number) => void
 }
 
 export type SandboxOutcome =
@@ -114,12 +116,16 @@ function release (context: QuickJSContext, runtime: QuickJSRuntime): void {
 function run (runtime: QuickJSRuntime, context: QuickJSContext, job: SandboxJob, bounds: RunBounds): unknown {
   const handles: QuickJSHandle[] = []
   const keep = (h: QuickJSHandle): QuickJSHandle => { handles.push(h); return h }
+  let flush: QuickJSHandle | undefined
   try {
     const progress = keep(context.newFunction('progress', h => { job.onProgress?.(context.dump(h)) }))
     const log = keep(context.newFunction('log', (...hs) => { job.onLog?.(hs.map(h => String(context.dump(h))).join(' ')) }))
     const input = keep(context.newString(JSON.stringify({ data: job.data ?? null, args: job.args ?? null })))
+    const limits = keep(context.newString(JSON.stringify({ burst: c.JOB_LOG_BURST, rate: c.JOB_LOG_RATE, interval: c.JOB_PROGRESS_INTERVAL })))
     const prepare = keep(context.unwrapResult(context.evalCode(PREPARE, 'prepare.js')))
-    const jobArg = keep(context.unwrapResult(context.callFunction(prepare, context.undefined, input, progress, log)))
+    const prepared = keep(context.unwrapResult(context.callFunction(prepare, context.undefined, input, progress, log, limits)))
+    const jobArg = keep(context.getProp(prepared, 0))
+    flush = keep(context.getProp(prepared, 1))
 
     const exports = keep(settle(runtime, context, keep(context.unwrapResult(context.evalCode(job.code, 'job.js', { type: 'module' }))), bounds))
     const main = keep(context.getProp(exports, 'default'))
@@ -134,7 +140,21 @@ function run (runtime: QuickJSRuntime, context: QuickJSContext, job: SandboxJob,
     if (jsonDepthExceeds(json, c.MAX_RESULT_DEPTH)) throw new SandboxError('result-too-deep', `the result is nested more than ${c.MAX_RESULT_DEPTH} levels deep; flatten it`)
     return JSON.parse(json)
   } finally {
+    if (flush != null) flushReports(context, flush, job)
     for (const h of handles.reverse()) if (h.alive) h.dispose()
+  }
+}
+
+/** Sends the progress the guest held back and the count of log lines it dropped, if the guest can still say. */
+function flushReports (context: QuickJSContext, flush: QuickJSHandle, job: SandboxJob): void {
+  try {
+    const result = context.callFunction(flush, context.undefined)
+    if (result.error != null) { result.error.dispose(); return }
+    const dropped = context.getNumber(result.value)
+    result.value.dispose()
+    if (dropped > 0) job.onDropped?.(dropped)
+  } catch {
+    // past the deadline or out of memory: the counts are lost with the job
   }
 }
 
@@ -172,11 +192,39 @@ export class SandboxError extends Error {
   }
 }
 
-/** Builds the job's argument inside the sandbox: input parsed from JSON and deep-frozen. */
-const PREPARE = `(text, progress, log) => {
+/**
+ * Builds the job's argument inside the sandbox: input parsed from JSON and deep-frozen, and
+ * `progress`/`log` throttled before they reach the host (each call into the host costs ~20 µs
+ * and leaves garbage there: a million of them took seconds and ~200 MiB). The guest cannot undo
+ * this — it only ever sees the wrappers, and the wrappers use functions captured before its code
+ * runs — and the host throttles again in any case. Returns the argument and a flush function
+ * that sends the progress held back and returns how many log lines were dropped.
+ */
+const PREPARE = `(text, progressHost, logHost, limitsText) => {
   const freeze = (o) => { if (o !== null && typeof o === 'object') { Object.freeze(o); for (const k of Object.keys(o)) freeze(o[k]) } return o }
+  const now = Date.now
+  const min = Math.min
+  const limits = JSON.parse(limitsText)
+  let tokens = limits.burst
+  let refilled = now()
+  let dropped = 0
+  let lastProgress = -Infinity
+  let held = []
+  const log = (...parts) => {
+    const t = now()
+    tokens = min(limits.burst, tokens + (t - refilled) * limits.rate / 1000)
+    refilled = t
+    if (tokens < 1) { dropped++; return }
+    tokens--
+    logHost(...parts)
+  }
+  const progress = (value) => {
+    const t = now()
+    if (t - lastProgress >= limits.interval) { lastProgress = t; held = []; progressHost(value) } else { held = [value] }
+  }
+  const flush = () => { if (held.length > 0) progressHost(held[0]); held = []; return dropped }
   const input = JSON.parse(text)
-  return Object.freeze({ data: freeze(input.data), args: freeze(input.args), progress, log })
+  return [Object.freeze({ data: freeze(input.data), args: freeze(input.args), progress: Object.freeze(progress), log: Object.freeze(log) }), flush]
 }`
 
 /** JSON inside the sandbox, so the host never touches a guest object. */

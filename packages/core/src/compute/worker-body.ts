@@ -5,9 +5,11 @@ import type { RunMessage, WorkerMessage } from './worker-protocol.js'
 /**
  * What every worker does with a run message, whatever the platform: sandbox it, report back
  * (progress and log bounded here, before they cost the host anything), then say how much
- * memory its sandbox holds so the pool can replace a worker that grew.
+ * memory it holds — its sandbox's, and its own JavaScript heap where the platform can tell
+ * (every call a job makes into the host leaves garbage there) — so the pool can replace a
+ * worker that grew.
  */
-export async function handleRun (message: RunMessage, post: (reply: WorkerMessage) => void): Promise<void> {
+export async function handleRun (message: RunMessage, post: (reply: WorkerMessage) => void, jsHeapBytes: () => number = () => 0): Promise<void> {
   const { id } = message
   const reports = throttleReports({
     progress: value => { post({ type: 'progress', id, value }) },
@@ -18,8 +20,9 @@ export async function handleRun (message: RunMessage, post: (reply: WorkerMessag
     data: message.data,
     args: message.args,
     onProgress: value => { reports.progress(value) },
-    onLog: text => { reports.log(text) }
+    onLog: text => { reports.log(text) },
+    onDropped: logLines => { reports.dropped(logLines) }
   }, message.limits)
   reports.finish()
-  post({ type: 'done', id, outcome, heapBytes: await sandboxHeapBytes() })
+  post({ type: 'done', id, outcome, heapBytes: await sandboxHeapBytes(), jsHeapBytes: jsHeapBytes() })
 }

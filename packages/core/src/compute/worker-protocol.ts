@@ -7,7 +7,7 @@ export interface RunMessage { type: 'run', id: number, code: string, data: unkno
 export type WorkerMessage =
   | { type: 'progress', id: number, value: unknown }
   | { type: 'log', id: number, text: string }
-  | { type: 'done', id: number, outcome: SandboxOutcome, heapBytes: number }
+  | { type: 'done', id: number, outcome: SandboxOutcome, /** the sandbox's WebAssembly memory */ heapBytes: number, /** the worker's JavaScript heap, 0 where unknown */ jsHeapBytes: number }
 
 /** The platform's worker (a worker thread in Node.js, a Web Worker in browsers). */
 export interface WorkerHandle {

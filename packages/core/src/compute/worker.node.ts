@@ -6,5 +6,6 @@ import type { RunMessage } from './worker-protocol.js'
 const port = parentPort
 if (port == null) throw new Error('worker.node.js runs as a worker thread of the grid-node worker pool')
 port.on('message', (message: RunMessage) => {
-  void handleRun(message, reply => { port.postMessage(reply) })
+  // a worker thread's heap figures are its own isolate's
+  void handleRun(message, reply => { port.postMessage(reply) }, () => process.memoryUsage().heapTotal)
 })

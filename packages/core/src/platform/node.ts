@@ -34,9 +34,23 @@ export { openDatasetFile, statDatasetFile } from './dataset-file.node.js'
 export type { DatasetFile, DatasetFileInfo, DatasetFileInit } from './dataset-file.node.js'
 export { csvRecordStream } from './csv-stream.node.js'
 
+/**
+ * A worker's JavaScript heap holds the job's input (the dataset's rows) and the messages it
+ * exchanges with the node: 512 MiB is several times what fits a 64 MiB sandbox anyway, and a
+ * worker past it dies alone (its job ends in an error) instead of growing the node.
+ */
+const WORKER_HEAP_MB = 512
+/**
+ * QuickJS recursion (a deep result being serialised, say) runs as WebAssembly frames on the
+ * thread's own stack: 8 MiB, twice Node's default for workers, lets the sandbox's 1 MiB stack
+ * limit be what stops a guest.
+ */
+const WORKER_STACK_MB = 8
+
 /** A worker thread running `compute/worker.node.js`, off the node's event loop. */
 export function spawnWorker (): WorkerHandle {
-  const worker = new Worker(new URL('../compute/worker.node.js', import.meta.url))
+  // the worker's own JavaScript heap is bounded too, not only its sandbox's WebAssembly memory
+  const worker = new Worker(new URL('../compute/worker.node.js', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, stackSizeMb: WORKER_STACK_MB } })
   worker.unref()
   return {
     post: (message) => { worker.postMessage(message) },

@@ -8,6 +8,9 @@ import { runPrinter } from './output.js'
 import type { Command, Context, Values } from '../../options.js'
 import type { RunEvent, RunInit } from '@grid-node/core'
 
+/** 128 + SIGINT, as a shell reports a command ended by Ctrl-C. */
+const EXIT_CANCELLED = 130
+
 export const run: Command = {
   name: 'run',
   args: '<job.js>',
@@ -29,23 +32,34 @@ export const run: Command = {
   run: async ({ values, positionals, io, signal }: Context) => {
     const init = await runInit(values, positionals)
     const printer = runPrinter(io, flag(values, 'json'))
-    const api = await findApi(values)
-    let done = false
-    if (api != null) {
-      try {
-        for await (const event of api.lines<RunEvent>('/v1/run', { body: init, timeoutMs: 24 * 60 * 60 * 1000 })) printer.event(event)
-        done = true
-      } catch (err) {
-        if (!(err instanceof NodeNotRunningError) || values.api != null) throw err
-      }
+    try {
+      await send(values, init, signal, printer.event)
+    } catch (err) {
+      if (!signal.aborted) throw err
     }
-    if (!done) {
-      await withShortLivedNode(values, signal, async node => {
-        for await (const event of node.run({ ...init, signal })) printer.event(event)
-      })
+    if (signal.aborted) {
+      // Ctrl-C or SIGTERM: closing the request (or stopping the short-lived node) cancels the jobs on their holders
+      io.err('grid-node: run cancelled; its jobs were cancelled where they ran')
+      return EXIT_CANCELLED
     }
     return printer.finish()
   }
+}
+
+/** Through the running node's API, else a short-lived node joined through --bootstrap. */
+async function send (values: Values, init: RunInit, signal: AbortSignal, print: (event: RunEvent) => void): Promise<void> {
+  const api = await findApi(values)
+  if (api != null) {
+    try {
+      for await (const event of api.lines<RunEvent>('/v1/run', { body: init, timeoutMs: 24 * 60 * 60 * 1000, signal })) print(event)
+      return
+    } catch (err) {
+      if (!(err instanceof NodeNotRunningError) || values.api != null) throw err
+    }
+  }
+  await withShortLivedNode(values, signal, async node => {
+    for await (const event of node.run({ ...init, signal })) print(event)
+  })
 }
 
 async function runInit (values: Values, positionals: string[]): Promise<RunInit> {

@@ -1,0 +1,220 @@
+// Issue 9, compute: what one hostile peer (or holder) can make a node do, bounded.
+import { spawn } from 'node:child_process'
+import { readFile, writeFile } from 'node:fs/promises'
+import { createGridNode } from '@grid-node/core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { JOB_LOG_BURST, JOB_LOG_RATE, JOB_PROGRESS_INTERVAL } from '../packages/core/src/constants.ts'
+import { BIN, CliNode, removeDir, tempDir } from './helpers/cli.js'
+import { startSilentHolder } from './helpers/silent-holder.js'
+import type { SilentHolder } from './helpers/silent-holder.js'
+import type { GridNode, RunEvent } from '@grid-node/core'
+
+const MiB = 1024 * 1024
+/** The holder's RSS after the bombs may exceed its baseline by this much (the bombs each reached a 160 MiB sandbox). */
+const RSS_BOUND = 150 * MiB
+const NOOP = 'export default () => "ok"'
+const BUSY = (ms: number): string => `export default () => { const t = Date.now(); while (Date.now() - t < ${ms}); return "slow" }`
+
+async function rssOf (pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8')
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]) * 1024
+}
+
+const settle = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, ms)) }
+
+describe('hostile jobs against a real holder process', () => {
+  const dirs: string[] = []
+  let holder: CliNode
+  let holderId: string
+  let flooder: GridNode
+  let other: GridNode
+
+  const runOn = async (from: GridNode, code: string, extra: Record<string, unknown> = {}): Promise<RunEvent[]> => {
+    const events: RunEvent[] = []
+    for await (const e of from.run({ code, peers: [holderId], retries: 0, ...extra })) events.push(e)
+    return events
+  }
+  const last = (events: RunEvent[]): RunEvent | undefined => events.findLast(e => e.type === 'result' || e.type === 'error')
+
+  beforeAll(async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    holder = CliNode.start(dir, ['--pool-size', '2'])
+    const started = await holder.started()
+    await holder.event('ready')
+    holderId = started.peerId
+    const make = async (): Promise<GridNode> => {
+      const dataDir = await tempDir()
+      dirs.push(dataDir)
+      return createGridNode({ dataDir, listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [started.bootstrapAddrs[0]!], lan: true })
+    }
+    ;[flooder, other] = await Promise.all([make(), make()])
+    await Promise.all([flooder.whenReady(), other.whenReady()])
+  })
+
+  afterAll(async () => {
+    await Promise.all([flooder?.stop(), other?.stop()])
+    await holder?.stop()
+    await Promise.all(dirs.map(removeDir))
+  })
+
+  it('results nested 5,000 deep end in a clear error, and another peer\'s job is served meanwhile', async () => {
+    const deep = 'export default () => { let a = []; for (let i = 0; i < 5000; i++) a = [a]; return a }'
+    const started = Date.now()
+    const [a, b, normal] = await Promise.all([runOn(flooder, deep), runOn(flooder, deep), runOn(other, NOOP)])
+    for (const events of [a, b]) expect(last(events)).toMatchObject({ type: 'error', failure: 'result-too-deep' })
+    expect(last(normal)).toMatchObject({ type: 'result', value: 'ok' })
+    // well within one job deadline (30 s): nothing waited for a deadline
+    expect(Date.now() - started).toBeLessThan(20_000)
+  })
+
+  it('an endless chain of microtasks is a timeout, not never-settled', async () => {
+    const events = await runOn(other, 'export default async () => { const f = () => { Promise.resolve().then(f) }; f(); await new Promise(() => {}) }', { timeoutMs: 1000 })
+    expect(['timeout', 'memory']).toContain((last(events) as any).failure)
+  })
+
+  it('allocation bombs: the holder\'s memory returns near its baseline', async () => {
+    const pid = holder.child.pid!
+    for (let i = 0; i < 4; i++) expect(last(await runOn(other, NOOP))).toMatchObject({ type: 'result' })
+    await settle(1000)
+    const baseline = await rssOf(pid)
+    const bombs = [
+      'export default () => { const a = []; for (;;) a.push(new Array(1e6).fill(1)) }',
+      'export default () => { const a = []; for (;;) a.push("x".repeat(1e6) + Math.random()) }'
+    ]
+    const outcomes = await Promise.all(Array.from({ length: 8 }, async (_, i) => last(await runOn(flooder, bombs[i % 2]!))))
+    for (const o of outcomes) expect(o).toMatchObject({ type: 'error', failure: 'memory' })
+    expect(last(await runOn(other, NOOP))).toMatchObject({ type: 'result', value: 'ok' })
+    await settle(2000)
+    const after = await rssOf(pid)
+    console.log(`holder RSS: baseline ${(baseline / MiB).toFixed(0)} MiB, after 8 bombs ${(after / MiB).toFixed(0)} MiB`)
+    expect(after - baseline).toBeLessThan(RSS_BOUND)
+  })
+
+  it('a million log() calls: the result arrives, the logs are bounded and the drop is counted', async () => {
+    const pid = holder.child.pid!
+    const before = await rssOf(pid)
+    const started = Date.now()
+    const events = await runOn(other, 'export default ({ log, progress }) => { for (let i = 0; i < 1e6; i++) { log("line " + i); progress(i / 1e6) } return 42 }')
+    const seconds = (Date.now() - started) / 1000
+    expect(last(events)).toMatchObject({ type: 'result', value: 42 })
+    const logs = events.filter(e => e.type === 'log') as Array<{ text: string }>
+    // a burst, then the steady rate for as long as the job ran (plus the line counting the drops)
+    expect(logs.length).toBeLessThanOrEqual(JOB_LOG_BURST + Math.ceil(JOB_LOG_RATE * seconds) + 1)
+    const dropped = logs.map(l => /^\((\d+) log lines dropped/.exec(l.text)).find(m => m != null)
+    expect(Number(dropped?.[1])).toBeGreaterThan(1e6 - logs.length)
+    expect(events.filter(e => e.type === 'progress').length).toBeLessThanOrEqual(Math.ceil(seconds * 1000 / JOB_PROGRESS_INTERVAL) + 1)
+    // the worker that ran it is replaced (its heap grew), so its memory goes back
+    await settle(2000)
+    const after = await rssOf(pid)
+    console.log(`holder RSS around a million log() calls: ${(before / MiB).toFixed(0)} → ${(after / MiB).toFixed(0)} MiB`)
+    expect(after - before).toBeLessThan(100 * MiB)
+  })
+
+  it('one peer floods the queue: another peer\'s job is served within a couple of jobs, not behind the flood', async () => {
+    const flood = new AbortController()
+    const finishedFloodJobs: number[] = []
+    const floodJobs = Array.from({ length: 12 }, async () => {
+      const events = await runOn(flooder, BUSY(1500), { signal: flood.signal }).catch(() => [])
+      if (last(events)?.type === 'result') finishedFloodJobs.push(Date.now())
+    })
+    // let the flood reach the holder's queue first
+    await settle(1000)
+    const started = Date.now()
+    const mine = await runOn(other, NOOP)
+    const waited = Date.now() - started
+    const floodDoneBeforeMine = finishedFloodJobs.length
+    flood.abort()
+    await Promise.all(floodJobs)
+    expect(last(mine)).toMatchObject({ type: 'result', value: 'ok' })
+    // 2 workers, 1.5 s jobs: first come first served would have put 10 flood jobs (7.5 s) ahead
+    expect(floodDoneBeforeMine).toBeLessThanOrEqual(4)
+    console.log(`another peer's no-op job during a flood of 12 x 1.5 s jobs: ${waited} ms, ${floodDoneBeforeMine} flood jobs finished before it`)
+  })
+})
+
+describe('a silent holder', () => {
+  const holders: SilentHolder[] = []
+  const dirs: string[] = []
+  let requester: GridNode
+
+  beforeAll(async () => {
+    const dataDir = await tempDir()
+    dirs.push(dataDir)
+    requester = await createGridNode({ dataDir, listen: ['/ip4/127.0.0.1/tcp/0'], lan: true })
+  })
+
+  afterAll(async () => {
+    await requester?.stop()
+    await Promise.all(holders.map(async h => h.stop()))
+    await Promise.all(dirs.map(removeDir))
+  })
+
+  it.each([
+    ['accepts the job, then says nothing', 'accepted' as const, 20_000],
+    ['says it started, then nothing', 'started' as const, 1_000 + 10_000]
+  ])('%s: the requester gives up at its deadline (%s ms)', async (_what, lastWord, deadline) => {
+    const silent = await startSilentHolder(lastWord)
+    holders.push(silent)
+    await requester.libp2p.dial(silent.node.getMultiaddrs()[0]!)
+    const started = Date.now()
+    const results = await requester.runAll({ code: NOOP, peers: [silent.node.peerId], retries: 0, timeoutMs: 1000 })
+    const took = Date.now() - started
+    expect(silent.requests).toBe(1)
+    expect(results).toHaveLength(1)
+    expect(results[0]).toMatchObject({ type: 'error', message: expect.stringMatching(lastWord === 'accepted' ? /went silent/ : /sent no result within 11 s/) })
+    expect(took).toBeGreaterThanOrEqual(deadline - 500)
+    expect(took).toBeLessThan(deadline + 10_000)
+  }, 60_000)
+
+  it('retries allowed: the job goes to the next holder after the silent one', async () => {
+    const silent = await startSilentHolder('started')
+    holders.push(silent)
+    const dataDir = await tempDir()
+    dirs.push(dataDir)
+    const honest = await createGridNode({ dataDir, listen: ['/ip4/127.0.0.1/tcp/0'], lan: true })
+    try {
+      await requester.libp2p.dial(silent.node.getMultiaddrs()[0]!)
+      await requester.libp2p.dial(honest.libp2p.getMultiaddrs()[0]!)
+      const events: RunEvent[] = []
+      // the scheduler sends one job per peer; a silent holder counts as gone, like a dead one
+      for await (const e of requester.run({ code: NOOP, peers: [silent.node.peerId, honest.peerId], retries: 1, timeoutMs: 1000 })) events.push(e)
+      const finals = events.filter(e => e.type === 'result' || e.type === 'error')
+      expect(finals.find(e => e.peerId === honest.peerId.toString())).toMatchObject({ type: 'result', value: 'ok' })
+      expect(finals.find(e => e.peerId === silent.node.peerId.toString())).toMatchObject({ type: 'error' })
+    } finally {
+      await honest.stop()
+    }
+  }, 60_000)
+
+  it('SIGTERM ends `grid-node run` promptly while it waits on a silent holder', async () => {
+    const silent = await startSilentHolder('started')
+    holders.push(silent)
+    const dir = await tempDir()
+    dirs.push(dir)
+    const node = CliNode.start(dir)
+    try {
+      const { api } = await node.started()
+      const join = await fetch(`${api}/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ 'node-address': silent.node.getMultiaddrs()[0]!.toString() }) })
+      expect(join.status).toBe(200)
+      const job = `${dir}/job.js`
+      await writeFile(job, NOOP)
+      const child = spawn(process.execPath, [BIN, 'run', job, '--peer', silent.node.peerId.toString(), '--api', api.replace('http://', ''), '--timeout', '30000'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DEBUG: '' } })
+      let out = ''
+      child.stdout.on('data', (d: Buffer) => { out += d.toString() })
+      child.stderr.on('data', (d: Buffer) => { out += d.toString() })
+      const exited = new Promise<number | null>(resolve => child.on('exit', code => { resolve(code) }))
+      const deadline = Date.now() + 20_000
+      while (!/running/.test(out) && Date.now() < deadline) await settle(100)
+      expect(out).toMatch(/running/)
+      const signalled = Date.now()
+      child.kill('SIGTERM')
+      const code = await exited
+      expect(Date.now() - signalled).toBeLessThan(5_000)
+      expect(code).toBe(130)
+      expect(out).toMatch(/cancelled/)
+    } finally {
+      await node.stop()
+    }
+  }, 60_000)
+})
