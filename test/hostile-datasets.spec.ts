@@ -167,6 +167,8 @@ describe('a dataset file swapped for a FIFO after it was added', () => {
       await expect(holder.datasets.readRows('swap')).rejects.toMatchObject({ name: 'DatasetFileError', message: expect.stringMatching(/swap\.csv \(it is a FIFO/) })
       const { value: finals, ms } = await timed(async () => requester.runAll({ code: 'export default ({ data }) => data.length', peers: [holder.peerId], dataset: 'swap', retries: 0 }))
       expect(finals.map(e => e.type)).toEqual(['error'])
+      // the requester learns that the dataset cannot be read, never the holder's local path
+      expect(finals[0]).toMatchObject({ message: 'dataset "swap" cannot be read here right now' })
       expect(ms).toBeLessThan(10_000)
       const listed = await timed(async () => holder.datasets.list())
       expect(listed.value.find(d => d.name === 'swap')?.status).toBe('missing')
@@ -176,5 +178,58 @@ describe('a dataset file swapped for a FIFO after it was added', () => {
     } finally {
       await removeFifo(file)
     }
+  }, 60_000)
+})
+
+describe('limits a running node applies to dataset files', () => {
+  let root: string
+  let node: CliNode
+
+  beforeAll(async () => {
+    root = await tempDir('grid-hostile-limits-')
+    node = CliNode.start(join(root, 'node'), ['--dataset-max-bytes', '64'])
+    await node.started()
+  }, 60_000)
+
+  afterAll(async () => {
+    await node?.stop()
+    await removeDir(root)
+  })
+
+  it('start --dataset-max-bytes: a larger file is a 413 naming the limit, a smaller one is added', async () => {
+    const post = async (path: string): Promise<{ status: number, body: any }> =>
+      node.api('/v1/datasets', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path, tags: ['#limit'] }) })
+    await writeFile(join(root, 'big.csv'), 'a\n' + '123456789\n'.repeat(10))
+    await writeFile(join(root, 'small.csv'), 'a\n1\n')
+    expect(await post(join(root, 'big.csv'))).toEqual({ status: 413, body: { error: expect.stringMatching(/over the limit of 64/) } })
+    expect((await post(join(root, 'small.csv'))).status).toBe(200)
+  })
+})
+
+describe('a job on a dataset larger than a job\'s memory', () => {
+  let root: string
+  let holder: GridNode
+  let requester: GridNode
+
+  beforeAll(async () => {
+    root = await tempDir('grid-hostile-bigjob-')
+    // a 1 MiB sandbox: a 2 MiB file can never fit it, so it is not even read
+    holder = await createGridNode({ dataDir: join(root, 'holder'), listen: ['/ip4/127.0.0.1/tcp/0'], lan: true, compute: { memoryBytes: 1024 * 1024 } })
+    requester = await createGridNode({ dataDir: join(root, 'requester'), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: holder.shareableAddrs(), lan: true })
+    await requester.join(holder.shareableAddrs()[0]!)
+  }, 60_000)
+
+  afterAll(async () => {
+    await requester?.stop()
+    await holder?.stop()
+    await removeDir(root)
+  })
+
+  it('ends in one clear error, without reading the rows', async () => {
+    const file = join(root, 'wide.csv')
+    await writeFile(file, 'a\n' + `${'x'.repeat(1023)}\n`.repeat(2048))
+    await holder.datasets.add({ path: file, tags: ['#wide'] })
+    const finals = await requester.runAll({ code: 'export default ({ data }) => data.length', peers: [holder.peerId], dataset: 'wide', retries: 0 })
+    expect(finals).toEqual([expect.objectContaining({ type: 'error', message: 'dataset "wide" is larger than a job\'s memory here (1048576 bytes)' })])
   }, 60_000)
 })

@@ -83,7 +83,7 @@ class GridNodeImpl implements GridNode {
     this.network = valid.network
     this.listen = valid.listen
     const logger = libp2p.logger
-    const datasetStore = new DatasetStore(store.sublevel('datasets'))
+    const datasetStore = new DatasetStore(store.sublevel('datasets'), init.datasets ?? {})
     this.computeOpenToAll = init.compute?.allow == null
     this.relaying = valid.relay !== false
     this.pool = new WorkerPool({ size: init.compute?.poolSize ?? cpuCount(), maxQueue: init.compute?.maxQueue ?? c.MAX_JOB_QUEUE })

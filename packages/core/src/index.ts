@@ -22,6 +22,7 @@
  */
 
 import { createNode } from './grid-node.js'
+import type { DatasetStoreInit } from './catalog/datasets.js'
 import type { AddDatasetInit, DatasetDescriptor } from './catalog/descriptor.js'
 import type { Row } from './catalog/parse.js'
 import type { ComputeInit, ServedJobEvent } from './compute/compute-service.js'
@@ -52,6 +53,7 @@ export type { RunEvent, RunInit } from './compute/scheduler.js'
 export type { FederateInit, FederateResult, FederateRound } from './compute/federate.js'
 export type { GridServices, RelayInit, TlsInit } from './network/libp2p-options.js'
 export type { AddDatasetInit, DatasetDescriptor, DatasetFormat, DatasetStatus } from './catalog/descriptor.js'
+export type { DatasetStoreInit } from './catalog/datasets.js'
 export type { Column, ColumnType } from './catalog/schema.js'
 export type { Row } from './catalog/parse.js'
 export type { SearchOptions, SearchResult } from './discovery/search.js'
@@ -135,6 +137,13 @@ export interface GridNodeInit {
    * @default { poolSize: CPU count, maxQueue: 256, maxJobsPerPeer: 128, maxTimeoutMs: 30_000 }
    */
   compute?: ComputeInit & { poolSize?: number, maxQueue?: number }
+  /**
+   * Dataset files: the largest accepted (1 GiB by default; a job reads at most the sandbox's
+   * memory limit of one) and how often catalog requests may re-check the files in the background.
+   *
+   * @default { maxFileBytes: 1 GiB, statusRefreshMs: 60_000 }
+   */
+  datasets?: DatasetStoreInit
 }
 
 /** The datasets a node holds. Rows never leave the node; descriptors do. */

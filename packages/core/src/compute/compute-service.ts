@@ -131,7 +131,15 @@ export class ComputeService implements Startable {
     if (request.dataset !== '') {
       const found = await this.components.datasets.get(request.dataset).catch(() => undefined)
       if (found == null || !visibleTo(found, peer)) return { type: 'error', status: 'not-found', message: `no dataset named "${request.dataset}" here` }
-      data = await this.components.datasets.readRows(request.dataset)
+      try {
+        // rows that could not fit the sandbox are never read: a stranger's job cannot make this node parse a 1 GiB file
+        data = await this.components.datasets.readRows(request.dataset, { maxFileBytes: this.init.memoryBytes ?? c.SANDBOX_MEMORY_BYTES, signal })
+      } catch (err: any) {
+        // the reason names a local path: it stays in this node's log
+        this.log.error('dataset %s could not be read for a job of %s - %e', request.dataset, peer, err)
+        const tooLarge = err?.name === 'DatasetTooLargeError'
+        return { type: 'error', status: 'failed', message: tooLarge ? `dataset "${request.dataset}" is larger than a job's memory here (${this.init.memoryBytes ?? c.SANDBOX_MEMORY_BYTES} bytes)` : `dataset "${request.dataset}" cannot be read here right now` }
+      }
     }
     const cap = this.init.maxTimeoutMs ?? c.MAX_JOB_TIMEOUT
     const timeoutMs = Math.min(request.timeoutMs === 0 ? cap : request.timeoutMs, cap)

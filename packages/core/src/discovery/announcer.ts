@@ -99,7 +99,15 @@ export class Announcer {
 
   /** Provides every current tag; stops re-providing the ones that went away. */
   async announceAll (options: AbortOptions = {}): Promise<void> {
-    const tags = new Set([...await this.components.datasets.publicTags(), ...this.extraTags])
+    let publicTags: string[]
+    try {
+      publicTags = await this.components.datasets.publicTags()
+    } catch (err) {
+      // called without waiting (on start, on join): a store that cannot be read must not crash the node
+      this.log.error('cannot read the datasets to announce - %e', err)
+      return
+    }
+    const tags = new Set([...publicTags, ...this.extraTags])
     for (const gone of [...this.pending].filter(t => !tags.has(t))) this.pending.delete(gone)
     for (const gone of [...this.announced].filter(t => !tags.has(t))) {
       await this.components.libp2p.services.dht.cancelReprovide(await tagKey(this.network, gone)).catch(() => {})

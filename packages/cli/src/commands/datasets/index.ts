@@ -8,6 +8,9 @@ import { datasetTable, describeDataset } from './format.js'
 import type { Command, Context, Values } from '../../options.js'
 import type { AddDatasetInit, DatasetDescriptor } from '@grid-node/core'
 
+/** A running node reads a 1 GiB file (the default limit) in a couple of minutes on a slow machine. */
+const ADD_TIMEOUT = 30 * 60 * 1000
+
 const COMMON = nodeOptions('print JSON')
 
 export const datasetsAdd: Command = {
@@ -37,7 +40,7 @@ export const datasetsAdd: Command = {
     }
     const maxFileBytes = byteLimit(values, 'dataset-max-bytes')
     const added = await onNodeOrStore(values,
-      async api => api.post<DatasetDescriptor>('/v1/datasets', init, { timeoutMs: 60_000 }),
+      async api => api.post<DatasetDescriptor>('/v1/datasets', init, { timeoutMs: ADD_TIMEOUT }),
       async store => store.add(init, maxFileBytes != null ? { maxFileBytes } : {}))
     io.out(flag(values, 'json') ? json(added) : `added ${describeDataset(added)}`)
     return 0

@@ -28,6 +28,7 @@ export const start: Command = {
     'liveness-misses': { type: 'string', description: 'missed pings in a row before a peer is down', default: '3', placeholder: 'n' },
     'allow-compute': { type: 'string', multiple: true, description: 'run jobs only for this peer (default: for anyone)', placeholder: 'peerId' },
     'pool-size': { type: 'string', description: 'worker threads running jobs', default: 'the CPU count', placeholder: 'n' },
+    'dataset-max-bytes': { type: 'string', description: 'refuse dataset files larger than this', default: '1073741824 (1 GiB)', placeholder: 'bytes' },
     'provide-validity': { type: 'string', description: 'ms a provider record of this node\'s tags stays valid; re-provided at half', default: '1800000', placeholder: 'ms' },
     json: { type: 'boolean', description: 'print one JSON object per event instead of text' }
   },
@@ -50,6 +51,7 @@ async function runStart ({ values, io, signal }: Context): Promise<number> {
       misses: positive(values, 'liveness-misses') ?? undefined
     },
     ...provideTimings(positive(values, 'provide-validity')),
+    ...(positive(values, 'dataset-max-bytes') != null ? { datasets: { maxFileBytes: positive(values, 'dataset-max-bytes') } } : {}),
     compute: {
       ...(peerIdList(values, 'allow-compute').length > 0 ? { allow: peerIdList(values, 'allow-compute') } : {}),
       ...(positive(values, 'pool-size') != null ? { poolSize: positive(values, 'pool-size') } : {})
