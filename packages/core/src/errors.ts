@@ -116,8 +116,9 @@ export class DatasetInvalidError extends Error {
 
 export class PlatformUnsupportedError extends Error {
   static override name = 'PlatformUnsupportedError'
-  constructor (what: string) {
-    super(`${what} is not supported in a browser; use a Node.js node for it`)
+  /** `what` is not supported in a browser; or, with `message`, the runtime itself is not. */
+  constructor (what: string, message?: string) {
+    super(message ?? `${what} is not supported in a browser; use a Node.js node for it`)
     this.name = PlatformUnsupportedError.name
   }
 }

@@ -97,6 +97,7 @@ class GridNodeImpl implements GridNode {
       compute: this.compute,
       pool: this.pool,
       search: async (tags, options) => this.searchAll(tags, { ...options, cache: false }),
+      readRows: async (name, options) => datasetStore.readRows(name, { ...options, maxFileBytes: init.compute?.memoryBytes ?? c.SANDBOX_MEMORY_BYTES }),
       logger
     }, valid.network)
     this.joiner = new Joiner({ libp2p, logger }, {

@@ -21,6 +21,8 @@
  * ```
  */
 
+import { runtimeProblem } from '#platform'
+import { PlatformUnsupportedError } from './errors.js'
 import { createNode } from './grid-node.js'
 import type { DatasetStoreInit } from './catalog/datasets.js'
 import type { AddDatasetInit, DatasetDescriptor } from './catalog/descriptor.js'
@@ -250,5 +252,8 @@ export interface GridNode {
  * input is rejected before anything is written.
  */
 export async function createGridNode (init: GridNodeInit): Promise<GridNode> {
+  // before anything else: an old runtime fails deep inside libp2p with a misleading error
+  const problem = runtimeProblem()
+  if (problem != null) throw new PlatformUnsupportedError('this runtime', problem)
   return createNode(init)
 }

@@ -42,6 +42,8 @@ export interface SchedulerComponents {
   compute: ComputeService
   pool: WorkerPool
   search: (tags: string[], options: { match: 'any' | 'all', signal?: AbortSignal }) => Promise<SearchResult[]>
+  /** This node's own rows of a dataset, for a job that runs here. */
+  readRows: (name: string, options: AbortOptions) => Promise<unknown[]>
   logger: ComponentLogger
 }
 
@@ -134,10 +136,9 @@ export class Scheduler {
     for (let attempt = 0, index = 0; attempt <= retries && index < target.candidates.length; attempt++, index++) {
       const peer = target.candidates[index] as PeerId
       if (peer.equals(this.components.libp2p.peerId)) {
-        // this node named itself among the peers: its own pool, no stream needed
-        if (target.dataset == null) { await this.runLocally(job, target, attempt, out, signal); return }
-        lastProblem = 'a job on this node\'s own dataset runs with runInSandbox({ code, data: await node.datasets.readRows(name) }), not through run()'
-        continue
+        // this node holds the data (or named itself): its own pool, no stream needed
+        await this.runLocally(job, target, attempt, out, signal)
+        return
       }
       out.push({ type: 'dispatched', attempt, ...tag(peer.toString()) })
       let heard = false
@@ -167,12 +168,24 @@ export class Scheduler {
     out.push({ type: 'error', status: 'internal', message: `no result: ${lastProblem}`, ...tag(target.candidates.at(-1)?.toString() ?? '') })
   }
 
+  /** Runs a job in this node's own pool, on its own dataset when the job has one, with the same events as a peer's. */
   private async runLocally (job: JobInit, target: Target, attempt: number, out: Pushable<RunEvent>, signal: AbortSignal): Promise<void> {
     const self = this.components.libp2p.peerId.toString()
-    const tag = { jobId: target.jobId, peerId: self }
+    const tag = { jobId: target.jobId, peerId: self, ...(target.dataset != null ? { dataset: target.dataset } : {}) }
     out.push({ type: 'dispatched', attempt, ...tag })
+    let data: unknown = null
+    if (target.dataset != null) {
+      try {
+        data = await this.components.readRows(target.dataset, { signal })
+      } catch (err: any) {
+        out.push({ type: 'error', status: err?.name === 'DatasetNotFoundError' ? 'not-found' : 'failed', message: String(err?.message ?? err), ...tag })
+        return
+      }
+    }
+    out.push({ type: 'accepted', queuePosition: this.components.pool.position(), ...tag })
     const outcome = await this.components.pool.run({
       code: job.code,
+      data,
       args: job.args,
       limits: job.timeoutMs != null ? { timeoutMs: job.timeoutMs } : {},
       onStart: () => { out.push({ type: 'started', ...tag }) },

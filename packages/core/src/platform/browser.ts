@@ -29,6 +29,12 @@ export { csvRecordStream, openDatasetFile, statDatasetFile } from './dataset-fil
 export type { DatasetFile, DatasetFileInfo, DatasetFileInit } from './dataset-file.browser.js'
 
 /** A module Web Worker running `compute/worker.browser.js`, off the page's main thread. */
+/** Why this browser cannot run a node, or undefined when it can: libp2p v3 needs Promise.withResolvers. */
+export function runtimeProblem (): string | undefined {
+  if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function') return 'this browser is too old for grid-node: it needs Promise.withResolvers (Chrome 119, Firefox 121, Safari 17.4 or newer)'
+  return undefined
+}
+
 export function spawnWorker (): WorkerHandle {
   const worker = new Worker(new URL('../compute/worker.browser.js', import.meta.url), { type: 'module', name: 'grid-node job' })
   let exited: ((error: Error) => void) | undefined

@@ -11,6 +11,16 @@ import type { WorkerHandle } from '../compute/worker-protocol.js'
 import type { TlsInit } from '../network/libp2p-options.js'
 import type { Libp2pOptions } from 'libp2p'
 
+/** libp2p v3 needs Node.js 22 (Promise.withResolvers and more). */
+const MIN_NODE_MAJOR = 22
+
+/** Why this Node.js cannot run a node, or undefined when it can. */
+export function runtimeProblem (): string | undefined {
+  const found = process.versions.node
+  if (Number(found.split('.')[0]) < MIN_NODE_MAJOR) return `Node.js ${MIN_NODE_MAJOR} or newer is needed, found ${found}`
+  return undefined
+}
+
 /** Fixed ports, so a node's bootstrap address stays the same across restarts. */
 export const defaultListen = ['/ip4/0.0.0.0/tcp/7400', '/ip4/0.0.0.0/tcp/7401/ws']
 
