@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, statSync, writeFileSync } from 'node:fs'
 import { delimiter, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { chromiumPlan, installCommands } from './chromium.mjs'
 
 const NODE_VERSION = '24.21.0'
 const PNPM_VERSION = '10.34.9' // must equal package.json "packageManager", or pnpm fetches another
@@ -66,6 +67,26 @@ function exec (file, args, env) {
   child.on('exit', (code, signal) => { process.exit(code ?? (signal === 'SIGINT' ? 130 : 143)) })
 }
 
+/** The browser tests need Debian's Chromium: install it when this user can, else stop with the command. */
+function ensureChromium () {
+  const plan = chromiumPlan({
+    exists: existsSync,
+    hasAptGet: () => existsSync('/usr/bin/apt-get'),
+    isRoot: () => process.getuid?.() === 0,
+    canSudo: () => spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' }).status === 0
+  })
+  if (plan.action === 'ready') return
+  if (plan.action === 'stop') {
+    process.stderr.write(`grid-node: ${plan.message}\n`)
+    process.exit(1)
+  }
+  process.stderr.write('grid-node: installing Debian\'s chromium for the browser tests (first run only)\n')
+  for (const [file, args] of installCommands(plan.sudo)) {
+    const result = spawnSync(file, args, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
+    if (result.status !== 0) fail(`installing chromium (${[file, ...args].join(' ')})`, result.status ?? 1)
+  }
+}
+
 const commands = {
   setup: () => process.exit(0),
   start: (toolchain) => exec(toolchain.node, [join(root, 'packages/cli/bin/grid-node.js'), 'start', ...rest], toolchain.env),
@@ -77,6 +98,8 @@ if (commands[command] == null) {
   process.stderr.write(`grid-node: unknown toolchain command "${command}"; use one of ${Object.keys(commands).join(', ')}\n`)
   process.exit(2)
 }
+// before minutes of installing: a test run that cannot drive a browser says so at once
+if (command === 'test') ensureChromium()
 const toolchain = ensureToolchain()
 ensureInstalled(toolchain.env)
 run('build', 'pnpm', ['run', '--silent', 'build'], toolchain.env)
