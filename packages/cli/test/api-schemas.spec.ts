@@ -5,7 +5,7 @@
 import * as v from 'valibot'
 import { describe, expect, it } from 'vitest'
 import { MAX_JSON_DEPTH, MAX_RUN_RETRIES, MAX_RUN_TIMEOUT, MAX_SEARCH_LIMIT } from '../src/api/constants.js'
-import { tooDeep } from '../src/api/json-depth.js'
+import { jsonTooDeep as tooDeep } from '@grid-node/core'
 import { AddDatasetBody, GatewaySearchBody, JoinBody, RunBody, SearchQuery } from '../src/api/schemas.js'
 
 const PEER = '12D3KooWRKktW4vjpGeKNxGeSTDwNUs8s3xW5vcSrxC35tzmsb3Z'

@@ -33,18 +33,23 @@ import type { JobEvent, JobInit } from './compute/job-events.js'
 import type { RunEvent, RunInit } from './compute/scheduler.js'
 import type { LivenessInit, PeerLiveness } from './discovery/liveness.js'
 import type { SearchOptions, SearchResult } from './discovery/search.js'
+import type { AddressPolicyStatus, AddressWarning, LanSetting } from './network/address-policy.js'
 import type { GridServices, RelayInit, TlsInit } from './network/libp2p-options.js'
 import type { AbortOptions, ComponentLogger, Libp2p, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 export * from './errors.js'
 export { DEFAULT_NETWORK } from './constants.js'
-export { parseMultiaddr, peerIdOf, shareableAddrs } from './network/addresses.js'
+export { parseMultiaddr, peerIdOf, sameHostAddrs, shareableAddrs } from './network/addresses.js'
+export { addressScope } from './network/address-policy.js'
+export type { AddressMode, AddressPolicyStatus, AddressScope, AddressWarning, LanSetting } from './network/address-policy.js'
 export { validateInit } from './validate-init.js'
 export { loadPeerId } from './store/identity.js'
 export { openDatasets } from './catalog/open-datasets.js'
 export { formatOf, parseRows } from './catalog/parse.js'
 export { normaliseTag, normaliseTags, tagKey } from './tags.js'
+export { jsonTooDeep } from './json-depth.js'
+export type { TooDeep } from './json-depth.js'
 export { runInSandbox } from './compute/sandbox.js'
 export { federate } from './compute/federate.js'
 export type { SandboxJob, SandboxLimits, SandboxOutcome } from './compute/sandbox.js'
@@ -88,12 +93,17 @@ export interface GridNodeInit {
    */
   bootstrap?: Array<string | Multiaddr>
   /**
-   * Share private and loopback addresses through the DHT: set it for a grid on one LAN or one
-   * host. A public grid leaves it off, so its DHT never hands out unroutable addresses.
+   * Which addresses the DHT keeps and hands out. `'auto'`: private and loopback addresses are
+   * kept while this node's own addresses, its bootstrap addresses and the grid peers it reached
+   * are all private or loopback (a grid on one host or one LAN); from the first public one on,
+   * they are stripped, so a grid on public addresses never spreads unroutable addresses.
+   * `true` always keeps them (and, in a browser, lets the tab dial private and plain `ws://`
+   * addresses, which a tab otherwise refuses); `false` always strips them.
+   * `status().addressPolicy` says which applies and why.
    *
-   * @default false
+   * @default 'auto'
    */
-  lan?: boolean
+  lan?: LanSetting
   /**
    * Start the node before returning it.
    *
@@ -184,6 +194,10 @@ export interface GridNodeStatus {
   announced: string[]
   /** Serves as a circuit relay for browser tabs. */
   relaying: boolean
+  /** Whether the DHT keeps private and loopback addresses now (`mode: 'lan'`), and why. */
+  addressPolicy: AddressPolicyStatus
+  /** Set when peers cannot dial any address this node announces: its datasets cannot be found. */
+  addressWarning?: AddressWarning
 }
 
 export interface GridNode {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { jsonDepthExceeds } from '../src/compute/json-depth.js'
+import { jsonDepthExceeds } from '../src/json-depth.js'
 
 const nested = (depth: number): string => '['.repeat(depth) + ']'.repeat(depth)
 

@@ -1,7 +1,7 @@
 import * as v from 'valibot'
 import { MAX_BODY_BYTES, MAX_JSON_DEPTH } from './constants.js'
 import { BodyInvalidError, BodyTooLargeError, ContentTypeError, QueryInvalidError } from './errors.js'
-import { tooDeep } from './json-depth.js'
+import { jsonTooDeep } from '@grid-node/core'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 
 /** At most this many problems are listed in one 400; fixing them shows the next. */
@@ -22,7 +22,7 @@ export async function readJsonBody<S extends v.GenericSchema> (req: IncomingMess
   const type = req.headers['content-type']
   if (!isJson(type)) throw new ContentTypeError(type)
   const text = await readText(req)
-  const deep = tooDeep(text, MAX_JSON_DEPTH)
+  const deep = jsonTooDeep(text, MAX_JSON_DEPTH)
   if (deep != null) throw new BodyInvalidError(`${deep.field != null ? `"${deep.field}"` : 'the request body'} nests deeper than ${MAX_JSON_DEPTH} levels of arrays and objects`)
   let body: unknown
   try {

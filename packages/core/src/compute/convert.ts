@@ -1,6 +1,6 @@
 import { MAX_RESULT_DEPTH } from '../constants.js'
 import { JobEvent as PbJobEvent, Status } from '../pb/grid.js'
-import { jsonDepthExceeds } from './json-depth.js'
+import { jsonDepthExceeds } from '../json-depth.js'
 import type { JobEvent } from './job-events.js'
 import type { SandboxFailure } from './sandbox-failure.js'
 

@@ -1,5 +1,5 @@
 import * as c from '../constants.js'
-import { jsonDepthExceeds } from './json-depth.js'
+import { jsonDepthExceeds } from '../json-depth.js'
 
 export interface Reports {
   progress(value: unknown): void
