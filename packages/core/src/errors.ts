@@ -155,3 +155,11 @@ export class DatasetTooLargeError extends Error {
     this.name = DatasetTooLargeError.name
   }
 }
+
+export class InvalidLanSettingError extends Error {
+  static override name = 'InvalidLanSettingError'
+  constructor (value: unknown) {
+    super(`invalid lan setting ${JSON.stringify(value) ?? String(value)}: use 'auto' (the default: decide from the addresses this node sees), true (a grid on one host or LAN) or false (public addresses only)`)
+    this.name = InvalidLanSettingError.name
+  }
+}

@@ -2,6 +2,7 @@ import { anySignal } from 'any-signal'
 import { createLibp2p } from 'libp2p'
 import * as c from './constants.js'
 import { DialError, ListenError, NotStartedError } from './errors.js'
+import { AddressPolicy } from './network/address-policy.js'
 import { parseMultiaddr, shareableAddrs } from './network/addresses.js'
 import { Joiner } from './network/joiner.js'
 import { libp2pOptions } from './network/libp2p-options.js'
@@ -37,19 +38,21 @@ export async function createNode (init: GridNodeInit): Promise<GridNode> {
   const store = await openStore(databaseLocation(init.dataDir))
   try {
     const privateKey = await loadOrCreatePrivateKey(store)
+    const addressPolicy = new AddressPolicy({ lan: valid.lan, bootstrap: valid.bootstrap, kadProtocol: c.kadProtocol(valid.network) })
     const libp2p = await createLibp2p(libp2pOptions({
       privateKey,
       datastore: store.datastore,
       network: valid.network,
       listen: valid.listen,
-      lan: init.lan ?? false,
+      lan: valid.lan,
+      peerInfoMapper: addressPolicy.peerInfoMapper,
       relay: valid.relay,
       ...(init.tls != null ? { tls: init.tls } : {}),
       ...(init.dhtClient != null ? { dhtClient: init.dhtClient } : {}),
       ...(init.provide != null ? { provide: init.provide } : {}),
       ...(init.logger != null ? { logger: init.logger } : {})
     }))
-    const node = new GridNodeImpl(libp2p, store, valid, init)
+    const node = new GridNodeImpl(libp2p, store, valid, init, addressPolicy)
     if (init.start !== false) await node.start()
     return node
   } catch (err) {
@@ -74,12 +77,14 @@ class GridNodeImpl implements GridNode {
   readonly datasets: GridNodeDatasets
   private readonly computeOpenToAll: boolean
   private readonly relaying: boolean
+  private readonly addressPolicy: AddressPolicy
   private startedAt = 0
   private state: 'stopped' | 'started' | 'closed' = 'stopped'
 
-  constructor (libp2p: Libp2p<GridServices>, store: Store, valid: Validated, init: GridNodeInit) {
+  constructor (libp2p: Libp2p<GridServices>, store: Store, valid: Validated, init: GridNodeInit, addressPolicy: AddressPolicy) {
     this.libp2p = libp2p
     this.store = store
+    this.addressPolicy = addressPolicy
     this.network = valid.network
     this.listen = valid.listen
     const logger = libp2p.logger
@@ -127,12 +132,16 @@ class GridNodeImpl implements GridNode {
 
   async start (): Promise<void> {
     if (this.state !== 'stopped') return
+    // watching before anyone connects: the first grid peer on a public address decides the policy
+    this.addressPolicy.start(this.libp2p)
     try {
       await this.libp2p.start()
     } catch (err: any) {
+      this.addressPolicy.stop()
       try { await this.libp2p.stop() } catch {}
       throw new ListenError(this.listen, listenFailure(err))
     }
+    this.addressPolicy.update()
     this.state = 'started'
     this.startedAt = Date.now()
     await this.catalog.start()
@@ -148,6 +157,7 @@ class GridNodeImpl implements GridNode {
     if (this.state === 'closed') return
     this.state = 'closed'
     this.joiner.stop()
+    this.addressPolicy.stop()
     this.liveness.stop()
     this.announcer.stop()
     this.searcher.stop()
@@ -266,6 +276,7 @@ class GridNodeImpl implements GridNode {
 
   status (): GridNodeStatus {
     const dht = this.libp2p.services.dht as unknown as { routingTable?: { size: number } }
+    const addressWarning = this.state === 'started' ? this.addressPolicy.warning() : undefined
     return {
       peerId: this.peerId,
       network: this.network,
@@ -276,7 +287,9 @@ class GridNodeImpl implements GridNode {
       uptimeMs: this.startedAt === 0 ? 0 : Date.now() - this.startedAt,
       reachable: this.libp2p.getMultiaddrs().length > 0,
       announced: this.announcer.announcedTags(),
-      relaying: this.relaying
+      relaying: this.relaying,
+      addressPolicy: this.addressPolicy.status(),
+      ...(addressWarning != null ? { addressWarning } : {})
     }
   }
 

@@ -1,8 +1,9 @@
 import * as c from './constants.js'
-import { InvalidNetworkError, PlatformUnsupportedError, TlsConfigError } from './errors.js'
+import { InvalidLanSettingError, InvalidNetworkError, PlatformUnsupportedError, TlsConfigError } from './errors.js'
 import { parseMultiaddr } from './network/addresses.js'
 import { defaultListen, relayByDefault } from '#platform'
 import type { GridNodeInit } from './index.js'
+import type { LanSetting } from './network/address-policy.js'
 import type { RelayInit } from './network/libp2p-options.js'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
@@ -11,6 +12,7 @@ export interface Validated {
   listen: string[]
   bootstrap: Multiaddr[]
   relay: RelayInit | false
+  lan: LanSetting
 }
 
 /** Checks everything a person typed before anything touches the data dir. */
@@ -19,6 +21,8 @@ export function validateInit (init: GridNodeInit): Validated {
   if (!c.NETWORK_NAME_PATTERN.test(network)) throw new InvalidNetworkError(network)
   const listen = (init.listen ?? defaultListenFor(init)).map(a => parseMultiaddr('listen address', a).toString())
   const bootstrap = (init.bootstrap ?? []).map(a => parseMultiaddr('bootstrap address', a))
+  const lan = init.lan ?? 'auto'
+  if (lan !== true && lan !== false && lan !== 'auto') throw new InvalidLanSettingError(lan)
   const secure = listen.filter(a => /\/(tls\/ws|wss)(\/|$)/.test(a))
   if (secure.length > 0 && init.tls == null) throw new TlsConfigError(`listening on ${secure.join(', ')} needs a TLS certificate and key (--tls-cert and --tls-key)`)
   if (init.tls != null && (typeof init.tls.cert !== 'string' || typeof init.tls.key !== 'string' || !init.tls.cert.includes('-----BEGIN') || !init.tls.key.includes('-----BEGIN'))) {
@@ -26,7 +30,7 @@ export function validateInit (init: GridNodeInit): Validated {
   }
   if (init.relay != null && init.relay !== false && !relayByDefault) throw new PlatformUnsupportedError('serving as a circuit relay')
   const relay = init.relay === false || (init.relay == null && !relayByDefault) ? false : (init.relay === true || init.relay == null ? {} : init.relay)
-  return { network, listen, bootstrap, relay }
+  return { network, listen, bootstrap, relay, lan }
 }
 
 /** The platform's listeners, plus secure WebSockets when a certificate is given. */

@@ -1,6 +1,6 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { describe, expect, it } from 'vitest'
-import { parseMultiaddr, peerIdOf, shareableAddrs } from '../src/network/addresses.js'
+import { parseMultiaddr, peerIdOf, sameHostAddrs, shareableAddrs } from '../src/network/addresses.js'
 
 const ID = '12D3KooWRKktW4vjpGeKNxGeSTDwNUs8s3xW5vcSrxC35tzmsb3Z'
 
@@ -43,5 +43,22 @@ describe('shareableAddrs', () => {
 
   it('offers loopback when that is all there is', () => {
     expect(shareableAddrs([multiaddr(`/ip4/127.0.0.1/tcp/9/p2p/${ID}`)]).map(String)).toEqual([`/ip4/127.0.0.1/tcp/9/p2p/${ID}`])
+  })
+})
+
+describe('sameHostAddrs', () => {
+  it('keeps the loopback address of each listener, IPv4 first, for a second node on this machine', () => {
+    const addrs = [
+      `/ip4/192.168.1.5/tcp/7400/p2p/${ID}`,
+      `/ip6/::1/tcp/7400/p2p/${ID}`,
+      `/ip4/127.0.0.1/tcp/7400/p2p/${ID}`,
+      `/ip4/10.0.0.2/tcp/7401/ws/p2p/${ID}`,
+      `/ip4/127.0.0.1/tcp/7401/ws/p2p/${ID}`,
+      `/ip4/8.8.4.4/tcp/7402/p2p/${ID}`
+    ].map(a => multiaddr(a))
+    expect(sameHostAddrs(addrs).map(String)).toEqual([
+      `/ip4/127.0.0.1/tcp/7400/p2p/${ID}`,
+      `/ip4/127.0.0.1/tcp/7401/ws/p2p/${ID}`
+    ])
   })
 })

@@ -61,6 +61,14 @@ describe('validateInit', () => {
     expect(thrown(() => validateInit({ dataDir: '/tmp/x', network: 'Bad', listen: ['bad'] })).name).toBe('InvalidNetworkError')
   })
 
+  it('takes lan as auto (the default), true or false, and refuses anything else naming the choices', () => {
+    expect(validateInit({ dataDir: '/tmp/x' }).lan).toBe('auto')
+    for (const lan of [true, false, 'auto'] as const) expect(validateInit({ dataDir: '/tmp/x', lan }).lan).toBe(lan)
+    const err = thrown(() => validateInit({ dataDir: '/tmp/x', lan: 'yes' as any }))
+    expect(err.name).toBe('InvalidLanSettingError')
+    expect(err.message).toMatch(/invalid lan setting "yes": use 'auto'.*true.*false/)
+  })
+
   it('never touches the data dir', () => {
     const dataDir = join(tmpdir(), `grid-validate-${process.pid}-${Date.now()}`)
     validateInit({ dataDir })

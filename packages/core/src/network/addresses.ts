@@ -41,13 +41,28 @@ export function peerIdOf (addr: Multiaddr): string | undefined {
  * public before private before loopback.
  */
 export function shareableAddrs (addrs: Multiaddr[]): Multiaddr[] {
+  return bestPerListener(addrs, reachability)
+}
+
+/**
+ * One loopback address per listener, for a second node on the same machine: the address
+ * another machine needs (`shareableAddrs`) may not even be reachable from this one (a public
+ * address behind NAT), and 127.0.0.1 always is. IPv4 before IPv6.
+ */
+export function sameHostAddrs (addrs: Multiaddr[]): Multiaddr[] {
+  return bestPerListener(addrs, (kind, host) => host.startsWith('127.') ? 1 : host === '::1' ? 0 : undefined)
+}
+
+/** Of the addresses each listener expands to (one per interface for 0.0.0.0), the best ranked. */
+function bestPerListener (addrs: Multiaddr[], rankOf: (kind: string, host: string) => number | undefined): Multiaddr[] {
   const best = new Map<string, { addr: Multiaddr, rank: number }>()
   for (const addr of addrs) {
     const components = addr.getComponents()
     const host = components[0]
     if (host == null || !['ip4', 'ip6', 'dns', 'dns4', 'dns6'].includes(host.name)) continue
     const listener = components.slice(1).filter(c => c.name !== 'p2p').map(c => `${c.name}/${c.value ?? ''}`).join('/')
-    const rank = reachability(host.name, host.value ?? '')
+    const rank = rankOf(host.name, host.value ?? '')
+    if (rank == null) continue
     const current = best.get(listener)
     if (current == null || rank > current.rank) best.set(listener, { addr, rank })
   }

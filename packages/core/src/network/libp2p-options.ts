@@ -2,12 +2,13 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayServer } from '@libp2p/circuit-relay-v2'
 import { identify } from '@libp2p/identify'
-import { kadDHT, passthroughMapper, removePrivateAddressesMapper } from '@libp2p/kad-dht'
+import { kadDHT } from '@libp2p/kad-dht'
 import { ping } from '@libp2p/ping'
 import { dhtClientByDefault, transports } from '#platform'
 import * as c from '../constants.js'
 import type { Identify } from '@libp2p/identify'
-import type { ComponentLogger, PrivateKey } from '@libp2p/interface'
+import type { LanSetting } from './address-policy.js'
+import type { ComponentLogger, PeerInfo, PrivateKey } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 import type { Ping } from '@libp2p/ping'
 import type { Datastore } from 'interface-datastore'
@@ -24,8 +25,10 @@ export interface StackInit {
   datastore: Datastore
   network: string
   listen: string[]
-  /** Keep private and loopback addresses in DHT answers (a LAN or single-host grid). */
-  lan: boolean
+  /** Which addresses the DHT keeps (see address-policy.ts); `lan: true` also opens a browser's gater. */
+  lan: LanSetting
+  /** Follows `lan`: kad-dht's peerInfoMapper. */
+  peerInfoMapper: (peer: PeerInfo) => PeerInfo
   /** Query the DHT without serving it: a short-lived client such as a one-off CLI search. */
   dhtClient?: boolean
   /** Serve as a circuit relay, so peers that cannot listen (browser tabs) are reachable through this node. */
@@ -66,8 +69,10 @@ export function libp2pOptions (init: StackInit): Libp2pOptions<GridServices> {
     ...(init.logger != null ? { logger: init.logger } : {}),
     addresses: { listen: init.listen },
     transports: transports(init.tls),
-    // a LAN grid dials private and plain-ws addresses even from a browser, which refuses them by default
-    ...(init.lan ? { connectionGater: { denyDialMultiaddr: async () => false } } : {}),
+    // only an explicit `lan: true` lets a browser dial private and plain-ws addresses, which
+    // libp2p refuses there by default: a page must not probe the LAN of whoever opened it just
+    // because it saw no public address yet. In Node.js the default gater allows them anyway.
+    ...(init.lan === true ? { connectionGater: { denyDialMultiaddr: async () => false } } : {}),
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionManager: {
@@ -92,7 +97,7 @@ export function libp2pOptions (init: StackInit): Libp2pOptions<GridServices> {
         // the first self-query runs as soon as the routing table has a peer, not a second later:
         // every other query waits for it, and the joiner reports ready when it is done
         initialQuerySelfInterval: 0,
-        peerInfoMapper: init.lan ? passthroughMapper : removePrivateAddressesMapper,
+        peerInfoMapper: init.peerInfoMapper,
         logPrefix: 'grid:dht',
         providers: {
           provideValidity: Math.round((init.provide?.validityMs ?? c.PROVIDE_VALIDITY) / 1000),
