@@ -2,8 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createGridNode } from '@grid-node/core'
+import { multiaddr } from '@multiformats/multiaddr'
 import { dataDirOf } from './data-dir.js'
-import { NodeNotRunningError } from './errors.js'
+import { BootstrapUnreachableError, NodeNotRunningError } from './errors.js'
 import { flag, listValue, stringValue } from './options.js'
 import type { OptionSpec, Values } from './options.js'
 import type { GridNode } from '@grid-node/core'
@@ -32,9 +33,7 @@ export async function withShortLivedNode<T> (values: Values, signal: AbortSignal
     const network = stringValue(values, 'network')
     const node = await createGridNode({ dataDir, listen: [], bootstrap, lan: flag(values, 'lan'), dhtClient: true, ...(network != null ? { network } : {}) })
     try {
-      await node.whenReady({ signal: AbortSignal.any([signal, AbortSignal.timeout(CLIENT_JOIN_TIMEOUT)]) }).catch(() => {
-        throw new Error(`could not join the grid through ${bootstrap.join(', ')} within ${CLIENT_JOIN_TIMEOUT / 1000} s; check the addresses`)
-      })
+      await joinThrough(node, bootstrap, signal)
       return await work(node)
     } finally {
       await node.stop()
@@ -42,4 +41,70 @@ export async function withShortLivedNode<T> (values: Values, signal: AbortSignal
   } finally {
     await rm(dataDir, { recursive: true, force: true })
   }
+}
+
+/**
+ * Waits until the node has joined, dialling each bootstrap address alongside its joiner (libp2p
+ * shares a dial to the same peer) to learn why an address fails. When every one has failed
+ * there is nothing left to wait for (a fresh client knows no other peer): the error says at
+ * once which address failed and why, rather than after the whole timeout.
+ */
+async function joinThrough (node: GridNode, bootstrap: string[], signal: AbortSignal): Promise<void> {
+  const deadline = AbortSignal.any([signal, AbortSignal.timeout(CLIENT_JOIN_TIMEOUT)])
+  const failures = new Map<string, string>()
+  const dials = bootstrap.map(async addr => {
+    try {
+      await node.libp2p.dial(multiaddr(addr), { signal: deadline })
+    } catch (err) {
+      failures.set(addr, dialFailure(err, CLIENT_JOIN_TIMEOUT))
+      throw err
+    }
+  })
+  const ready = node.whenReady({ signal: deadline })
+  const hopeless = Promise.allSettled(dials).then(async outcomes => {
+    if (outcomes.every(o => o.status === 'rejected')) throw new Error('every bootstrap dial failed')
+    await ready
+  })
+  try {
+    await Promise.race([ready, hopeless])
+  } catch (err) {
+    if (signal.aborted) throw err
+    throw new BootstrapUnreachableError(bootstrap.map(addr => [addr, failures.get(addr) ?? `connected, but joining did not finish within ${CLIENT_JOIN_TIMEOUT / 1000} s`]))
+  }
+}
+
+/** Why one dial failed, in a few words: `connection refused`, `host not found`, … */
+export function dialFailure (err: any, timeoutMs: number): string {
+  // libp2p tries every address of the peer and throws an AggregateError of their errors
+  const errors: any[] = Array.isArray(err?.errors) && err.errors.length > 0 ? err.errors : [err]
+  return [...new Set(errors.map(e => oneFailure(e, timeoutMs)))].join('; ')
+}
+
+const SOCKET_ERRORS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host not found (DNS lookup failed)',
+  ETIMEDOUT: 'timed out',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable'
+}
+
+function oneFailure (err: any, timeoutMs: number): string {
+  const code = typeof err?.code === 'string' ? err.code : undefined
+  if (code != null && Object.hasOwn(SOCKET_ERRORS, code)) return SOCKET_ERRORS[code] ?? code
+  switch (err?.name) {
+    case 'TimeoutError':
+    case 'AbortError': return `no answer within ${timeoutMs / 1000} s`
+    case 'DialDeniedError': return 'refused by this client\'s address policy (private and loopback addresses need --lan)'
+    case 'NoValidAddressesError': return 'no address this client can dial (a browser-only transport?)'
+  }
+  const message = String(err?.message ?? '').trim()
+  const otherPeer = /identity key (\S+) does not match expected/.exec(message)?.[1]
+  if (otherPeer != null) return `the peer listening there is ${otherPeer}, not the /p2p/ peer ID given`
+  if (err?.name === 'EncryptionFailedError' && /timeout|timed out/i.test(message)) return 'it accepted the connection but never completed the libp2p handshake (is a grid node listening on that port?)'
+  if (message !== '') return message
+  // a WebSocket dial fails with a bare ErrorEvent, as in a browser: no reason is given
+  if (err?.type === 'error') return 'the WebSocket connection failed (is a node listening there for WebSocket?)'
+  return code ?? String(err?.name ?? 'failed')
 }

@@ -23,6 +23,8 @@ interface FakeNode {
   closest: (key: PeerId) => Promise<PeerId[]>
 }
 
+const LAN_POLICY = { setting: 'auto', mode: 'lan', reason: 'every address of this node, its bootstrap list and its peers is private or loopback (one host or one LAN)' }
+
 function fakeNode (): GridNode & FakeNode {
   const addr = multiaddr(`/ip4/127.0.0.1/tcp/7400/p2p/${SELF}`)
   const fake: FakeNode = {
@@ -31,7 +33,7 @@ function fakeNode (): GridNode & FakeNode {
     closest: async () => [peerIdFromString(OTHER)]
   }
   return Object.assign(fake, {
-    status: () => ({ peerId: peerIdFromString(SELF), network: 'lab', ready: false, addrs: [addr, multiaddr('/ip4/192.168.1.5/tcp/7400')], peers: 0, routingTableSize: 0, uptimeMs: 42 }),
+    status: () => ({ peerId: peerIdFromString(SELF), network: 'lab', ready: false, addrs: [addr, multiaddr('/ip4/192.168.1.5/tcp/7400')], peers: 0, routingTableSize: 0, uptimeMs: 42, addressPolicy: LAN_POLICY }),
     shareableAddrs: () => [addr],
     peers: async () => [],
     peerLiveness: () => [],
@@ -103,8 +105,19 @@ describe('the local HTTP API, edges', () => {
       shareableAddrs: [`/ip4/127.0.0.1/tcp/7400/p2p/${SELF}`],
       peers: 0,
       routingTableSize: 0,
-      uptimeMs: 42
+      uptimeMs: 42,
+      addressPolicy: LAN_POLICY,
+      addressWarning: null
     })
+  })
+
+  it('an address warning shows in /health-check (its message) and /v1/status (code and message)', async () => {
+    const { node, call } = await serve()
+    const addressWarning = { code: 'private-only', message: 'every address this node announces is private or loopback (…)' }
+    const plain = node.status.bind(node)
+    node.status = () => ({ ...plain(), addressWarning }) as ReturnType<GridNode['status']>
+    expect((await call('/health-check')).body).toMatchObject({ status: 'ok', addressWarning: addressWarning.message })
+    expect((await call('/v1/status')).body).toMatchObject({ addressWarning })
   })
 
   describe('POST /join', () => {

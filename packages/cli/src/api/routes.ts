@@ -36,7 +36,9 @@ async function healthCheck (node: GridNode): Promise<unknown> {
     peerId: s.peerId.toString(),
     addrs: s.addrs.map(String),
     peers: s.peers,
-    network: s.network
+    network: s.network,
+    // peers cannot dial any address this node announces: its datasets cannot be found
+    ...(s.addressWarning != null ? { addressWarning: s.addressWarning.message } : {})
   }
 }
 
@@ -50,7 +52,9 @@ async function status (node: GridNode): Promise<unknown> {
     shareableAddrs: node.shareableAddrs().map(String),
     peers: s.peers,
     routingTableSize: s.routingTableSize,
-    uptimeMs: s.uptimeMs
+    uptimeMs: s.uptimeMs,
+    addressPolicy: s.addressPolicy,
+    addressWarning: s.addressWarning ?? null
   }
 }
 

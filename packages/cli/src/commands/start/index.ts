@@ -4,11 +4,15 @@ import { API_OPTION } from '../../api/client.js'
 import { startApiServer } from '../../api/server.js'
 import { apiToken, DATA_DIR_OPTION, dataDirOf, prepareDataDir, readApiFile, removeApiFile, removeDataDir, writeApiFile } from '../../data-dir.js'
 import { UsageError } from '../../errors.js'
+import { LAN_OPTIONS, lanSetting } from '../../lan-option.js'
 import { flag, listValue, peerIdList, stringValue } from '../../options.js'
 import { DEFAULT_API, parseApiAddress } from './api-address.js'
 import { announce } from './output.js'
 import type { Command, Context } from '../../options.js'
 import type { GridNode } from '@grid-node/core'
+
+/** How often `start` looks for a change of the address policy or a new address warning. */
+const ADDRESS_CHECK_INTERVAL = 2_000
 
 export const start: Command = {
   name: 'start',
@@ -18,7 +22,7 @@ export const start: Command = {
     listen: { type: 'string', multiple: true, description: 'multiaddr to listen on', default: '/ip4/0.0.0.0/tcp/7400 and /ip4/0.0.0.0/tcp/7401/ws', placeholder: 'multiaddr' },
     bootstrap: { type: 'string', multiple: true, description: 'multiaddr of a peer to join through', placeholder: 'multiaddr' },
     network: { type: 'string', description: 'the grid to join; grids with different names never mix', default: 'main', placeholder: 'name' },
-    lan: { type: 'boolean', description: 'share private and loopback addresses through the DHT (a grid on one LAN or host)' },
+    ...LAN_OPTIONS,
     'no-relay': { type: 'boolean', description: 'do not relay for browser tabs (the circuit relay is on by default)' },
     'tls-cert': { type: 'string', description: 'PEM certificate for WebSockets over TLS (wss://, which https pages need); adds /tls/ws on port 7403', placeholder: 'file' },
     'tls-key': { type: 'string', description: 'PEM private key of --tls-cert', placeholder: 'file' },
@@ -42,7 +46,7 @@ async function runStart ({ values, io, signal }: Context): Promise<number> {
     listen: listValue(values, 'listen').length > 0 ? listValue(values, 'listen') : undefined,
     bootstrap: listValue(values, 'bootstrap'),
     network: stringValue(values, 'network'),
-    lan: flag(values, 'lan'),
+    lan: lanSetting(values),
     relay: !flag(values, 'no-relay'),
     ...await tlsFiles(values),
     liveness: {
@@ -84,17 +88,21 @@ async function runStart ({ values, io, signal }: Context): Promise<number> {
   }
 
   const say = announce(io, flag(values, 'json'))
+  // the address policy changes when the first peer on a public address arrives, and a warning
+  // when peers come from where this node's addresses do not reach: said as it happens
+  const watch = setInterval(() => { say.addresses(node) }, ADDRESS_CHECK_INTERVAL)
   try {
     await writeApiFile(dataDir, server.url)
     say.started(node, server.url, init.bootstrap.length)
     await Promise.race([
       // stopping before the node is ready is not a failure
-      node.whenReady({ signal }).then(() => { say.ready(node) }, () => {}),
+      node.whenReady({ signal }).then(() => { say.ready(node); say.addresses(node) }, () => {}),
       aborted(signal)
     ])
     await aborted(signal)
     say.stopping()
   } finally {
+    clearInterval(watch)
     await removeApiFile(dataDir)
     await server.close()
     await node.stop()

@@ -12,6 +12,9 @@ interface Status {
   peers: number
   routingTableSize: number
   uptimeMs: number
+  /** Whether the DHT keeps private and loopback addresses, and why (absent from older nodes). */
+  addressPolicy?: { setting: boolean | 'auto', mode: 'lan' | 'public', reason: string }
+  addressWarning?: { code: string, message: string } | null
 }
 
 export const status: Command = {
@@ -32,6 +35,8 @@ export const status: Command = {
     row('Routing table', String(s.routingTableSize))
     row('Uptime', duration(s.uptimeMs))
     for (const addr of s.addrs) row('Address', addr)
+    if (s.addressPolicy != null) row('DHT addresses', `${s.addressPolicy.mode === 'lan' ? 'private and loopback shared' : 'public only'}: ${s.addressPolicy.reason}`)
+    if (s.addressWarning != null) row('Warning', s.addressWarning.message)
     return 0
   }
 }
