@@ -16,6 +16,15 @@ export class NodeNotRunningError extends Error {
   }
 }
 
+/** A short-lived client could not join the grid: each --bootstrap address with why it failed. */
+export class BootstrapUnreachableError extends Error {
+  static override name = 'BootstrapUnreachableError'
+  constructor (failures: Array<[address: string, reason: string]>) {
+    super(`could not join the grid: ${failures.map(([addr, reason]) => `${addr}: ${reason}`).join('; ')}; check ${failures.length === 1 ? 'the address' : 'the addresses'} (a running node prints its own as "Bootstrap")`)
+    this.name = BootstrapUnreachableError.name
+  }
+}
+
 export class DataDirError extends Error {
   static override name = 'DataDirError'
   constructor (dir: string, detail: string) {
@@ -24,15 +33,39 @@ export class DataDirError extends Error {
   }
 }
 
+/** The running node refused or failed a request; `errorName` is the node's own error class, when it sent one. */
 export class ApiError extends Error {
   static override name = 'ApiError'
   readonly status: number
-  constructor (status: number, message: string) {
+  readonly errorName?: string
+  constructor (status: number, message: string, errorName?: string) {
     super(message)
     this.name = ApiError.name
     this.status = status
+    if (errorName != null) this.errorName = errorName
+  }
+}
+
+/**
+ * A job file the sandbox would refuse, found before it is sent: `job.js:3:14: Unexpected token`.
+ * Exit code 2: the job, like a flag, is the caller's input.
+ */
+export class JobSyntaxError extends Error {
+  static override name = 'JobSyntaxError'
+  constructor (file: string, reason: string, at?: { line: number, column: number }) {
+    super(`${file}${at != null ? `:${at.line}:${at.column}` : ''}: ${reason}; nothing was sent`)
+    this.name = JobSyntaxError.name
   }
 }
 
 /** Errors of the core library that mean the input was wrong, not the world. */
-export const USAGE_ERROR_NAMES = new Set([UsageError.name, 'InvalidMultiaddrError', 'InvalidNetworkError', 'TagInvalidError'])
+export const USAGE_ERROR_NAMES = new Set([UsageError.name, JobSyntaxError.name, 'InvalidMultiaddrError', 'InvalidNetworkError', 'TagInvalidError'])
+
+/**
+ * 2 for a command called wrongly (here, or as the running node judged the request it was
+ * sent: its API names the error class), 1 for everything else.
+ */
+export function exitCodeOf (err: any): 1 | 2 {
+  const name = err instanceof ApiError ? err.errorName : err?.name
+  return USAGE_ERROR_NAMES.has(name) ? 2 : 1
+}

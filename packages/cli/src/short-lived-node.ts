@@ -5,7 +5,8 @@ import { createGridNode } from '@grid-node/core'
 import { multiaddr } from '@multiformats/multiaddr'
 import { dataDirOf } from './data-dir.js'
 import { BootstrapUnreachableError, NodeNotRunningError } from './errors.js'
-import { flag, listValue, stringValue } from './options.js'
+import { LAN_OPTIONS, lanSetting } from './lan-option.js'
+import { listValue, stringValue } from './options.js'
 import type { OptionSpec, Values } from './options.js'
 import type { GridNode } from '@grid-node/core'
 
@@ -16,7 +17,7 @@ const CLIENT_JOIN_TIMEOUT = 15_000
 export const CLIENT_OPTIONS: Record<string, OptionSpec> = {
   bootstrap: { type: 'string', multiple: true, description: 'with no running node: peers to join through', placeholder: 'multiaddr' },
   network: { type: 'string', description: 'with no running node: the grid to join', default: 'main', placeholder: 'name' },
-  lan: { type: 'boolean', description: 'with no running node: accept private and loopback addresses' }
+  ...LAN_OPTIONS
 }
 
 /**
@@ -31,7 +32,7 @@ export async function withShortLivedNode<T> (values: Values, signal: AbortSignal
   const dataDir = await mkdtemp(join(tmpdir(), 'grid-client-'))
   try {
     const network = stringValue(values, 'network')
-    const node = await createGridNode({ dataDir, listen: [], bootstrap, lan: flag(values, 'lan'), dhtClient: true, ...(network != null ? { network } : {}) })
+    const node = await createGridNode({ dataDir, listen: [], bootstrap, lan: lanSetting(values), dhtClient: true, ...(network != null ? { network } : {}) })
     try {
       await joinThrough(node, bootstrap, signal)
       return await work(node)
@@ -96,7 +97,7 @@ function oneFailure (err: any, timeoutMs: number): string {
   switch (err?.name) {
     case 'TimeoutError':
     case 'AbortError': return `no answer within ${timeoutMs / 1000} s`
-    case 'DialDeniedError': return 'refused by this client\'s address policy (private and loopback addresses need --lan)'
+    case 'DialDeniedError': return 'refused by this client\'s address policy'
     case 'NoValidAddressesError': return 'no address this client can dial (a browser-only transport?)'
   }
   const message = String(err?.message ?? '').trim()
