@@ -87,7 +87,7 @@ describe('addressWarning', () => {
     expect(addressWarning('lan', own, [conn('/ip4/127.0.0.1/tcp/50000')])).toBeUndefined()
     const w = addressWarning('lan', own, [conn('/ip4/127.0.0.1/tcp/50000'), conn('/ip4/192.168.1.21/tcp/50001')])
     expect(w?.code).toBe('loopback-only')
-    expect(w?.message).toContain(`peer ${PEER} is on another machine (/ip4/192.168.1.21/tcp/50001)`)
+    expect(w?.message).toContain(`it reached peer ${PEER} at /ip4/192.168.1.21/tcp/50001: from another machine`)
   })
 
   it('no address at all (a short-lived client, a tab before its relay): reachable says so, not this', () => {

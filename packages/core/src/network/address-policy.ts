@@ -77,7 +77,8 @@ export function decideMode (setting: LanSetting, facts: PolicyFacts): AddressPol
 /**
  * What is wrong with the addresses this node announces, if anything: in public mode, none of
  * them public (peers strip every one, so its DHT records carry nothing to dial); or only
- * loopback ones while a peer reached it from another machine, which cannot dial 127.0.0.1 back.
+ * loopback ones while it is connected to a peer at a LAN or public address, which from another
+ * machine cannot dial 127.0.0.1 back.
  */
 export function addressWarning (mode: AddressMode, ownAddrs: Multiaddr[], connections: Array<Pick<Connection, 'remoteAddr' | 'remotePeer'>>): AddressWarning | undefined {
   const scopes = ownAddrs.map(addressScope).filter(s => s != null)
@@ -94,7 +95,7 @@ export function addressWarning (mode: AddressMode, ownAddrs: Multiaddr[], connec
     if (remote != null) {
       return {
         code: 'loopback-only',
-        message: `this node announces only loopback addresses (${listed}), but peer ${remote.remotePeer.toString()} is on another machine (${remote.remoteAddr.toString()}) and cannot dial them: listen on 0.0.0.0 or a LAN address (--listen /ip4/0.0.0.0/tcp/7400)`
+        message: `this node announces only loopback addresses (${listed}), but it reached peer ${remote.remotePeer.toString()} at ${remote.remoteAddr.toString()}: from another machine, that peer and its DHT neighbours cannot dial this node back. Listen on 0.0.0.0 or a LAN address (--listen /ip4/0.0.0.0/tcp/7400)`
       }
     }
   }
