@@ -201,9 +201,9 @@ describe('a browser tab as a peer and a worker (Chromium)', () => {
     expect(await watched!.exit).toBe(0)
     const out = watched!.lines
     expect(out.filter(l => / sent again \(attempt 2\)$/.test(l))).toHaveLength(1)
-    expect(out.filter(l => /result: "done"$/.test(l))).toHaveLength(1)
-    expect(out.find(l => /result: "done"$/.test(l))).toMatch(new RegExp(`^${short(relayId)} `))
-    expect(out.at(-1)).toBe('1 result, 0 failed')
+    expect(out.filter(l => /result \([\d.]+ s\): "done"$/.test(l))).toHaveLength(1)
+    expect(out.find(l => /result \([\d.]+ s\): "done"$/.test(l))).toMatch(new RegExp(`^${short(relayId)} `))
+    expect(out.at(-1)).toMatch(/^1 result, 0 failed in [\d.]+ s$/)
 
     // a new tab of the same browser profile is the same peer
     page = await context.newPage()

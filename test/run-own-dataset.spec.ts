@@ -48,7 +48,7 @@ describe('grid-node run --tag from a node that holds one of the datasets', () =>
     expect(byPeer[(await other.started()).peerId]).toMatchObject({ type: 'result', value: 206, dataset: 'cars-theirs' })
     const text = await runCli(['run', job, '--tag', '#cars', '--data-dir', me.dataDir])
     expect(text.code, text.stderr).toBe(0)
-    expect(text.stdout).toMatch(/cars-mine\s+result: 200/)
+    expect(text.stdout).toMatch(/cars-mine\s+result \([\d.]+ s\): 200/)
     expect(text.stdout).toMatch(/2 results, 0 failed/)
   })
 })

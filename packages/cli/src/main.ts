@@ -5,16 +5,19 @@ import { run as runCommand } from './commands/run/index.js'
 import { search } from './commands/search/index.js'
 import { start } from './commands/start/index.js'
 import { status } from './commands/status/index.js'
-import { USAGE_ERROR_NAMES, UsageError } from './errors.js'
+import { version, versionLine } from './commands/version/index.js'
+import { exitCodeOf, UsageError } from './errors.js'
 import { processIo } from './io.js'
 import { helpText, parseCommandArgs } from './options.js'
+import { alternatives, closest } from './suggest.js'
 import type { Io } from './io.js'
 import type { Command } from './options.js'
 
-export const commands: Command[] = [start, id, peers, status, search, datasetsAdd, datasetsLs, datasetsRm, runCommand]
+export const commands: Command[] = [start, id, peers, status, search, datasetsAdd, datasetsLs, datasetsRm, runCommand, version]
 
 const EXIT_USAGE = 2
-const EXIT_FAILURE = 1
+/** What `grid-node` takes before (instead of) a command. */
+const TOP_LEVEL_FLAGS = ['--help', '-h', '--version', '-v']
 
 export function usage (): string {
   const width = Math.max(...commands.map(c => c.name.length))
@@ -26,8 +29,34 @@ export function usage (): string {
     'Commands:',
     ...commands.map(c => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run `grid-node <command> --help` for its options. Every option also reads GRID_NODE_<OPTION>.'
+    'Run `grid-node <command> --help` for its options. Every option also reads GRID_NODE_<OPTION>.',
+    '`grid-node --version` (or -v) prints the version.'
   ].join('\n')
+}
+
+/**
+ * The error for a command that does not exist, with the nearest ones: `strat` → `start`,
+ * `datasets list` → `datasets ls`, bare `datasets` → its three subcommands.
+ */
+export function unknownCommand (first: string, second: string | undefined): UsageError {
+  const names = commands.map(c => c.name)
+  const family = names.filter(n => n.startsWith(`${first} `))
+  let typed = first
+  let suggestions: string[]
+  if (first.startsWith('-')) {
+    suggestions = closest(first, TOP_LEVEL_FLAGS.filter(f => f.startsWith('--')))
+  } else if (family.length > 0) {
+    // `datasets` alone or with an unknown second word
+    typed = second == null || second.startsWith('-') ? first : `${first} ${second}`
+    suggestions = typed === first ? family : closest(typed, family)
+    if (suggestions.length === 0) suggestions = family
+  } else {
+    const twoWords = second != null && !second.startsWith('-') ? closest(`${first} ${second}`, names.filter(n => n.includes(' '))) : []
+    if (twoWords.length > 0) typed = `${first} ${second ?? ''}`
+    suggestions = twoWords.length > 0 ? twoWords : closest(first, names)
+  }
+  const hint = suggestions.length > 0 ? ` (did you mean ${alternatives(suggestions)}?)` : ''
+  return new UsageError(`unknown command '${typed}'${hint}; commands are ${names.join(', ')} (see \`grid-node --help\`)`)
 }
 
 /**
@@ -44,9 +73,13 @@ export async function main (argv: string[], io: Io = processIo, signal: AbortSig
     io.out(usage())
     return name == null ? EXIT_USAGE : 0
   }
+  if ((name === '--version' || name === '-v') && rest.length === 0) {
+    io.out(versionLine())
+    return 0
+  }
   try {
     const command = commands.find(c => c.name === name)
-    if (command == null) throw new UsageError(`unknown command '${name}'; commands are ${commands.map(c => c.name).join(', ')} (see \`grid-node --help\`)`)
+    if (command == null) throw unknownCommand(name, afterFirst[0])
     const { values, positionals } = parseCommandArgs(command, rest, io.env)
     if (values.help === true) {
       io.out(helpText(command))
@@ -60,7 +93,7 @@ export async function main (argv: string[], io: Io = processIo, signal: AbortSig
   } catch (err: any) {
     io.err(`grid-node: error: ${String(err?.message ?? err)}`)
     if (/grid:/.test(io.env.DEBUG ?? '') && err?.stack != null) io.err(String(err.stack))
-    return USAGE_ERROR_NAMES.has(err?.name) ? EXIT_USAGE : EXIT_FAILURE
+    return exitCodeOf(err)
   }
 }
 

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { UsageError } from './errors.js'
+import { alternatives, closest } from './suggest.js'
 import type { Io } from './io.js'
 
 export interface OptionSpec {
@@ -54,7 +55,7 @@ export function parseCommandArgs (command: Command, argv: string[], env: Io['env
       strict: true
     })
   } catch (err: any) {
-    throw new UsageError(`${describeParseError(err)}; see \`grid-node ${command.name} --help\``)
+    throw new UsageError(`${describeParseError(err, Object.keys(options))}; see \`grid-node ${command.name} --help\``)
   }
   const values = { ...parsed.values } as Values
   for (const [name, spec] of Object.entries(command.options)) {
@@ -66,10 +67,14 @@ export function parseCommandArgs (command: Command, argv: string[], env: Io['env
   return { values, positionals: parsed.positionals }
 }
 
-function describeParseError (err: any): string {
+function describeParseError (err: any, optionNames: string[]): string {
   const name = /'(-[^' ]+)/.exec(String(err.message))?.[1] ?? /'([^']+)'/.exec(String(err.message))?.[1]
   switch (err.code) {
-    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': return `unknown option '${name ?? '?'}'`
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
+      // `--bootstrp` → `--bootstrap`; a single-letter flag (`-x`) is too short to guess from
+      const near = name?.startsWith('--') === true ? closest(name.slice(2), optionNames).map(o => `--${o}`) : []
+      return `unknown option '${name ?? '?'}'${near.length > 0 ? ` (did you mean ${alternatives(near)}?)` : ''}`
+    }
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': return `option '${name ?? '?'}' ${/does not take an argument/.test(err.message) ? 'takes no value' : 'needs a value'}`
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL': return `unexpected argument '${name ?? '?'}'`
     default: return String(err.message)

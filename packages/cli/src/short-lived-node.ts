@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createGridNode } from '@grid-node/core'
+import { createGridNode, peerIdOf } from '@grid-node/core'
 import { multiaddr } from '@multiformats/multiaddr'
 import { dataDirOf } from './data-dir.js'
 import { BootstrapUnreachableError, NodeNotRunningError } from './errors.js'
@@ -45,19 +45,25 @@ export async function withShortLivedNode<T> (values: Values, signal: AbortSignal
 }
 
 /**
- * Waits until the node has joined, dialling each bootstrap address alongside its joiner (libp2p
- * shares a dial to the same peer) to learn why an address fails. When every one has failed
- * there is nothing left to wait for (a fresh client knows no other peer): the error says at
- * once which address failed and why, rather than after the whole timeout.
+ * Waits until the node has joined, dialling the bootstrap peers alongside its joiner (libp2p
+ * shares a dial to the same peer) to learn why one fails. When every one has failed there is
+ * nothing left to wait for (a fresh client knows no other peer): the error says at once which
+ * address failed and why, rather than after the whole timeout. libp2p dials a peer on all its
+ * known addresses at once, so addresses of one peer ID are reported together.
  */
 async function joinThrough (node: GridNode, bootstrap: string[], signal: AbortSignal): Promise<void> {
   const deadline = AbortSignal.any([signal, AbortSignal.timeout(CLIENT_JOIN_TIMEOUT)])
+  const byPeer = new Map<string, string[]>()
+  for (const addr of bootstrap) {
+    const key = peerIdOf(multiaddr(addr)) ?? addr
+    byPeer.set(key, [...byPeer.get(key) ?? [], addr])
+  }
   const failures = new Map<string, string>()
-  const dials = bootstrap.map(async addr => {
+  const dials = [...byPeer.values()].map(async addrs => {
     try {
-      await node.libp2p.dial(multiaddr(addr), { signal: deadline })
+      await node.libp2p.dial(addrs.map(a => multiaddr(a)), { signal: deadline })
     } catch (err) {
-      failures.set(addr, dialFailure(err, CLIENT_JOIN_TIMEOUT))
+      failures.set(addrs.join(' and '), dialFailure(err, CLIENT_JOIN_TIMEOUT))
       throw err
     }
   })
@@ -70,7 +76,8 @@ async function joinThrough (node: GridNode, bootstrap: string[], signal: AbortSi
     await Promise.race([ready, hopeless])
   } catch (err) {
     if (signal.aborted) throw err
-    throw new BootstrapUnreachableError(bootstrap.map(addr => [addr, failures.get(addr) ?? `connected, but joining did not finish within ${CLIENT_JOIN_TIMEOUT / 1000} s`]))
+    const joining = `connected, but joining did not finish within ${CLIENT_JOIN_TIMEOUT / 1000} s`
+    throw new BootstrapUnreachableError([...byPeer.values()].map(addrs => addrs.join(' and ')).map(addrs => [addrs, failures.get(addrs) ?? joining]))
   }
 }
 

@@ -99,6 +99,7 @@ describe('the local HTTP API, edges', () => {
     const { call } = await serve()
     expect((await call('/v1/status')).body).toStrictEqual({
       peerId: SELF,
+      version: expect.stringMatching(/^\d+\.\d+\.\d+/),
       network: 'lab',
       ready: false,
       addrs: [`/ip4/127.0.0.1/tcp/7400/p2p/${SELF}`, '/ip4/192.168.1.5/tcp/7400'],

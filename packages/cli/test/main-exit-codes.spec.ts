@@ -53,7 +53,7 @@ describe('main: exit codes and output', () => {
     const { code, stdout, stderr } = await run(['strat', '--data-dir', join(root, 'x')])
     expect(code).toBe(2)
     expect(stdout).toBe('')
-    expect(stderr).toMatch(/^grid-node: error: unknown command 'strat'; commands are start, /)
+    expect(stderr).toMatch(/^grid-node: error: unknown command 'strat' \(did you mean 'start'\?\); commands are start, /)
     expect(stderr.trim().split('\n')).toHaveLength(1)
   })
 

@@ -67,6 +67,12 @@ export async function requireApi (values: Values): Promise<ApiClient> {
   return api
 }
 
+/** The node's `{ "error", "name"? }` as an ApiError; `name` lets a bad tag exit 2 here too. */
+function apiError (status: number, payload: any): ApiError {
+  const name = typeof payload?.name === 'string' ? payload.name : undefined
+  return new ApiError(status, String(payload?.error ?? `HTTP ${status}`), name)
+}
+
 function client (url: string, token: string | undefined): ApiClient {
   const request = async <T>(method: string, path: string, body: unknown, timeoutMs = REQUEST_TIMEOUT): Promise<T> => {
     let res: Response
@@ -85,7 +91,7 @@ function client (url: string, token: string | undefined): ApiClient {
       throw new NodeNotRunningError(url)
     }
     const payload: any = await res.json().catch(() => ({}))
-    if (!res.ok) throw new ApiError(res.status, String(payload?.error ?? `HTTP ${res.status}`))
+    if (!res.ok) throw apiError(res.status, payload)
     return payload as T
   }
   return {
@@ -115,7 +121,7 @@ function client (url: string, token: string | undefined): ApiClient {
       }
       if (!res.ok || res.body == null) {
         const payload: any = await res.json().catch(() => ({}))
-        throw new ApiError(res.status, String(payload?.error ?? `HTTP ${res.status}`))
+        throw apiError(res.status, payload)
       }
       let buffered = ''
       for await (const chunk of res.body.pipeThrough(new TextDecoderStream())) {

@@ -84,3 +84,11 @@ export const MAX_PATH_LENGTH = 4096
 
 /** A multiaddr with a /p2p/ peer ID is about 100 characters; relayed ones about 200. */
 export const MAX_MULTIADDR_LENGTH = 1024
+
+/**
+ * `peers` lists a peer that is not connected only if it was seen this recently (or `?all=1`):
+ * the liveness monitor remembers a peer for days, so every short-lived CLI client and closed
+ * tab would stay listed as `down`. Ten minutes is a few liveness rounds, long enough to notice
+ * a holder that just dropped out.
+ */
+export const RECENT_PEER_WINDOW = 10 * 60 * 1000

@@ -1,11 +1,13 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdOf } from '@grid-node/core'
+import { version } from '../version.js'
+import { RECENT_PEER_WINDOW } from './constants.js'
 import { datasetRoutes } from './dataset-routes.js'
 import { BodyInvalidError, PathInvalidError, UpstreamError } from './errors.js'
-import { readJsonBody } from './http.js'
+import { readJsonBody, readQuery } from './http.js'
 import { runRoutes } from './run-routes.js'
-import { JoinBody } from './schemas.js'
+import { JoinBody, PeersQuery } from './schemas.js'
 import { searchRoutes } from './search-routes.js'
 import type { GridNode } from '@grid-node/core'
 import type { PeerId } from '@libp2p/interface'
@@ -46,6 +48,7 @@ async function status (node: GridNode): Promise<unknown> {
   const s = node.status()
   return {
     peerId: s.peerId.toString(),
+    version: version(),
     network: s.network,
     ready: s.ready,
     addrs: s.addrs.map(String),
@@ -58,8 +61,12 @@ async function status (node: GridNode): Promise<unknown> {
   }
 }
 
-/** Connected peers, and those the liveness monitor still tracks (up or down). */
-async function peers (node: GridNode): Promise<unknown> {
+/**
+ * `GET /v1/peers[?all=1]`: connected peers, then those the liveness monitor tracks that are up
+ * or were seen within RECENT_PEER_WINDOW; `all` adds the rest (down for longer, up to days).
+ */
+async function peers (node: GridNode, req: IncomingMessage): Promise<unknown> {
+  const { all = false } = readQuery(req, PeersQuery)
   const connected = await node.peers()
   const liveness = new Map(node.peerLiveness().map(p => [p.peerId.toString(), p]))
   const rows: Array<{ peerId: string, state: string, addr: string, direction: string, rttMs: number | null, lastSeen: number }> = connected.map(p => {
@@ -74,7 +81,9 @@ async function peers (node: GridNode): Promise<unknown> {
       lastSeen: live?.lastSeen ?? Date.now()
     }
   })
+  const since = Date.now() - RECENT_PEER_WINDOW
   for (const live of liveness.values()) {
+    if (!all && live.state !== 'up' && (live.lastSeen ?? 0) < since) continue
     rows.push({ peerId: live.peerId.toString(), state: live.state, addr: '', direction: '', rttMs: live.rttMs ?? null, lastSeen: live.lastSeen ?? 0 })
   }
   return rows

@@ -61,4 +61,9 @@ export const SearchQuery = queryParams({
   timeout: v.optional(wholeNumberParam('timeout', 1, c.MAX_SEARCH_TIMEOUT))
 })
 
+/** `GET /v1/peers?all=1`: also the peers not seen for RECENT_PEER_WINDOW. */
+export const PeersQuery = queryParams({
+  all: v.optional(v.pipe(v.picklist(['1', '0', 'true', 'false'], '"all" must be 1 or 0 (or true or false)'), v.transform(s => s === '1' || s === 'true')))
+})
+
 export type RunRequest = v.InferOutput<typeof RunBody>

@@ -69,7 +69,7 @@ async function handle (node: GridNode, guard: (req: IncomingMessage) => void, re
     const body = await route.handler(node, req, params, res)
     if (body !== undefined) sendJson(res, 200, body)
   } catch (err: any) {
-    if (!res.headersSent) sendJson(res, statusOf(err), { error: String(err?.message ?? err) })
+    if (!res.headersSent) sendJson(res, statusOf(err), errorBody(err))
     else res.destroy()
   }
 }
@@ -89,8 +89,22 @@ const CLIENT_ERRORS: Record<string, number> = {
   BusyError: 503
 }
 
+/**
+ * `{ "error": message }`, plus `"name"` for a core error that is the caller's doing (such as
+ * TagInvalidError), so a client can tell a bad tag from a bad file without reading the text.
+ */
+function errorBody (err: any): { error: string, name?: string } {
+  const name = isClientError(err) ? err.name as string : undefined
+  return { error: String(err?.message ?? err), ...(name != null ? { name } : {}) }
+}
+
 function statusOf (err: any): number {
-  return err instanceof HttpError ? err.status : CLIENT_ERRORS[err?.name] ?? 500
+  if (err instanceof HttpError) return err.status
+  return isClientError(err) ? CLIENT_ERRORS[err.name] ?? 500 : 500
+}
+
+function isClientError (err: any): boolean {
+  return typeof err?.name === 'string' && Object.hasOwn(CLIENT_ERRORS, err.name)
 }
 
 async function listen (server: Server, init: ApiServerInit): Promise<void> {

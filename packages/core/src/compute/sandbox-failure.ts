@@ -14,8 +14,21 @@ export function classifyFailure (err: any, timeoutMs: number): { failure: Sandbo
   if (/out of memory/i.test(message) || err == null) return { failure: 'memory', message: 'the job ran out of memory (the sandbox\'s memory limit)' }
   if (/nested too deep to serialise/.test(message)) return { failure: 'result-too-deep', message }
   if (/stack overflow|call stack/i.test(message)) return { failure: 'stack', message: 'the job overflowed its stack (too deep a recursion)' }
-  if (name === 'SyntaxError') return { failure: 'syntax', message: `the job does not parse: ${message}` }
+  if (name === 'SyntaxError') return { failure: 'syntax', message: `the job does not parse: ${message}${where(err)}` }
   if (/refused: a job cannot load modules|could not load module/i.test(message)) return { failure: 'import-refused', message }
   if (name === 'TypeError' && /not JSON-serialisable|BigInt|circular|cyclic/i.test(message)) return { failure: 'not-serialisable', message: `the result is not JSON-serialisable: ${message}` }
-  return { failure: 'threw', message: `${name}: ${message}` }
+  return { failure: 'threw', message: `${name}: ${message}${where(err)}` }
+}
+
+/** The stack of a guest error is guest data: only its head is read. */
+const STACK_SCAN_CHARS = 2048
+
+/**
+ * ` (at job.js:3:14)`: the first place in the job's own code that the guest error's stack names
+ * (QuickJS names the module `job.js`), or '' when it names none (a thrown string, a bare object).
+ */
+function where (err: any): string {
+  const stack = typeof err?.stack === 'string' ? err.stack.slice(0, STACK_SCAN_CHARS) : ''
+  const at = /\bjob\.js:(\d{1,9}):(\d{1,9})/.exec(stack)
+  return at == null ? '' : ` (at job.js:${at[1]}:${at[2]})`
 }

@@ -1,4 +1,6 @@
+import { access, constants, stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
+import { DatasetFileError, normaliseTags } from '@grid-node/core'
 import { nodeOptions } from '../../api/client.js'
 import { UsageError } from '../../errors.js'
 import { json } from '../../format.js'
@@ -28,10 +30,14 @@ export const datasetsAdd: Command = {
   },
   run: async ({ values, positionals, io }: Context) => {
     if (positionals.length !== 1) throw new UsageError('give exactly one file: grid-node datasets add <file> --tag #name')
-    const tags = listValue(values, 'tag')
-    if (tags.length === 0) throw new UsageError('give at least one --tag, e.g. --tag "#cars"')
+    if (listValue(values, 'tag').length === 0) throw new UsageError('give at least one --tag, e.g. --tag "#cars"')
+    // checked here, before the node is asked: a bad tag is a usage error, and a missing file
+    // is reported as missing, not as a clash with a dataset of the same name
+    const tags = normaliseTags(listValue(values, 'tag'))
+    const path = resolve(positionals[0] ?? '')
+    await checkReadableFile(path)
     const init: AddDatasetInit = {
-      path: resolve(positionals[0] ?? ''),
+      path,
       tags,
       private: flag(values, 'private'),
       ...(peerIdList(values, 'allow').length > 0 ? { allow: peerIdList(values, 'allow') } : {}),
@@ -44,6 +50,18 @@ export const datasetsAdd: Command = {
       async store => store.add(init, maxFileBytes != null ? { maxFileBytes } : {}))
     io.out(flag(values, 'json') ? json(added) : `added ${describeDataset(added)}`)
     return 0
+  }
+}
+
+/** A regular file this user can read; the node checks it again as it reads it. */
+async function checkReadableFile (path: string): Promise<void> {
+  try {
+    const info = await stat(path)
+    if (info.isDirectory()) throw new DatasetFileError(path, 'it is a directory, not a regular file', 'a dataset must be a regular CSV, JSON or JSONL file')
+    await access(path, constants.R_OK)
+  } catch (err: any) {
+    if (err?.name === DatasetFileError.name) throw err
+    throw new DatasetFileError(path, err?.code ?? err?.message)
   }
 }
 

@@ -1,21 +1,28 @@
 import { nodeOptions, requireApi } from '../../api/client.js'
+import { RECENT_PEER_WINDOW } from '../../api/constants.js'
 import { duration, json, table } from '../../format.js'
 import { flag } from '../../options.js'
 import type { Command, Context } from '../../options.js'
 
 interface PeerRow { peerId: string, state: string, addr: string, direction: string, rttMs: number | null, lastSeen: number }
 
+const RECENT = `${RECENT_PEER_WINDOW / 60_000} minutes`
+
 export const peers: Command = {
   name: 'peers',
-  summary: 'List the running node\'s peers: connected ones and recently seen ones, with state (up/down), last seen, round-trip time, direction and address.',
-  options: nodeOptions('print a JSON array'),
+  summary: `List the running node's peers: connected ones and those seen in the last ${RECENT} (--all: every peer it remembers), with state (up/down), round-trip time, last seen, direction and address.`,
+  options: {
+    ...nodeOptions('print a JSON array'),
+    all: { type: 'boolean', description: `also the peers not seen for ${RECENT} (the node remembers them for days)` }
+  },
   run: async ({ values, io }: Context) => {
     const api = await requireApi(values)
-    const list = await api.get<PeerRow[]>('/v1/peers')
+    const all = flag(values, 'all')
+    const list = await api.get<PeerRow[]>(all ? '/v1/peers?all=1' : '/v1/peers')
     if (flag(values, 'json')) {
       io.out(json(list))
     } else if (list.length === 0) {
-      io.out('no peers connected')
+      io.out(all ? 'no peers connected or remembered' : `no peers connected or seen in the last ${RECENT} (--all lists older ones)`)
     } else {
       const now = Date.now()
       io.out(table(['PEER', 'STATE', 'RTT', 'LAST SEEN', 'DIRECTION', 'ADDRESS'], list.map(p => [

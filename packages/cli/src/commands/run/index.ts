@@ -1,9 +1,10 @@
-import { readFile } from 'node:fs/promises'
+import { normaliseTags } from '@grid-node/core'
 import { API_OPTION, findApi } from '../../api/client.js'
 import { DATA_DIR_OPTION } from '../../data-dir.js'
 import { NodeNotRunningError, UsageError } from '../../errors.js'
 import { flag, listValue, stringValue } from '../../options.js'
 import { CLIENT_OPTIONS, withShortLivedNode } from '../../short-lived-node.js'
+import { readJobFile } from './job-file.js'
 import { runPrinter } from './output.js'
 import type { Command, Context, Values } from '../../options.js'
 import type { RunEvent, RunInit } from '@grid-node/core'
@@ -31,7 +32,7 @@ export const run: Command = {
   },
   run: async ({ values, positionals, io, signal }: Context) => {
     const init = await runInit(values, positionals)
-    const printer = runPrinter(io, flag(values, 'json'))
+    const printer = runPrinter(io, flag(values, 'json'), { file: positionals[0] ?? 'job.js' })
     try {
       await send(values, init, signal, printer.event)
     } catch (err) {
@@ -64,13 +65,9 @@ async function send (values: Values, init: RunInit, signal: AbortSignal, print: 
 
 async function runInit (values: Values, positionals: string[]): Promise<RunInit> {
   if (positionals.length !== 1) throw new UsageError('give exactly one job file: grid-node run job.js --tag #cars')
-  const file = positionals[0] ?? ''
-  let code: string
-  try {
-    code = await readFile(file, 'utf8')
-  } catch (err: any) {
-    throw new Error(`cannot read the job file ${file} (${err.code ?? err.message})`)
-  }
+  // a bad tag or a job that would not parse is found here, before any search or send
+  const tags = normaliseTags(listValue(values, 'tag'))
+  const code = await readJobFile(positionals[0] ?? '')
   let args: unknown = null
   const argsText = stringValue(values, 'args')
   if (argsText != null) {
@@ -89,7 +86,6 @@ async function runInit (values: Values, positionals: string[]): Promise<RunInit>
   }
   const timeoutMs = count('timeout')
   const retries = count('retries')
-  const tags = listValue(values, 'tag')
   const peers = listValue(values, 'peer')
   return {
     code,

@@ -1,41 +1,71 @@
+import { duration } from '../../format.js'
+import { inJobFile } from './job-file.js'
 import type { Io } from '../../io.js'
 import type { RunEvent } from '@grid-node/core'
 
+export interface RunPrinterInit {
+  /** The job file as the person named it: the holder's `job.js:3:14` is shown as `<file>:3:14`. */
+  file?: string
+  /** @default Date.now */
+  now?: () => number
+}
+
 /**
- * Live progress for people: one line per job as it moves (dispatched, queued, started,
- * progress, log), then its result or error; with --json, one object per result or error.
- * finish() gives the exit code: 1 if any job failed or none ran.
+ * Live progress for people: one line per job as it moves (sent, queued, running, progress,
+ * log), then its result or error with the time since it was sent; finish() prints
+ * `N results, N failed in T`. With --json, one object per result or error (with `elapsedMs`)
+ * and nothing else. finish() gives the exit code: 1 if any job failed or none ran.
  */
-export function runPrinter (io: Io, json: boolean): { event: (e: RunEvent) => void, finish: () => number } {
+export function runPrinter (io: Io, json: boolean, init: RunPrinterInit = {}): { event: (e: RunEvent) => void, finish: () => number } {
+  const now = init.now ?? Date.now
+  const began = now()
   let results = 0
   let failures = 0
   const queued = new Map<string, number>()
-  const who = (e: RunEvent): string => `${e.peerId === '' ? '-' : `${e.peerId.slice(0, 8)}…${e.peerId.slice(-6)}`}${e.dataset != null ? ` ${e.dataset}` : ''}`
+  const sent = new Map<string, number>()
+  // an error that no peer sent (nobody holds the tag) has no peer to name: the line starts with what happened
+  const who = (e: RunEvent): string => e.peerId === '' ? '' : `${e.peerId.slice(0, 8)}…${e.peerId.slice(-6)}${e.dataset != null ? ` ${e.dataset}` : ''}  `
+  const elapsed = (e: RunEvent): number | undefined => { const at = sent.get(e.jobId); return at == null ? undefined : now() - at }
+  const message = (text: string): string => init.file != null ? inJobFile(init.file, text) : text
   return {
     event: (e) => {
+      if (e.type === 'dispatched' && e.jobId !== '' && !sent.has(e.jobId)) sent.set(e.jobId, now())
       if (e.type === 'result') results++
       if (e.type === 'error') failures++
       if (json) {
-        if (e.type === 'result' || e.type === 'error') io.out(JSON.stringify(e))
+        const ms = elapsed(e)
+        if (e.type === 'result' || e.type === 'error') io.out(JSON.stringify(ms != null ? { ...e, elapsedMs: ms } : e))
         return
       }
+      const took = elapsed(e)
       switch (e.type) {
-        case 'dispatched': queued.delete(e.jobId); io.out(`${who(e)}  ${e.attempt === 0 ? 'sent' : `sent again (attempt ${e.attempt + 1})`}`); break
+        case 'dispatched': queued.delete(e.jobId); io.out(`${who(e)}${e.attempt === 0 ? 'sent' : `sent again (attempt ${e.attempt + 1})`}`); break
         case 'accepted':
           // a holder repeats `accepted` while the job waits: say it again only when the place changes
-          if (queued.get(e.jobId) !== e.queuePosition) io.out(`${who(e)}  queued (${e.queuePosition} ahead)`)
+          if (queued.get(e.jobId) !== e.queuePosition) io.out(`${who(e)}queued (${e.queuePosition} ahead)`)
           queued.set(e.jobId, e.queuePosition)
           break
-        case 'started': io.out(`${who(e)}  running`); break
-        case 'progress': io.out(`${who(e)}  progress ${typeof e.value === 'number' && e.value <= 1 ? `${Math.round(e.value * 100)} %` : JSON.stringify(e.value)}`); break
-        case 'log': io.out(`${who(e)}  log: ${e.text}`); break
-        case 'result': io.out(`${who(e)}  result: ${JSON.stringify(e.value)}`); break
-        case 'error': io.err(`${who(e)}  error (${e.status}${e.failure != null ? `, ${e.failure}` : ''}): ${e.message}`); break
+        case 'started': io.out(`${who(e)}running`); break
+        case 'progress': io.out(`${who(e)}progress ${typeof e.value === 'number' && e.value <= 1 ? `${Math.round(e.value * 100)} %` : JSON.stringify(e.value)}`); break
+        case 'log': io.out(`${who(e)}log: ${e.text}`); break
+        case 'result': io.out(`${who(e)}result${took != null ? ` (${seconds(took)})` : ''}: ${JSON.stringify(e.value)}`); break
+        case 'error': {
+          const detail = [e.status, e.failure].filter(Boolean).join(', ')
+          io.err(`${who(e)}error (${detail}${took != null ? `; ${seconds(took)}` : ''}): ${e.failure === 'threw' || e.failure === 'syntax' ? message(e.message) : e.message}`)
+          break
+        }
       }
     },
     finish: () => {
-      if (!json) io.out(`${results} result${results === 1 ? '' : 's'}, ${failures} failed`)
+      if (!json) io.out(`${results} result${results === 1 ? '' : 's'}, ${failures} failed in ${seconds(now() - began)}`)
       return failures > 0 || results === 0 ? 1 : 0
     }
   }
+}
+
+/** `0.4 s`, `12 s`, `2m 5s`: tenths while they matter. */
+export function seconds (ms: number): string {
+  if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`
+  if (ms < 60_000) return `${Math.round(ms / 1000)} s`
+  return duration(ms)
 }

@@ -5,6 +5,8 @@ import type { Command, Context } from '../../options.js'
 
 interface Status {
   peerId: string
+  /** The node's grid-node version (absent from older nodes). */
+  version?: string
   network: string
   ready: boolean
   addrs: string[]
@@ -19,7 +21,7 @@ interface Status {
 
 export const status: Command = {
   name: 'status',
-  summary: 'Show the running node: peer ID, addresses, peers, routing-table size, uptime, network.',
+  summary: 'Show the running node: peer ID, version, addresses, peers, routing-table size, uptime, network.',
   options: nodeOptions('print a JSON object'),
   run: async ({ values, io }: Context) => {
     const s = await (await requireApi(values)).get<Status>('/v1/status')
@@ -29,6 +31,7 @@ export const status: Command = {
     }
     const row = (label: string, value: string): void => { io.out(`${label.padEnd(14)} ${value}`) }
     row('Peer ID', s.peerId)
+    if (s.version != null) row('Version', s.version)
     row('Network', s.network)
     row('Ready', s.ready ? 'yes' : 'no (joining)')
     row('Peers', String(s.peers))
