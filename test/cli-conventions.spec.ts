@@ -69,6 +69,7 @@ describe('CLI conventions', () => {
     expect(status.stdout).toMatch(new RegExp(`^Version +${VERSION.replace(/\./g, '\\.')}$`, 'm'))
     expect(JSON.parse((await runCli(['status', '--json', '--data-dir', holder.dataDir])).stdout).version).toBe(VERSION)
     expect((await holder.api<{ version: string }>('/v1/status')).body.version).toBe(VERSION)
+    expect((await holder.started() as unknown as { version: string }).version).toBe(VERSION)
   })
 
   it('a mistyped command or option: "did you mean", exit 2', async () => {

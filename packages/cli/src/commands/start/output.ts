@@ -1,4 +1,5 @@
 import { addressScope, sameHostAddrs, shareableAddrs } from '@grid-node/core'
+import { version } from '../../version.js'
 import type { Io } from '../../io.js'
 import type { GridNode, GridNodeStatus } from '@grid-node/core'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -52,6 +53,7 @@ export function announce (io: Io, json: boolean): StartAnnouncer {
           event: 'started',
           peerId: node.peerId.toString(),
           network: node.network,
+          version: version(),
           bootstrapAddrs: node.shareableAddrs().map(String),
           sameHostBootstrapAddrs: sameHostAddrs(node.getMultiaddrs()).map(String),
           addrs: node.getMultiaddrs().map(String),
@@ -87,6 +89,7 @@ export function announce (io: Io, json: boolean): StartAnnouncer {
       for (const { addr, from } of lines) row('Bootstrap', `${addr.toString().padEnd(width)}  (from ${from})`)
       row('API', api)
       row('Network', node.network)
+      row('Version', `grid-node ${version()}`)
       row('Relay', s.relaying ? 'on: browser tabs joining through this node are reachable through it (--no-relay: off)' : 'off')
       policyRow(s)
       warn(s)
