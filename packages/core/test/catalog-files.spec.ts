@@ -68,3 +68,20 @@ describe('catalog answers and dataset files', () => {
     await changing.close()
   })
 })
+
+describe('adding a dataset whose file is missing', () => {
+  it('says the file is missing, even when the name is taken', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'grid-catalog-missing-'))
+    const store = await openStore(join(dir, 'db'))
+    try {
+      const datasets = new DatasetStore(store.sublevel('datasets'))
+      await writeFile(join(dir, 'cars.csv'), 'a\n1\n')
+      await datasets.add({ path: join(dir, 'cars.csv'), tags: ['#cars'] })
+      await expect(datasets.add({ path: join(dir, 'gone', 'cars.csv'), tags: ['#cars'] })).rejects.toMatchObject({ name: 'DatasetFileError', message: expect.stringMatching(/ENOENT/) })
+      await expect(datasets.add({ path: join(dir, 'cars.csv'), tags: ['#cars'] })).rejects.toMatchObject({ name: 'DatasetExistsError' })
+    } finally {
+      await store.close()
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+})

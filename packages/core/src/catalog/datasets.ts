@@ -68,6 +68,8 @@ export class DatasetStore extends EventTarget {
     if ((init.path == null) === (init.rows == null)) throw new DatasetInvalidError('give a dataset either a file path or rows, not both or neither')
     const name = init.name ?? baseName(init.path ?? '')
     if (!NAME_PATTERN.test(name)) throw new DatasetInvalidError(`invalid dataset name "${name}": use 1-64 of A-Z a-z 0-9 . _ - starting with a letter or digit (pass --name)`)
+    // a file that is not there is the first thing to say, before any clash of names (describing it throws why)
+    if (init.path != null && await statDatasetFile(init.path) == null) await describeFile(init.path, options.maxFileBytes ?? this.maxFileBytes, options)
     const all = await this.all()
     if (all.has(name) || this.broken.has(name) || this.adding.has(name)) throw new DatasetExistsError(name)
     this.adding.add(name)
