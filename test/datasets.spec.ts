@@ -76,7 +76,7 @@ describe('datasets through the CLI', () => {
       const post = async (body: string): Promise<{ status: number, body: any }> => node.api('/v1/datasets', { method: 'POST', body, headers: { 'content-type': 'application/json' } })
       expect((await post('not json')).status).toBe(400)
       expect((await post(JSON.stringify({ tags: ['#x'], rows: 'x'.repeat(70_000) }))).status).toBe(413)
-      expect(await post(JSON.stringify({ tags: ['#x'], path: good, name: 'cars' }))).toEqual({ status: 409, body: { error: expect.stringMatching(/already exists/) } })
+      expect(await post(JSON.stringify({ tags: ['#x'], path: good, name: 'cars' }))).toEqual({ status: 409, body: { error: expect.stringMatching(/already exists/), name: 'DatasetExistsError' } })
       expect((await post(JSON.stringify({ tags: ['bad tag'], rows: [{ a: 1 }] }))).status).toBe(400)
       expect((await post(JSON.stringify({ tags: '#x', rows: [{ a: 1 }] }))).status).toBe(400)
       expect((await node.api('/v1/datasets/nope', { method: 'DELETE' })).status).toBe(404)
