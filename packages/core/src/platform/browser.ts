@@ -28,15 +28,21 @@ export function databaseLocation (dataDir: string): string {
 export { csvRecordStream, openDatasetFile, statDatasetFile } from './dataset-file.browser.js'
 export type { DatasetFile, DatasetFileInfo, DatasetFileInit } from './dataset-file.browser.js'
 
-/** A module Web Worker running `compute/worker.browser.js`, off the page's main thread. */
 /** Why this browser cannot run a node, or undefined when it can: libp2p v3 needs Promise.withResolvers. */
 export function runtimeProblem (): string | undefined {
   if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function') return 'this browser is too old for grid-node: it needs Promise.withResolvers (Chrome 119, Firefox 121, Safari 17.4 or newer)'
   return undefined
 }
 
+/**
+ * A module Web Worker off the page's main thread, running `compute/job-worker.browser.js`: the
+ * job worker (`compute/worker.browser.ts`) pre-bundled by `scripts/bundle-job-worker.mjs` into
+ * one file with no imports, beside the QuickJS `.wasm` it fetches. A web app's bundler finds it
+ * through `new URL(…, import.meta.url)` and has nothing to split, so Vite's default worker
+ * format (iife) builds it with no configuration.
+ */
 export function spawnWorker (): WorkerHandle {
-  const worker = new Worker(new URL('../compute/worker.browser.js', import.meta.url), { type: 'module', name: 'grid-node job' })
+  const worker = new Worker(new URL('../compute/job-worker.browser.js', import.meta.url), { type: 'module', name: 'grid-node job' })
   let exited: ((error: Error) => void) | undefined
   worker.addEventListener('error', event => {
     event.preventDefault()
