@@ -149,76 +149,106 @@ function record (report: TargetReport, plan: StreamPlan, { outcome, opened }: St
   kind[outcome] = (kind[outcome] ?? 0) + 1
 }
 
+/** One fuzz run: clients sharing a connection each, workers drawing streams until enough frames went out. */
+class FuzzRun {
+  readonly report: FuzzReport
+  private readonly init: FuzzInit
+  private readonly clients: Libp2p[]
+  private readonly protocols: Record<Target, string>
+  private readonly timeoutMs: number
+  private readonly next: Record<Target, number> = { catalog: 0, compute: 0 }
+  /** Aborted by a worker that can no longer open streams: the others stop too. */
+  private readonly stop = new AbortController()
+  /** One connection per client, shared by its workers; the first to find it dead dials again. */
+  private readonly links: Array<Promise<Connection>>
+
+  constructor (init: FuzzInit, clients: Libp2p[]) {
+    const network = init.network ?? 'main'
+    this.init = init
+    this.clients = clients
+    this.protocols = { catalog: `/grid/${network}/catalog/1.0.0`, compute: `/grid/${network}/compute/1.0.0` }
+    this.timeoutMs = init.streamTimeoutMs ?? 20_000
+    this.report = { seed: init.seed, durationMs: 0, catalog: emptyReport(), compute: emptyReport(), notable: [] }
+    this.links = clients.map(async c => dialWithRetry(c, init.addr, init.signal))
+  }
+
+  async run (): Promise<void> {
+    await Promise.all(this.links)
+    const targets = ['catalog', 'compute'] as const
+    // the last client only stalls: its silent streams must not take the others' slots
+    const stalls = targets.flatMap(target => Array.from({ length: this.init.stalls ?? 4 }, async (_, i) => { await this.stall(target, -1 - i) }))
+    const workers = this.clients.slice(0, -1).flatMap((_, i) => targets.flatMap(target =>
+      Array.from({ length: this.init.concurrency ?? 16 }, async () => { await this.guarded(i, target) })))
+    await Promise.all([...workers, ...stalls])
+    if (this.stop.signal.aborted) throw this.stop.signal.reason
+  }
+
+  private stopped (): boolean {
+    return this.stop.signal.aborted || this.init.signal?.aborted === true
+  }
+
+  private note (target: Target, index: number, plan: StreamPlan, end: StreamEnd): void {
+    record(this.report[target], plan, end)
+    const { outcome, error } = end
+    if ((outcome === 'hung' || outcome === 'open-failed' || outcome === 'refused') && this.report.notable.length < 100) {
+      this.report.notable.push({ target, index, kind: plan.kind, outcome, ...(error != null ? { error } : {}), bytes: hex(concat(plan.chunks)) })
+    }
+  }
+
+  private async redial (i: number, dead: Connection): Promise<Connection> {
+    if (await this.links[i] === dead) {
+      dead.abort(new Error('fuzz: no streams open on this connection'))
+      this.links[i] = dialWithRetry(this.clients[i]!, this.init.addr, this.init.signal)
+    }
+    return this.links[i]!
+  }
+
+  private async worker (i: number, target: Target): Promise<void> {
+    let connection = await this.links[i]!
+    for (let failures = 0; this.report[target].frames < this.init.frames && !this.stopped();) {
+      const index = this.next[target]++
+      const plan = planStream(target, streamRng(this.init.seed, target, index))
+      const end = await fuzzStream(connection, this.protocols[target], plan, this.timeoutMs)
+      this.note(target, index, plan, end)
+      if (end.outcome !== 'open-failed') { failures = 0; continue }
+      // the node may close a connection it finds abusive, or its muxer may be gone under a
+      // connection libp2p still lists: drop it and dial again, a few times at most
+      if (++failures === 10) throw new Error(`${target} streams no longer open on the node (${end.error ?? 'unknown error'}); seed ${this.init.seed}, stream #${index}`)
+      connection = await this.redial(i, connection)
+    }
+  }
+
+  private async guarded (i: number, target: Target): Promise<void> {
+    try {
+      await this.worker(i, target)
+    } catch (err) {
+      if (!this.stop.signal.aborted) this.stop.abort(err)
+    }
+  }
+
+  private async stall (target: Target, index: number): Promise<void> {
+    const plan = planStall(target, streamRng(this.init.seed, target, index))
+    this.note(target, index, plan, await fuzzStream(await this.links.at(-1)!, this.protocols[target], plan, this.timeoutMs))
+  }
+}
+
 /**
  * Sends at least `frames` malformed or random frames to each of the catalog and compute
  * protocols of the node at `addr`, from bare clients, `concurrency` streams at a time per
- * protocol per client, plus a few stalled streams; returns how every stream ended.
+ * protocol per client, plus a few stalled streams; returns how every stream ended. Rejects if
+ * the node stops opening streams.
  */
 export async function fuzz (init: FuzzInit): Promise<FuzzReport> {
-  const network = init.network ?? 'main'
-  const protocols: Record<Target, string> = { catalog: `/grid/${network}/catalog/1.0.0`, compute: `/grid/${network}/compute/1.0.0` }
-  const timeoutMs = init.streamTimeoutMs ?? 20_000
-  const report: FuzzReport = { seed: init.seed, durationMs: 0, catalog: emptyReport(), compute: emptyReport(), notable: [] }
   const clients = await Promise.all(Array.from({ length: (init.clients ?? 3) + 1 }, createBareClient))
   const started = performance.now()
+  const run = new FuzzRun(init, clients)
   try {
-    // one connection per client, shared by its workers; the first to find it dead dials again
-    const links = clients.map(async c => dialWithRetry(c, init.addr, init.signal))
-    await Promise.all(links)
-    const redial = async (i: number, dead: Connection): Promise<Connection> => {
-      if (await links[i] === dead) {
-        dead.abort(new Error('fuzz: no streams open on this connection'))
-        links[i] = dialWithRetry(clients[i]!, init.addr, init.signal)
-      }
-      return links[i]!
-    }
-    const next: Record<Target, number> = { catalog: 0, compute: 0 }
-    const note = (target: Target, index: number, plan: StreamPlan, end: StreamEnd): void => {
-      record(report[target], plan, end)
-      const { outcome, error } = end
-      if ((outcome === 'hung' || outcome === 'open-failed' || outcome === 'refused') && report.notable.length < 100) {
-        report.notable.push({ target, index, kind: plan.kind, outcome, ...(error != null ? { error } : {}), bytes: hex(concat(plan.chunks)) })
-      }
-    }
-    // a node that no longer opens streams ends the run: the workers stop and fuzz() rejects
-    const stop = new AbortController()
-    const stopped = (): boolean => stop.signal.aborted || init.signal?.aborted === true
-    const worker = async (i: number, target: Target): Promise<void> => {
-      let connection = await links[i]!
-      for (let failures = 0; report[target].frames < init.frames && !stopped();) {
-        const index = next[target]++
-        const plan = planStream(target, streamRng(init.seed, target, index))
-        const end = await fuzzStream(connection, protocols[target], plan, timeoutMs)
-        note(target, index, plan, end)
-        if (end.outcome !== 'open-failed') { failures = 0; continue }
-        // the node may close a connection it finds abusive, or its muxer may be gone under a
-        // connection libp2p still lists: drop it and dial again, a few times at most
-        if (++failures === 10) throw new Error(`${target} streams no longer open on the node (${end.error ?? 'unknown error'}); seed ${init.seed}, stream #${index}`)
-        connection = await redial(i, connection)
-      }
-    }
-    const guarded = async (i: number, target: Target): Promise<void> => {
-      try {
-        await worker(i, target)
-      } catch (err) {
-        if (!stop.signal.aborted) stop.abort(err)
-      }
-    }
-    // the last client only stalls: its silent streams must not take the others' slots
-    const stalls = (['catalog', 'compute'] as const).flatMap(target => Array.from({ length: init.stalls ?? 4 }, async (_, i) => {
-      const index = -1 - i
-      const plan = planStall(target, streamRng(init.seed, target, index))
-      note(target, index, plan, await fuzzStream(await links.at(-1)!, protocols[target], plan, timeoutMs))
-    }))
-    const workers = clients.slice(0, -1).flatMap((_, i) => (['catalog', 'compute'] as const).flatMap(target =>
-      Array.from({ length: init.concurrency ?? 16 }, async () => guarded(i, target))))
-    await Promise.all([...workers, ...stalls])
-    if (stop.signal.aborted) throw stop.signal.reason
+    await run.run()
   } finally {
-    report.durationMs = performance.now() - started
+    run.report.durationMs = performance.now() - started
     await Promise.all(clients.map(async c => c.stop()))
   }
-  return report
+  return run.report
 }
 
 /**
