@@ -46,7 +46,8 @@ export function spawnWorker (): WorkerHandle {
   let exited: ((error: Error) => void) | undefined
   worker.addEventListener('error', event => {
     event.preventDefault()
-    exited?.(new Error(event.message !== '' ? event.message : 'the Web Worker failed to load or crashed'))
+    // a worker script that failed to load gives an ErrorEvent with no message at all
+    exited?.(new Error(typeof event.message === 'string' && event.message !== '' ? event.message : workerFailure()))
   })
   return {
     post: (message) => { worker.postMessage(message) },
@@ -54,6 +55,13 @@ export function spawnWorker (): WorkerHandle {
     onExit: (listener) => { exited = listener },
     terminate: async () => { exited = undefined; worker.terminate() }
   }
+}
+
+/** Why a job worker died with no message: mostly it never loaded, and Vite 7's dev server is the usual cause. */
+function workerFailure (): string {
+  // Vite 7 (not 8) pre-bundles the package into .vite/deps in dev and the worker's relative URL breaks
+  const hint = import.meta.url.includes('/.vite/deps/') ? ': Vite 7\'s dev server pre-bundled @grid-node/core without its job worker; use Vite 8 or newer, or `vite build` and `vite preview`' : ''
+  return `the job Web Worker failed to load or crashed${hint}`
 }
 
 export function cpuCount (): number {
