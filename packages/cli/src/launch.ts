@@ -1,11 +1,12 @@
 /**
  * What the bin shim runs. It must load on any Node.js, so it checks the version before it
  * imports anything that needs Node.js 22 (libp2p uses Promise.withResolvers). From a clone of
- * the repository, an older Node.js hands over to the one `npm start` fetched into `.tools`.
+ * the repository, an older Node.js hands over to the one `npm start` fetched into `.tools`; an
+ * installed CLI (under node_modules) says which Node.js it needs and exits 1.
  */
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { dirname, join, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const REQUIRED_MAJOR = 22
@@ -15,9 +16,15 @@ if (major >= REQUIRED_MAJOR) {
   const { run } = await import('./main.js')
   await run(process.argv.slice(2))
 } else {
-  const toolchainNode = findToolchainNode(dirname(fileURLToPath(import.meta.url)))
+  const here = dirname(fileURLToPath(import.meta.url))
+  // an installed CLI (under node_modules) never borrows a repository's toolchain
+  const installed = here.split(sep).includes('node_modules')
+  const toolchainNode = installed ? undefined : findToolchainNode(here)
   if (toolchainNode == null) {
-    process.stderr.write(`grid-node: error: Node.js ${REQUIRED_MAJOR} or newer is needed, this is ${process.versions.node}; install a newer Node.js, or run \`npm start\` once in the grid-node repository to fetch one\n`)
+    const remedy = installed
+      ? `install Node.js ${REQUIRED_MAJOR} or newer (https://nodejs.org) and run grid-node with it`
+      : 'install a newer Node.js, or run `npm start` once in the grid-node repository to fetch one'
+    process.stderr.write(`grid-node: error: Node.js ${REQUIRED_MAJOR} or newer is needed, this is ${process.versions.node} (${process.execPath}); ${remedy}\n`)
     process.exit(1)
   }
   const child = spawn(toolchainNode, [process.argv[1] ?? '', ...process.argv.slice(2)], { stdio: 'inherit' })
