@@ -14,7 +14,10 @@ vi.mock('#platform', () => ({
       terminated: false,
       reply: m => { listener(m) },
       handle: {
-        post: m => { fake.sent.push(m) },
+        post: m => {
+          if (m.code === 'unclonable') throw new Error('too deep')
+          fake.sent.push(m)
+        },
         onMessage: l => { listener = l },
         onExit: () => {},
         terminate: async () => { fake.terminated = true }
@@ -94,6 +97,25 @@ describe('WorkerPool', () => {
     }
     await Promise.all(jobs)
     expect(order.indexOf('mine')).toBe(2)
+    await pool.close()
+  })
+})
+
+describe('WorkerPool input', () => {
+  it('a job whose input a worker cannot take fails alone; the next job runs on the same worker', async () => {
+    const pool = new WorkerPool({ size: 1, maxQueue: 10 })
+    const bad = pool.run({ code: 'unclonable', limits: {} })
+    const good = pool.run({ code: 'b', limits: {} })
+    const worker = workers.at(-1)!
+    // the fake worker throws on the first post, as postMessage does for a value it cannot clone
+    await expect(bad).resolves.toMatchObject({ ok: false, failure: 'threw', message: expect.stringMatching(/cannot be passed to a worker: too deep/) })
+    await new Promise(resolve => setImmediate(resolve))
+    expect(workers.at(-1)).toBe(worker)
+    expect(worker.sent).toHaveLength(1)
+    const sent = worker.sent[0]!
+    expect(sent.code).toBe('b')
+    worker.reply(done(sent.id))
+    await expect(good).resolves.toEqual({ ok: true, value: sent.id })
     await pool.close()
   })
 })

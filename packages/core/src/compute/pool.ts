@@ -111,7 +111,14 @@ export class WorkerPool {
     const { code, data, args, limits } = entry.job
     const timeoutMs = limits.timeoutMs ?? c.SANDBOX_TIMEOUT
     slot.deadline = setTimeout(() => { this.overstayed(slot, entry, timeoutMs) }, timeoutMs + c.POOL_DEADLINE_MARGIN)
-    slot.worker.post({ type: 'run', id: entry.id, code, data, args, limits })
+    try {
+      slot.worker.post({ type: 'run', id: entry.id, code, data, args, limits })
+    } catch (err: any) {
+      // input the structured clone refuses (nested too deep, say) fails this job alone
+      this.finish(slot)
+      entry.resolve({ ok: false, failure: 'threw', message: `the job's input cannot be passed to a worker: ${String(err?.message ?? err)}` })
+      queueMicrotask(() => { this.dispatch() })
+    }
   }
 
   private onMessage (slot: Slot, message: WorkerMessage): void {

@@ -15,7 +15,7 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 export interface SearchResult {
   peerId: PeerId
   addrs: Multiaddr[]
-  /** Round-trip time of the liveness ping; 0 for this node's own datasets. */
+  /** Round-trip time of its catalog answer (the liveness check); 0 for this node's own datasets. */
   rttMs: number
   datasets: DatasetDescriptor[]
   /** Searched tags that are capabilities the holder offers, such as `#compute:js` for a worker. */
@@ -42,8 +42,8 @@ export interface SearchComponents {
 
 /**
  * Gateway-free search: find the providers of each tag on the DHT in parallel, merge them by
- * peer, dial and ping each candidate with a short deadline, ask the live ones for their
- * matching descriptors, and yield each holder as soon as it is confirmed. A provider record
+ * peer, dial each candidate and ask it for its matching descriptors within a short deadline
+ * (the answer is the liveness check), and yield each holder as soon as it is confirmed. A provider record
  * whose holder does not answer never reaches the caller.
  */
 export class Searcher implements Startable {
@@ -135,10 +135,13 @@ export class Searcher implements Startable {
     try {
       if (provider.multiaddrs.length > 0) await libp2p.peerStore.merge(provider.id, { multiaddrs: provider.multiaddrs })
       const connection = await libp2p.dial(provider.id, { signal })
+      // the catalog's answer is the liveness check: a round trip that also proves the holder serves
+      // the grid. A separate ping stream per search would cost a round trip, and rapid searches
+      // filled libp2p's per-connection ping streams (a closed ping stream can linger until the
+      // responder's 10 s timeout), so that later searches found nobody.
       const started = performance.now()
-      await libp2p.services.ping.ping(provider.id, { signal })
-      const rttMs = Math.round((performance.now() - started) * 10) / 10
       const { datasets, capabilities } = await catalog.query(provider.id, tags, match, { signal })
+      const rttMs = Math.round((performance.now() - started) * 10) / 10
       if (datasets.length > 0 || capabilities.length > 0) found.push({ peerId: provider.id, addrs: [connection.remoteAddr], rttMs, datasets, capabilities })
     } catch (err) {
       this.log('provider %p is not live or not answering - %e', provider.id, err)
