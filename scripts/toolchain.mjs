@@ -3,7 +3,7 @@
 // toolchain grid-node needs (Node.js 24 when this one is older than 22, and pnpm) into .tools/,
 // installs the workspace from the lockfile, builds it, then runs the command.
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { delimiter, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromiumPlan, installCommands } from './chromium.mjs'
@@ -44,7 +44,8 @@ function ensureToolchain () {
     .filter(Boolean).join(delimiter)
   return {
     node: needNode ? join(nodeBin, 'node') : process.execPath,
-    env: { ...process.env, PATH: path, npm_config_manage_package_manager_versions: 'false' }
+    // no "Update available … curl … | sh" box from pnpm: the toolchain's version is pinned on purpose
+    env: { ...process.env, PATH: path, npm_config_manage_package_manager_versions: 'false', npm_config_update_notifier: 'false' }
   }
 }
 
@@ -65,6 +66,14 @@ function exec (file, args, env) {
   for (const signal of ['SIGTERM', 'SIGHUP']) process.on(signal, () => { child.kill(signal) })
   child.on('error', (err) => fail(`${command} (${err.message})`, 1))
   child.on('exit', (code, signal) => { process.exit(code ?? (signal === 'SIGINT' ? 130 : 143)) })
+}
+
+/** `npm run example -- <name>` names one of the folders in examples/. */
+function checkExample (name) {
+  const known = readdirSync(join(root, 'examples'), { withFileTypes: true }).filter(d => d.isDirectory()).map(d => d.name)
+  if (name != null && known.includes(name)) return
+  process.stderr.write(`grid-node: ${name == null ? 'name an example' : `no example "${name}"`}: npm run example -- <name>, one of ${known.join(', ')}\n`)
+  process.exit(2)
 }
 
 /** The browser tests need Debian's Chromium: install it when this user can, else stop with the command. */
@@ -91,7 +100,12 @@ const commands = {
   setup: () => process.exit(0),
   start: (toolchain) => exec(toolchain.node, [join(root, 'packages/cli/bin/grid-node.js'), 'start', ...rest], toolchain.env),
   test: (toolchain) => exec('pnpm', ['run', 'check', ...rest], toolchain.env),
-  bench: (toolchain) => exec('pnpm', ['run', 'bench:run', ...rest], toolchain.env)
+  bench: (toolchain) => exec('pnpm', ['run', 'bench:run', ...rest], toolchain.env),
+  // the examples need Node.js 22 like the library: run through here, they get the toolchain's
+  example: (toolchain) => {
+    const [name, ...args] = rest
+    exec('pnpm', ['--silent', '--filter', `example-${name}`, name === 'browser-worker' ? 'dev' : 'start', ...args], toolchain.env)
+  }
 }
 
 if (commands[command] == null) {
@@ -100,6 +114,7 @@ if (commands[command] == null) {
 }
 // before minutes of installing: a test run that cannot drive a browser says so at once
 if (command === 'test') ensureChromium()
+if (command === 'example') checkExample(rest[0])
 const toolchain = ensureToolchain()
 ensureInstalled(toolchain.env)
 run('build', 'pnpm', ['run', '--silent', 'build'], toolchain.env)
