@@ -17,3 +17,11 @@ export function duration (ms: number): string {
 export function json (value: unknown): string {
   return JSON.stringify(value, null, 2)
 }
+
+const BYTE_UNITS = [['GiB', 2 ** 30], ['MiB', 2 ** 20], ['KiB', 2 ** 10]] as const
+
+/** `1073741824 (1 GiB)`: the exact number a flag takes, and what it amounts to. */
+export function byteCount (bytes: number): string {
+  const unit = BYTE_UNITS.find(([, size]) => bytes >= size)
+  return unit == null ? String(bytes) : `${bytes} (${Number((bytes / unit[1]).toFixed(1))} ${unit[0]})`
+}

@@ -13,8 +13,8 @@ const REQUIRED_MAJOR = 22
 const major = Number(process.versions.node.split('.')[0])
 
 if (major >= REQUIRED_MAJOR) {
-  const { run } = await import('./main.js')
-  await run(process.argv.slice(2))
+  const { runProcess } = await import('./main.js')
+  await runProcess(process.argv.slice(2))
 } else {
   const here = dirname(fileURLToPath(import.meta.url))
   // an installed CLI (under node_modules) never borrows a repository's toolchain

@@ -1,7 +1,7 @@
 import { datasetsAdd, datasetsLs, datasetsRm } from './commands/datasets/index.js'
 import { id } from './commands/id/index.js'
 import { peers } from './commands/peers/index.js'
-import { run as runCommand } from './commands/run/index.js'
+import { runJob } from './commands/run/index.js'
 import { search } from './commands/search/index.js'
 import { start } from './commands/start/index.js'
 import { status } from './commands/status/index.js'
@@ -13,7 +13,7 @@ import { alternatives, closest } from './suggest.js'
 import type { Io } from './io.js'
 import type { Command } from './options.js'
 
-export const commands: Command[] = [start, id, peers, status, search, datasetsAdd, datasetsLs, datasetsRm, runCommand, version]
+export const commands: Command[] = [start, id, peers, status, search, datasetsAdd, datasetsLs, datasetsRm, runJob, version]
 
 const EXIT_USAGE = 2
 /** What `grid-node` takes before (instead of) a command. */
@@ -89,7 +89,7 @@ export async function main (argv: string[], io: Io = processIo, signal: AbortSig
     if (command.args == null && positionals.length > 0) {
       throw new UsageError(`'${name}' takes no arguments, but got '${positionals.join(' ')}'${positionals[0]?.startsWith('/') === true ? ' (a multiaddr goes after --bootstrap)' : ''}; see \`grid-node ${name} --help\``)
     }
-    return await command.run({ values, positionals, io, signal })
+    return await command.execute({ values, positionals, io, signal })
   } catch (err: any) {
     io.err(`grid-node: error: ${String(err?.message ?? err)}`)
     if (/grid:/.test(io.env.DEBUG ?? '') && err?.stack != null) io.err(String(err.stack))
@@ -101,7 +101,7 @@ export async function main (argv: string[], io: Io = processIo, signal: AbortSig
  * The process entry: one AbortController drives shutdown on SIGINT/SIGTERM; a second
  * Ctrl-C forces the exit.
  */
-export async function run (argv: string[]): Promise<void> {
+export async function runProcess (argv: string[]): Promise<void> {
   const controller = new AbortController()
   const onSignal = (): void => {
     if (controller.signal.aborted) process.exit(130)

@@ -30,7 +30,8 @@ export interface Command {
   /** Positional arguments, for the usage line, e.g. '<file>'. */
   args?: string
   options: Options
-  run(ctx: Context): Promise<number>
+  /** Does what the command is for; resolves to its exit code. */
+  execute(ctx: Context): Promise<number>
 }
 
 export const HELP: OptionSpec = { type: 'boolean', description: 'show this help' }

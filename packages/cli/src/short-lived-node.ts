@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createGridNode, peerIdOf } from '@grid-node/core'
+import { createGridNode, DEFAULT_NETWORK, peerIdOf } from '@grid-node/core'
 import { multiaddr } from '@multiformats/multiaddr'
 import { dataDirOf } from './data-dir.js'
 import { BootstrapUnreachableError, NodeNotRunningError } from './errors.js'
@@ -16,7 +16,7 @@ const CLIENT_JOIN_TIMEOUT = 15_000
 /** The options of commands that, with no running node, join the grid for one request. */
 export const CLIENT_OPTIONS: Record<string, OptionSpec> = {
   bootstrap: { type: 'string', multiple: true, description: 'with no running node: peers to join through', placeholder: 'multiaddr' },
-  network: { type: 'string', description: 'with no running node: the grid to join', default: 'main', placeholder: 'name' },
+  network: { type: 'string', description: 'with no running node: the grid to join', default: DEFAULT_NETWORK, placeholder: 'name' },
   ...LAN_OPTIONS
 }
 

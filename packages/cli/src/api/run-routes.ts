@@ -6,14 +6,14 @@ import type { GridNode, RunInit } from '@grid-node/core'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 
 export const runRoutes: Route[] = [
-  { method: 'POST', pattern: /^\/v1\/run$/, handler: run }
+  { method: 'POST', pattern: /^\/v1\/run$/, handler: postRun }
 ]
 
 /**
  * `POST /v1/run {"code","tags"?,"peers"?,"args"?,"timeoutMs"?,"retries"?,"allowLocal"?,"match"?,"dataset"?}`:
  * every event of every job as NDJSON, as it happens. Closing the request cancels the jobs.
  */
-async function run (node: GridNode, req: IncomingMessage, _params: string[], res: ServerResponse): Promise<unknown> {
+async function postRun (node: GridNode, req: IncomingMessage, _params: string[], res: ServerResponse): Promise<unknown> {
   const init = runInit(await readJsonBody(req, RunBody))
   const controller = new AbortController()
   res.once('close', () => { controller.abort() })

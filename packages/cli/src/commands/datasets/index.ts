@@ -1,9 +1,9 @@
 import { access, constants, stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { DatasetFileError, normaliseTags } from '@grid-node/core'
+import { DatasetFileError, MAX_DATASET_FILE_BYTES, normaliseTags } from '@grid-node/core'
 import { nodeOptions } from '../../api/client.js'
 import { UsageError } from '../../errors.js'
-import { json } from '../../format.js'
+import { byteCount, json } from '../../format.js'
 import { flag, listValue, peerIdList, stringValue } from '../../options.js'
 import { onNodeOrStore } from '../../node-or-store.js'
 import { datasetTable, describeDataset } from './format.js'
@@ -26,9 +26,9 @@ export const datasetsAdd: Command = {
     description: { type: 'string', description: 'a line about the data', placeholder: 'text' },
     private: { type: 'boolean', description: 'never announce it; describe it and run jobs on it only for --allow peers' },
     allow: { type: 'string', multiple: true, description: 'a peer that may see and compute on it (implies --private)', placeholder: 'peerId' },
-    'dataset-max-bytes': { type: 'string', description: 'refuse a file larger than this when no node runs (a running node applies its own limit)', default: '1073741824 (1 GiB)', placeholder: 'bytes' }
+    'dataset-max-bytes': { type: 'string', description: 'refuse a file larger than this when no node runs (a running node applies its own limit)', default: byteCount(MAX_DATASET_FILE_BYTES), placeholder: 'bytes' }
   },
-  run: async ({ values, positionals, io }: Context) => {
+  execute: async ({ values, positionals, io }: Context) => {
     if (positionals.length !== 1) throw new UsageError('give exactly one file: grid-node datasets add <file> --tag #name')
     if (listValue(values, 'tag').length === 0) throw new UsageError('give at least one --tag, e.g. --tag "#cars"')
     // checked here, before the node is asked: a bad tag is a usage error, and a missing file
@@ -77,7 +77,7 @@ export const datasetsLs: Command = {
   name: 'datasets ls',
   summary: 'List this node\'s datasets, each file re-checked (changed or missing files are flagged).',
   options: COMMON,
-  run: async ({ values, io }: Context) => {
+  execute: async ({ values, io }: Context) => {
     const list = await onNodeOrStore(values, async api => api.get<DatasetDescriptor[]>('/v1/datasets'), async store => store.list())
     if (flag(values, 'json')) io.out(json(list))
     else io.out(list.length === 0 ? 'no datasets; add one with `grid-node datasets add <file> --tag #name`' : datasetTable(list))
@@ -90,7 +90,7 @@ export const datasetsRm: Command = {
   args: '<name>',
   summary: 'Remove a dataset from this node (its file is left alone); its tags stop being announced.',
   options: COMMON,
-  run: async ({ values, positionals, io }: Context) => {
+  execute: async ({ values, positionals, io }: Context) => {
     const name = positionals[0]
     if (positionals.length !== 1 || name == null) throw new UsageError('give exactly one dataset name: grid-node datasets rm <name>')
     const removed = await onNodeOrStore(values,

@@ -9,7 +9,7 @@ export const id: Command = {
   name: 'id',
   summary: 'Print the peer ID of the node on a data dir, running or not (a new data dir gets its identity now).',
   options: nodeOptions('print {"peerId": "…"}'),
-  run: async ({ values, io }: Context) => {
+  execute: async ({ values, io }: Context) => {
     const peerId = await askRunningNode(values) ?? await readDataDir(dataDirOf(values))
     io.out(flag(values, 'json') ? JSON.stringify({ peerId }) : peerId)
     return 0

@@ -15,7 +15,7 @@ export const peers: Command = {
     ...nodeOptions('print a JSON array'),
     all: { type: 'boolean', description: `also the peers not seen for ${RECENT} (the node remembers them for days)` }
   },
-  run: async ({ values, io }: Context) => {
+  execute: async ({ values, io }: Context) => {
     const api = await requireApi(values)
     const all = flag(values, 'all')
     const list = await api.get<PeerRow[]>(all ? '/v1/peers?all=1' : '/v1/peers')

@@ -1,4 +1,4 @@
-import { normaliseTags } from '@grid-node/core'
+import { normaliseTags, SANDBOX_TIMEOUT } from '@grid-node/core'
 import { API_OPTION, findApi } from '../../api/client.js'
 import { DATA_DIR_OPTION } from '../../data-dir.js'
 import { NodeNotRunningError, UsageError } from '../../errors.js'
@@ -12,7 +12,7 @@ import type { RunEvent, RunInit } from '@grid-node/core'
 /** 128 + SIGINT, as a shell reports a command ended by Ctrl-C. */
 const EXIT_CANCELLED = 130
 
-export const run: Command = {
+export const runJob: Command = {
   name: 'run',
   args: '<job.js>',
   summary: 'Send a job (an ES module whose default export gets { data, args, progress, log }) to where the data lives: every live holder of --tag, the given --peer(s), or one #compute:js worker.',
@@ -24,13 +24,13 @@ export const run: Command = {
     peer: { type: 'string', multiple: true, description: 'run the job on this peer (data-free, or on its --dataset)', placeholder: 'peerId' },
     dataset: { type: 'string', description: 'with --peer: the dataset there to run on (e.g. a private one shared with you)', placeholder: 'name' },
     args: { type: 'string', description: 'JSON passed to the job as args', placeholder: 'json' },
-    timeout: { type: 'string', description: 'ms each job may run (the holder caps it)', default: '30000', placeholder: 'ms' },
+    timeout: { type: 'string', description: 'ms each job may run (the holder caps it)', default: String(SANDBOX_TIMEOUT), placeholder: 'ms' },
     retries: { type: 'string', description: 'times a job is sent elsewhere when its holder dies', default: '2', placeholder: 'n' },
     local: { type: 'boolean', description: 'run a data-free job here when no peer can' },
     ...CLIENT_OPTIONS,
     json: { type: 'boolean', description: 'print one JSON object per result or error' }
   },
-  run: async ({ values, positionals, io, signal }: Context) => {
+  execute: async ({ values, positionals, io, signal }: Context) => {
     const init = await runInit(values, positionals)
     const printer = runPrinter(io, flag(values, 'json'), { file: positionals[0] ?? 'job.js' })
     try {

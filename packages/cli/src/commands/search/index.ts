@@ -1,4 +1,4 @@
-import { normaliseTags } from '@grid-node/core'
+import { normaliseTags, SEARCH_TIMEOUT } from '@grid-node/core'
 import { API_OPTION, findApi } from '../../api/client.js'
 import { searchResultJson } from '../../api/search-routes.js'
 import type { SearchResultJson } from '../../api/search-routes.js'
@@ -9,8 +9,6 @@ import { flag, stringValue } from '../../options.js'
 import { CLIENT_OPTIONS, withShortLivedNode } from '../../short-lived-node.js'
 import { resultPrinter } from './output.js'
 import type { Command, Context, Values } from '../../options.js'
-
-const DEFAULT_TIMEOUT = 10_000
 
 type Result = SearchResultJson
 
@@ -23,15 +21,15 @@ export const search: Command = {
     api: API_OPTION,
     all: { type: 'boolean', description: 'a dataset must carry every tag (default: any one)' },
     limit: { type: 'string', description: 'stop after this many holders', placeholder: 'n' },
-    timeout: { type: 'string', description: 'give up after this many ms', default: String(DEFAULT_TIMEOUT), placeholder: 'ms' },
+    timeout: { type: 'string', description: 'give up after this many ms', default: String(SEARCH_TIMEOUT), placeholder: 'ms' },
     ...CLIENT_OPTIONS,
     json: { type: 'boolean', description: 'print a JSON array of holders' }
   },
-  run: async ({ values, positionals, io, signal }: Context) => {
+  execute: async ({ values, positionals, io, signal }: Context) => {
     if (positionals.length === 0) throw new UsageError('give at least one tag: grid-node search "#cars"')
     const tags = normaliseTags(positionals)
     const limit = wholeNumber(values, 'limit')
-    const timeoutMs = wholeNumber(values, 'timeout') ?? DEFAULT_TIMEOUT
+    const timeoutMs = wholeNumber(values, 'timeout') ?? SEARCH_TIMEOUT
     const match = flag(values, 'all') ? 'all' : 'any'
     const asJson = flag(values, 'json')
     const printer = resultPrinter(io, asJson)

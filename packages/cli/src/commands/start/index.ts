@@ -1,10 +1,12 @@
 import { readFile } from 'node:fs/promises'
-import { createGridNode, validateInit } from '@grid-node/core'
+import { multiaddr } from '@multiformats/multiaddr'
+import { createGridNode, DEFAULT_NETWORK, DEFAULT_SECURE_WEBSOCKETS_LISTEN, LIVENESS_INTERVAL, LIVENESS_MISSES, LIVENESS_TIMEOUT, MAX_DATASET_FILE_BYTES, PROVIDE_VALIDITY, validateInit } from '@grid-node/core'
 import { API_OPTION } from '../../api/client.js'
 import { startApiServer } from '../../api/server.js'
 import { apiToken, DATA_DIR_OPTION, dataDirOf, prepareDataDir, readApiFile, removeApiFile, removeDataDir, writeApiFile } from '../../data-dir.js'
 import { UsageError } from '../../errors.js'
 import { LAN_OPTIONS, lanSetting } from '../../lan-option.js'
+import { byteCount } from '../../format.js'
 import { flag, listValue, peerIdList, stringValue } from '../../options.js'
 import { DEFAULT_API, parseApiAddress } from './api-address.js'
 import { announce } from './output.js'
@@ -14,6 +16,9 @@ import type { GridNode } from '@grid-node/core'
 /** How often `start` looks for a change of the address policy or a new address warning. */
 const ADDRESS_CHECK_INTERVAL = 2_000
 
+/** The port core adds for wss:// when given a certificate, as --help names it. */
+const TLS_PORT = multiaddr(DEFAULT_SECURE_WEBSOCKETS_LISTEN).getComponents().find(c => c.name === 'tcp')?.value
+
 export const start: Command = {
   name: 'start',
   summary: 'Run a grid node until Ctrl-C: join the grid through --bootstrap or the peers it remembers, and serve the local API.',
@@ -21,25 +26,25 @@ export const start: Command = {
     'data-dir': DATA_DIR_OPTION,
     listen: { type: 'string', multiple: true, description: 'multiaddr to listen on', default: '/ip4/0.0.0.0/tcp/7400 and /ip4/0.0.0.0/tcp/7401/ws', placeholder: 'multiaddr' },
     bootstrap: { type: 'string', multiple: true, description: 'multiaddr of a peer to join through', placeholder: 'multiaddr' },
-    network: { type: 'string', description: 'the grid to join; grids with different names never mix', default: 'main', placeholder: 'name' },
+    network: { type: 'string', description: 'the grid to join; grids with different names never mix', default: DEFAULT_NETWORK, placeholder: 'name' },
     ...LAN_OPTIONS,
     'no-relay': { type: 'boolean', description: 'do not relay for browser tabs (the circuit relay is on by default)' },
-    'tls-cert': { type: 'string', description: 'PEM certificate for WebSockets over TLS (wss://, which https pages need); adds /tls/ws on port 7403', placeholder: 'file' },
+    'tls-cert': { type: 'string', description: `PEM certificate for WebSockets over TLS (wss://, which https pages need); adds /tls/ws on port ${TLS_PORT}`, placeholder: 'file' },
     'tls-key': { type: 'string', description: 'PEM private key of --tls-cert', placeholder: 'file' },
     api: { ...API_OPTION, description: 'where the local HTTP API listens (port 0 picks a free one)', default: DEFAULT_API },
-    'liveness-interval': { type: 'string', description: 'ms between liveness pings of each peer', default: '10000', placeholder: 'ms' },
-    'liveness-timeout': { type: 'string', description: 'ms a peer has to answer a liveness ping', default: '5000', placeholder: 'ms' },
-    'liveness-misses': { type: 'string', description: 'missed pings in a row before a peer is down', default: '3', placeholder: 'n' },
+    'liveness-interval': { type: 'string', description: 'ms between liveness pings of each peer', default: String(LIVENESS_INTERVAL), placeholder: 'ms' },
+    'liveness-timeout': { type: 'string', description: 'ms a peer has to answer a liveness ping', default: String(LIVENESS_TIMEOUT), placeholder: 'ms' },
+    'liveness-misses': { type: 'string', description: 'missed pings in a row before a peer is down', default: String(LIVENESS_MISSES), placeholder: 'n' },
     'allow-compute': { type: 'string', multiple: true, description: 'run jobs only for this peer (default: for anyone)', placeholder: 'peerId' },
     'pool-size': { type: 'string', description: 'worker threads running jobs', default: 'the CPU count', placeholder: 'n' },
-    'dataset-max-bytes': { type: 'string', description: 'refuse dataset files larger than this', default: '1073741824 (1 GiB)', placeholder: 'bytes' },
-    'provide-validity': { type: 'string', description: 'ms a provider record of this node\'s tags stays valid; re-provided at half', default: '1800000', placeholder: 'ms' },
+    'dataset-max-bytes': { type: 'string', description: 'refuse dataset files larger than this', default: byteCount(MAX_DATASET_FILE_BYTES), placeholder: 'bytes' },
+    'provide-validity': { type: 'string', description: 'ms a provider record of this node\'s tags stays valid; re-provided at half', default: String(PROVIDE_VALIDITY), placeholder: 'ms' },
     json: { type: 'boolean', description: 'print one JSON object per event instead of text' }
   },
-  run: runStart
+  execute: startNode
 }
 
-async function runStart ({ values, io, signal }: Context): Promise<number> {
+async function startNode ({ values, io, signal }: Context): Promise<number> {
   const dataDir = dataDirOf(values)
   const init = {
     dataDir,

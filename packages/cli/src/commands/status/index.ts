@@ -23,7 +23,7 @@ export const status: Command = {
   name: 'status',
   summary: 'Show the running node: peer ID, version, addresses, peers, routing-table size, uptime, network.',
   options: nodeOptions('print a JSON object'),
-  run: async ({ values, io }: Context) => {
+  execute: async ({ values, io }: Context) => {
     const s = await (await requireApi(values)).get<Status>('/v1/status')
     if (flag(values, 'json')) {
       io.out(json(s))

@@ -10,7 +10,7 @@ export const version: Command = {
   options: {
     json: { type: 'boolean', description: 'print {"version", "node", "platform"}' }
   },
-  run: async ({ values, io }: Context) => {
+  execute: async ({ values, io }: Context) => {
     io.out(flag(values, 'json')
       ? json({ version: packageVersion(), node: process.versions.node, platform: `${process.platform}-${process.arch}` })
       : versionLine())
