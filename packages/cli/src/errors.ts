@@ -1,3 +1,5 @@
+import { InvalidMultiaddrError, InvalidNetworkError, TagInvalidError } from '@grid-node/core'
+
 /** A mistake in how the command was called: exit code 2. */
 export class UsageError extends Error {
   static override name = 'UsageError'
@@ -59,7 +61,7 @@ export class JobSyntaxError extends Error {
 }
 
 /** Errors of the core library that mean the input was wrong, not the world. */
-export const USAGE_ERROR_NAMES = new Set([UsageError.name, JobSyntaxError.name, 'InvalidMultiaddrError', 'InvalidNetworkError', 'TagInvalidError'])
+export const USAGE_ERROR_NAMES = new Set([UsageError.name, JobSyntaxError.name, InvalidMultiaddrError.name, InvalidNetworkError.name, TagInvalidError.name])
 
 /**
  * 2 for a command called wrongly (here, or as the running node judged the request it was

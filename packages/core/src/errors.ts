@@ -1,6 +1,8 @@
 /**
  * One class per failure, matched by `name`, each with a message a person can act on.
  */
+import type { SandboxFailure } from './compute/sandbox-failure.js'
+import type { Status } from './pb/grid.js'
 
 export class InvalidMultiaddrError extends Error {
   static override name = 'InvalidMultiaddrError'
@@ -114,6 +116,33 @@ export class DatasetInvalidError extends Error {
   }
 }
 
+/** A search asked for nothing it can look up. */
+export class SearchInvalidError extends Error {
+  static override name = 'SearchInvalidError'
+  constructor (message: string) {
+    super(message)
+    this.name = SearchInvalidError.name
+  }
+}
+
+/** A federated round in which no holder returned a usable update. */
+export class FederateRoundError extends Error {
+  static override name = 'FederateRoundError'
+  constructor (round: number, tags: string[], modelLength: number) {
+    super(`round ${round}: no holder of ${tags.join(' ')} returned { update: number[${modelLength}], n }`)
+    this.name = FederateRoundError.name
+  }
+}
+
+/** A dataset added by path on a node without a file system (a browser tab). */
+export class NoFileSystemError extends Error {
+  static override name = 'NoFileSystemError'
+  constructor (path: string) {
+    super(`cannot read "${path}": a browser node has no file system; add the dataset with rows instead of a path`)
+    this.name = NoFileSystemError.name
+  }
+}
+
 export class PlatformUnsupportedError extends Error {
   static override name = 'PlatformUnsupportedError'
   /** `what` is not supported in a browser; or, with `message`, the runtime itself is not. */
@@ -161,5 +190,27 @@ export class InvalidLanSettingError extends Error {
   constructor (value: unknown) {
     super(`invalid lan setting ${JSON.stringify(value) ?? String(value)}: use 'auto' (the default: decide from the addresses this node sees), true (a grid on one host or LAN) or false (public addresses only)`)
     this.name = InvalidLanSettingError.name
+  }
+}
+
+/** A peer answered a catalog request with an error status. */
+export class CatalogError extends Error {
+  static override name = 'CatalogError'
+  readonly status: Status
+  constructor (status: Status, message: string) {
+    super(message)
+    this.name = CatalogError.name
+    this.status = status
+  }
+}
+
+/** A job the sandbox stopped for a reason of its own (deadline, result size, no default export…). */
+export class SandboxError extends Error {
+  static override name = 'SandboxError'
+  readonly failure: SandboxFailure
+  constructor (failure: SandboxFailure, message: string) {
+    super(message)
+    this.name = SandboxError.name
+    this.failure = failure
   }
 }

@@ -1,5 +1,6 @@
 import { anySignal } from 'any-signal'
 import { createLibp2p } from 'libp2p'
+import { AccessPolicy, isPublic } from './access.js'
 import * as c from './constants.js'
 import { DialError, ListenError, NotStartedError } from './errors.js'
 import { AddressPolicy } from './network/address-policy.js'
@@ -75,7 +76,7 @@ class GridNodeImpl implements GridNode {
   private readonly compute: ComputeService
   private readonly scheduler: Scheduler
   readonly datasets: GridNodeDatasets
-  private readonly computeOpenToAll: boolean
+  private readonly access: AccessPolicy
   private readonly relaying: boolean
   private readonly addressPolicy: AddressPolicy
   private startedAt = 0
@@ -89,12 +90,12 @@ class GridNodeImpl implements GridNode {
     this.listen = valid.listen
     const logger = libp2p.logger
     const datasetStore = new DatasetStore(store.sublevel('datasets'), init.datasets ?? {})
-    this.computeOpenToAll = init.compute?.allow == null
+    this.access = new AccessPolicy(init.compute ?? {})
     this.relaying = valid.relay !== false
     this.pool = new WorkerPool({ size: init.compute?.poolSize ?? cpuCount(), maxQueue: init.compute?.maxQueue ?? c.MAX_JOB_QUEUE })
-    this.compute = new ComputeService({ libp2p, datasets: datasetStore, pool: this.pool, logger }, valid.network, init.compute ?? {})
-    this.catalog = new CatalogService({ libp2p, datasets: datasetStore, capabilities: () => this.capabilities(), logger }, valid.network)
-    this.announcer = new Announcer({ libp2p, datasets: datasetStore, logger }, valid.network, this.capabilities())
+    this.compute = new ComputeService({ libp2p, datasets: datasetStore, pool: this.pool, access: this.access, logger }, valid.network, init.compute ?? {})
+    this.catalog = new CatalogService({ libp2p, datasets: datasetStore, access: this.access, logger }, valid.network)
+    this.announcer = new Announcer({ libp2p, datasets: datasetStore, logger }, valid.network, this.access.capabilities())
     this.searcher = new Searcher({ libp2p, catalog: this.catalog, datasets: datasetStore, logger }, valid.network)
     this.liveness = new LivenessMonitor({ libp2p, logger }, init.liveness)
     this.scheduler = new Scheduler({
@@ -113,7 +114,7 @@ class GridNodeImpl implements GridNode {
     this.datasets = {
       add: async (dataset: AddDatasetInit): Promise<DatasetDescriptor> => {
         const added = await datasetStore.add(dataset)
-        if (added.visibility === 'public' && this.state === 'started') await this.announcer.announce(added.tags)
+        if (isPublic(added) && this.state === 'started') await this.announcer.announce(added.tags)
         return added
       },
       remove: async (name: string): Promise<DatasetDescriptor> => {
@@ -225,16 +226,11 @@ class GridNodeImpl implements GridNode {
   }
 
   async offerCompute (on: boolean): Promise<void> {
-    this.compute.offering = on
-    if (this.state === 'started') await this.announcer.setCapability(c.COMPUTE_CAPABILITY_TAG, this.capabilities().includes(c.COMPUTE_CAPABILITY_TAG))
+    this.access.offering = on
+    if (this.state === 'started') await this.announcer.setCapability(c.COMPUTE_CAPABILITY_TAG, this.access.capabilities().includes(c.COMPUTE_CAPABILITY_TAG))
   }
 
-  /** A node that runs anyone's jobs says so with a capability tag, for data-free jobs. */
-  private capabilities (): string[] {
-    return this.compute.offering && this.computeOpenToAll ? [c.COMPUTE_CAPABILITY_TAG] : []
-  }
-
-  get offeringCompute (): boolean { return this.compute.offering }
+  get offeringCompute (): boolean { return this.access.offering }
 
   onServedJob (listener: (served: ServedJobEvent) => void): () => void {
     return this.compute.onServed(listener)

@@ -4,6 +4,8 @@
  * half-closed, and what the client still sends is read and dropped for CLIENT_ERROR_LINGER.
  */
 import { CLIENT_ERROR_LINGER, HEADERS_TIMEOUT, MAX_HEADER_BYTES, MAX_URL_BYTES, REQUEST_TIMEOUT } from './constants.js'
+import { ChunkExtensionsTooLargeError, HeadersTooLargeError, MalformedRequestError, RequestTimeoutError, UrlTooLongError } from './errors.js'
+import type { HttpError } from './errors.js'
 import type { Server, ServerResponse } from 'node:http'
 import type { Duplex } from 'node:stream'
 
@@ -33,18 +35,17 @@ export function answerClientErrors (server: Server): void {
   })
 }
 
-function refusal (err: NodeJS.ErrnoException & { rawPacket?: Buffer }): { status: number, error: string } {
+/** The parser's error code (Node's `HPE_*`), as the API's own error for it. */
+function refusal (err: NodeJS.ErrnoException & { rawPacket?: Buffer }): HttpError {
   switch (err.code) {
     case 'HPE_HEADER_OVERFLOW':
-      return requestLineTooLong(err.rawPacket)
-        ? { status: 414, error: `the URL is longer than ${MAX_URL_BYTES} bytes; send long values in a JSON body` }
-        : { status: 431, error: `the request line and headers are larger than ${MAX_HEADER_BYTES} bytes; send fewer or shorter headers` }
+      return requestLineTooLong(err.rawPacket) ? new UrlTooLongError(MAX_URL_BYTES) : new HeadersTooLargeError(MAX_HEADER_BYTES)
     case 'ERR_HTTP_REQUEST_TIMEOUT':
-      return { status: 408, error: `the request was not received in time: send the headers within ${HEADERS_TIMEOUT} ms and the whole request within ${REQUEST_TIMEOUT} ms` }
+      return new RequestTimeoutError(HEADERS_TIMEOUT, REQUEST_TIMEOUT)
     case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
-      return { status: 413, error: 'the chunk extensions of the request body are too large' }
+      return new ChunkExtensionsTooLargeError()
     default:
-      return { status: 400, error: `malformed HTTP request (${err.code ?? err.message}); send HTTP/1.1 with a JSON body` }
+      return new MalformedRequestError(err.code ?? err.message)
   }
 }
 
@@ -58,7 +59,7 @@ function requestLineTooLong (packet: Buffer | undefined): boolean {
   return /^[A-Z]+ \S/.test(start) && !start.includes('\n')
 }
 
-function response ({ status, error }: { status: number, error: string }): string {
-  const body = JSON.stringify({ error })
+function response ({ status, message }: HttpError): string {
+  const body = JSON.stringify({ error: message })
   return `HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
 }

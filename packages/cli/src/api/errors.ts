@@ -69,6 +69,15 @@ export class CrossSiteRefusedError extends HttpError {
   }
 }
 
+/** Node's HTTP parser could not read the request at all. */
+export class MalformedRequestError extends HttpError {
+  static override name = 'MalformedRequestError'
+  constructor (detail: string) {
+    super(400, `malformed HTTP request (${detail}); send HTTP/1.1 with a JSON body`)
+    this.name = MalformedRequestError.name
+  }
+}
+
 export class NotFoundError extends HttpError {
   static override name = 'NotFoundError'
   constructor (path: string) {
@@ -85,11 +94,27 @@ export class MethodNotAllowedError extends HttpError {
   }
 }
 
+export class RequestTimeoutError extends HttpError {
+  static override name = 'RequestTimeoutError'
+  constructor (headersMs: number, requestMs: number) {
+    super(408, `the request was not received in time: send the headers within ${headersMs} ms and the whole request within ${requestMs} ms`)
+    this.name = RequestTimeoutError.name
+  }
+}
+
 export class BodyTooLargeError extends HttpError {
   static override name = 'BodyTooLargeError'
   constructor (limit: number) {
     super(413, `the request body is larger than ${limit} bytes`)
     this.name = BodyTooLargeError.name
+  }
+}
+
+export class ChunkExtensionsTooLargeError extends HttpError {
+  static override name = 'ChunkExtensionsTooLargeError'
+  constructor () {
+    super(413, 'the chunk extensions of the request body are too large')
+    this.name = ChunkExtensionsTooLargeError.name
   }
 }
 
@@ -106,6 +131,14 @@ export class TooManyHeadersError extends HttpError {
   constructor (limit: number) {
     super(431, `the request has ${limit} headers or more; send fewer`)
     this.name = TooManyHeadersError.name
+  }
+}
+
+export class HeadersTooLargeError extends HttpError {
+  static override name = 'HeadersTooLargeError'
+  constructor (limit: number) {
+    super(431, `the request line and headers are larger than ${limit} bytes; send fewer or shorter headers`)
+    this.name = HeadersTooLargeError.name
   }
 }
 

@@ -1,4 +1,6 @@
 import { createServer } from 'node:http'
+import { BusyError, DatasetExistsError, DatasetFileError, DatasetInvalidError, DatasetNotFoundError, DatasetParseError, DatasetTooLargeError, FederateRoundError, InvalidMultiaddrError, NoFileSystemError, PlatformUnsupportedError, SearchInvalidError, TagInvalidError } from '@grid-node/core'
+import { InvalidPeerIdError } from '@libp2p/interface'
 import { answerClientErrors } from './client-errors.js'
 import * as c from './constants.js'
 import { HttpError, MethodNotAllowedError, NotFoundError, TooManyHeadersError, UrlTooLongError } from './errors.js'
@@ -76,17 +78,20 @@ async function handle (node: GridNode, guard: (req: IncomingMessage) => void, re
 
 /** Errors of the core library that are the caller's doing, by name. */
 const CLIENT_ERRORS: Record<string, number> = {
-  TagInvalidError: 400,
-  DatasetInvalidError: 400,
-  DatasetParseError: 400,
-  DatasetFileError: 400,
-  InvalidMultiaddrError: 400,
-  InvalidPeerIdError: 400,
-  PlatformUnsupportedError: 400,
-  DatasetNotFoundError: 404,
-  DatasetExistsError: 409,
-  DatasetTooLargeError: 413,
-  BusyError: 503
+  [TagInvalidError.name]: 400,
+  [DatasetInvalidError.name]: 400,
+  [DatasetParseError.name]: 400,
+  [DatasetFileError.name]: 400,
+  [SearchInvalidError.name]: 400,
+  [FederateRoundError.name]: 400,
+  [NoFileSystemError.name]: 400,
+  [InvalidMultiaddrError.name]: 400,
+  [InvalidPeerIdError.name]: 400,
+  [PlatformUnsupportedError.name]: 400,
+  [DatasetNotFoundError.name]: 404,
+  [DatasetExistsError.name]: 409,
+  [DatasetTooLargeError.name]: 413,
+  [BusyError.name]: 503
 }
 
 /**

@@ -1,33 +1,25 @@
 import { pbStream } from '@libp2p/utils'
 import { anySignal } from 'any-signal'
 import * as c from '../constants.js'
+import { CatalogError } from '../errors.js'
 import { CatalogRequest, CatalogResponse, Status } from '../pb/grid.js'
 import { normaliseTags } from '../tags.js'
 import { fromPbDataset, toPbDataset } from './convert.js'
 import type { DatasetDescriptor } from './descriptor.js'
+import type { AccessPolicy } from '../access.js'
 import type { DatasetStore } from './datasets.js'
 import type { AbortOptions, ComponentLogger, Connection, Libp2p, Logger, PeerId, Startable, Stream } from '@libp2p/interface'
 
 export interface CatalogComponents {
   libp2p: Pick<Libp2p, 'handle' | 'unhandle' | 'dialProtocol'>
   datasets: DatasetStore
-  /** Capability tags this node offers right now (`#compute:js` while it runs others' jobs). */
-  capabilities: () => string[]
+  /** Which capability tags this node offers right now (`#compute:js` while it runs others' jobs). */
+  access: Pick<AccessPolicy, 'capabilities'>
   logger: ComponentLogger
 }
 
 /** A peer's answer: its datasets matching the tags, and the asked tags that are capabilities it offers. */
 export interface CatalogAnswer { datasets: DatasetDescriptor[], capabilities: string[] }
-
-export class CatalogError extends Error {
-  static override name = 'CatalogError'
-  readonly status: Status
-  constructor (status: Status, message: string) {
-    super(message)
-    this.name = CatalogError.name
-    this.status = status
-  }
-}
 
 /**
  * `/grid/<network>/catalog/1.0.0`: a peer asks for the descriptors of the public datasets
@@ -86,7 +78,7 @@ export class CatalogService implements Startable {
     }
     if (tags.length === 0) return { status: Status.BAD_REQUEST, message: 'ask for at least one tag', datasets: [], capabilities: [] }
     const datasets = await this.components.datasets.matching(tags, request.matchAll ? 'all' : 'any', peer)
-    const offered = this.components.capabilities()
+    const offered = this.components.access.capabilities()
     return { status: Status.OK, message: '', datasets: datasets.map(toPbDataset), capabilities: tags.filter(t => offered.includes(t)) }
   }
 

@@ -1,11 +1,12 @@
 import { statDatasetFile } from '#platform'
 import { sha256 } from 'multiformats/hashes/sha2'
+import { isPublic, maySee, visibilityOf } from '../access.js'
 import * as c from '../constants.js'
-import { DatasetExistsError, DatasetInvalidError, DatasetNotFoundError } from '../errors.js'
+import { DatasetExistsError, DatasetInvalidError, DatasetNotFoundError, DatasetTooLargeError } from '../errors.js'
 import { readError } from '../store/store.js'
 import { normaliseTags } from '../tags.js'
 import { describeFile, hashFile, readFileRows } from './dataset-file.js'
-import { matches, visibleTo } from './descriptor.js'
+import { matches } from './descriptor.js'
 import { inferColumns } from './schema.js'
 import type { AddDatasetInit, DatasetDescriptor, DatasetStatus } from './descriptor.js'
 import type { Row } from './parse.js'
@@ -85,7 +86,7 @@ export class DatasetStore extends EventTarget {
         columns: loaded.columns,
         hash: loaded.hash,
         bytes: loaded.file?.size ?? loaded.bytes?.byteLength ?? 0,
-        visibility: init.private === true || (init.allow ?? []).length > 0 ? 'private' as const : 'public' as const,
+        visibility: visibilityOf(init),
         allow: [...new Set(init.allow ?? [])],
         addedAt: Date.now()
       }
@@ -139,13 +140,13 @@ export class DatasetStore extends EventTarget {
   async matching (tags: string[], match: 'any' | 'all', peer?: string): Promise<DatasetDescriptor[]> {
     this.refreshSoon()
     return [...(await this.all()).values()]
-      .filter(s => (peer == null ? s.descriptor.visibility === 'public' : visibleTo(s.descriptor, peer)) && matches(s.descriptor, tags, match))
+      .filter(s => maySee(s.descriptor, peer) && matches(s.descriptor, tags, match))
       .map(s => withStatus(s, this.observed.get(s.descriptor.name)?.status ?? 'ok'))
   }
 
   /** Tags of public datasets: what the node announces on the DHT. */
   async publicTags (): Promise<string[]> {
-    return [...new Set([...(await this.all()).values()].filter(s => s.descriptor.visibility === 'public').flatMap(s => s.descriptor.tags))]
+    return [...new Set([...(await this.all()).values()].filter(s => isPublic(s.descriptor)).flatMap(s => s.descriptor.tags))]
   }
 
   /** The rows, read now from where they live; for jobs, on this node only. A file is opened as safely as when added. */
@@ -218,7 +219,7 @@ export class DatasetStore extends EventTarget {
     try {
       now = await hashFile(file.path, Math.max(this.maxFileBytes, file.size), options)
     } catch (err: any) {
-      return err?.name === 'DatasetTooLargeError' ? 'changed' : 'missing'
+      return err?.name === DatasetTooLargeError.name ? 'changed' : 'missing'
     }
     if (now.hash !== stored.descriptor.hash) return 'changed'
     const touched: Stored = { ...stored, file: { ...file, mtimeMs: now.file.mtimeMs } }

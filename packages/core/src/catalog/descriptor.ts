@@ -37,11 +37,6 @@ export interface AddDatasetInit {
   rows?: Array<Record<string, unknown>>
 }
 
-/** Public, or private with this peer on its allow-list. */
-export function visibleTo (descriptor: Pick<DatasetDescriptor, 'visibility' | 'allow'>, peer: string): boolean {
-  return descriptor.visibility === 'public' || (descriptor.allow ?? []).includes(peer)
-}
-
 /** True when the dataset carries every tag (`all`) or at least one (`any`). */
 export function matches (descriptor: Pick<DatasetDescriptor, 'tags'>, tags: string[], match: 'any' | 'all'): boolean {
   return match === 'all' ? tags.every(t => descriptor.tags.includes(t)) : tags.some(t => descriptor.tags.includes(t))

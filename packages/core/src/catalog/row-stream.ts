@@ -1,5 +1,5 @@
 import { csvRecordStream } from '#platform'
-import { DatasetParseError } from '../errors.js'
+import { DatasetFileError, DatasetParseError, DatasetTooLargeError } from '../errors.js'
 import { splitJsonArray, splitLines } from './json-split.js'
 import { assertObject, castCell, jsonReason, lineOfJsonError } from './parse.js'
 import type { RowText } from './json-split.js'
@@ -35,7 +35,7 @@ async function * csvRows (chunks: AsyncIterable<Uint8Array>, file: string, maxRo
       yield next.value
     }
   } catch (err: any) {
-    if (err?.name === 'DatasetFileError' || err?.name === 'DatasetTooLargeError' || err?.name === 'AbortError') throw err
+    if (err?.name === DatasetFileError.name || err?.name === DatasetTooLargeError.name || err?.name === 'AbortError') throw err
     throw new DatasetParseError(file, err.lines, String(err.message).replace(/^Invalid Record Length: /, '').replace(/ on line \d+$/, '').replace(/ at line \d+$/, ''))
   } finally {
     // a consumer that stops early (or a failure) cancels the pipeline, and so the file's reads

@@ -2,8 +2,8 @@ import { pbStream } from '@libp2p/utils'
 import { anySignal } from 'any-signal'
 import * as c from '../constants.js'
 import { JobEvent as PbJobEvent, JobRequest } from '../pb/grid.js'
-import { visibleTo } from '../catalog/descriptor.js'
-import { BusyError } from '../errors.js'
+import { maySee } from '../access.js'
+import { BusyError, DatasetTooLargeError } from '../errors.js'
 import { fromPbJobEvent, toPbJobEvent } from './convert.js'
 import { JobEventSender } from './job-event-sender.js'
 import { JobWatchdog } from './job-watchdog.js'
@@ -11,6 +11,7 @@ import { jsonDepthExceeds } from '../json-depth.js'
 import { QueueKeepalive } from './queue-keepalive.js'
 import type { JobEvent, JobInit } from './job-events.js'
 import type { WorkerPool } from './pool.js'
+import type { AccessInit, AccessPolicy } from '../access.js'
 import type { DatasetStore } from '../catalog/datasets.js'
 import type { AbortOptions, ComponentLogger, Connection, Libp2p, Logger, PeerId, Startable, Stream } from '@libp2p/interface'
 
@@ -18,19 +19,16 @@ export interface ComputeComponents {
   libp2p: Pick<Libp2p, 'handle' | 'unhandle' | 'dialProtocol'>
   datasets: DatasetStore
   pool: WorkerPool
+  /** Who may run jobs here and how many at once. */
+  access: Pick<AccessPolicy, 'jobRefusal'>
   logger: ComponentLogger
 }
 
 /** One event of a job this node runs for another peer, for a job log. */
 export interface ServedJobEvent { jobId: string, from: string, event: JobEvent }
 
-export interface ComputeInit {
-  /** Run other peers' jobs at all; `offerCompute()` switches it later. @default true */
-  offer?: boolean
-  /** Peer IDs allowed to run jobs here; undefined: anyone (compute is open). @default undefined */
-  allow?: string[]
-  /** @default MAX_JOBS_PER_PEER */
-  maxJobsPerPeer?: number
+/** `offer`, `allow` and `maxJobsPerPeer` are the access policy's (see access.ts). */
+export interface ComputeInit extends AccessInit {
   /** @default MAX_JOB_TIMEOUT */
   maxTimeoutMs?: number
   memoryBytes?: number
@@ -50,14 +48,12 @@ export class ComputeService implements Startable {
   private readonly log: Logger
   private readonly perPeer = new Map<string, number>()
   private readonly listeners = new Set<(served: ServedJobEvent) => void>()
-  offering: boolean
 
   constructor (components: ComputeComponents, network: string, init: ComputeInit = {}) {
     this.components = components
     this.init = init
     this.protocol = c.computeProtocol(network)
     this.log = components.logger.forComponent('grid:compute')
-    this.offering = init.offer ?? true
   }
 
   /** Calls the listener with every event of every job served here; returns the unsubscribe. */
@@ -117,9 +113,8 @@ export class ComputeService implements Startable {
 
   /** Runs the job and returns its last event (result or error); earlier events go through `send`. */
   private async execute (request: JobRequest, peer: string, send: (event: JobEvent) => void, signal: AbortSignal): Promise<JobEvent> {
-    if (!this.offering) return { type: 'error', status: 'forbidden', message: 'this peer is not running jobs for others right now' }
-    if (this.init.allow != null && !this.init.allow.includes(peer)) return { type: 'error', status: 'forbidden', message: 'this node runs jobs only for the peers on its allow-list' }
-    if ((this.perPeer.get(peer) ?? 0) > (this.init.maxJobsPerPeer ?? c.MAX_JOBS_PER_PEER)) return { type: 'error', status: 'busy', message: `you already have ${this.init.maxJobsPerPeer ?? c.MAX_JOBS_PER_PEER} jobs here; wait for one to finish` }
+    const refusal = this.components.access.jobRefusal(peer, this.perPeer.get(peer) ?? 0)
+    if (refusal != null) return { type: 'error', ...refusal }
     let args: unknown
     try {
       args = request.argsJson === '' ? null : JSON.parse(request.argsJson)
@@ -130,14 +125,14 @@ export class ComputeService implements Startable {
     let data: unknown = null
     if (request.dataset !== '') {
       const found = await this.components.datasets.get(request.dataset).catch(() => undefined)
-      if (found == null || !visibleTo(found, peer)) return { type: 'error', status: 'not-found', message: `no dataset named "${request.dataset}" here` }
+      if (found == null || !maySee(found, peer)) return { type: 'error', status: 'not-found', message: `no dataset named "${request.dataset}" here` }
       try {
         // rows that could not fit the sandbox are never read: a stranger's job cannot make this node parse a 1 GiB file
         data = await this.components.datasets.readRows(request.dataset, { maxFileBytes: this.init.memoryBytes ?? c.SANDBOX_MEMORY_BYTES, signal })
       } catch (err: any) {
         // the reason names a local path: it stays in this node's log
         this.log.error('dataset %s could not be read for a job of %s - %e', request.dataset, peer, err)
-        const tooLarge = err?.name === 'DatasetTooLargeError'
+        const tooLarge = err?.name === DatasetTooLargeError.name
         return { type: 'error', status: 'failed', message: tooLarge ? `dataset "${request.dataset}" is larger than a job's memory here (${this.init.memoryBytes ?? c.SANDBOX_MEMORY_BYTES} bytes)` : `dataset "${request.dataset}" cannot be read here right now` }
       }
     }

@@ -1,4 +1,4 @@
-import { DatasetInvalidError } from '../errors.js'
+import { FederateRoundError } from '../errors.js'
 import type { RunEvent, RunInit } from './scheduler.js'
 
 export interface FederateInit extends Omit<RunInit, 'args' | 'peers'> {
@@ -32,7 +32,7 @@ export async function federate (run: (init: RunInit) => AsyncGenerator<RunEvent>
         updates.push({ update: value.update as number[], n: value.n })
       }
     }
-    if (updates.length === 0) throw new DatasetInvalidError(`round ${round}: no holder of ${init.tags.join(' ')} returned { update: number[${model.length}], n }`)
+    if (updates.length === 0) throw new FederateRoundError(round, init.tags, model.length)
     const n = updates.reduce((s, u) => s + u.n, 0)
     model = model.map((_, i) => updates.reduce((s, u) => s + u.n * (u.update[i] as number), 0) / n)
     rounds.push({ round, contributors: updates.length, n, model })

@@ -1,3 +1,6 @@
+import { errors } from 'quickjs-emscripten-core'
+import { SandboxError } from '../errors.js'
+
 /** Why a sandboxed job failed, for the `error` event and for people. */
 export type SandboxFailure =
   | 'syntax' | 'threw' | 'timeout' | 'memory' | 'stack' | 'import-refused'
@@ -5,9 +8,10 @@ export type SandboxFailure =
 
 /** Maps what QuickJS threw (a dumped guest error, or a SandboxError) to a failure and a message. */
 export function classifyFailure (err: any, timeoutMs: number): { failure: SandboxFailure, message: string } {
-  if (err?.name === 'SandboxError') return { failure: err.failure, message: err.message }
+  // a guest can throw an object with any name: only the host's own errors are taken at their word
+  if (err instanceof SandboxError) return { failure: err.failure, message: err.message }
   // an exception QuickJS had no memory left to build comes out empty
-  if (err?.name === 'QuickJSUnwrapError') return err.cause == null || err.cause === '' ? classifyFailure(null, timeoutMs) : classifyFailure(err.cause, timeoutMs)
+  if (err instanceof errors.QuickJSUnwrapError) return err.cause == null || err.cause === '' ? classifyFailure(null, timeoutMs) : classifyFailure(err.cause, timeoutMs)
   const name = String(err?.name ?? 'Error')
   const message = String(err?.message ?? err)
   if (name === 'InternalError' && /interrupted/.test(message)) return { failure: 'timeout', message: `the job ran past its deadline of ${timeoutMs} ms` }

@@ -2,6 +2,7 @@ import * as releaseSync from '@jitl/quickjs-wasmfile-release-sync'
 import { logger } from '@libp2p/logger'
 import { newQuickJSWASMModuleFromVariant, newVariant, shouldInterruptAfterDeadline } from 'quickjs-emscripten-core'
 import * as c from '../constants.js'
+import { SandboxError } from '../errors.js'
 import { jsonDepthExceeds } from '../json-depth.js'
 import { classifyFailure } from './sandbox-failure.js'
 import type { SandboxFailure } from './sandbox-failure.js'
@@ -180,15 +181,6 @@ function settle (runtime: QuickJSRuntime, context: QuickJSContext, handle: Quick
       throw error
     }
     if (ran.value === 0) throw new SandboxError('never-settled', 'the job awaits something that never happens (there are no timers, network or I/O in the sandbox)')
-  }
-}
-
-export class SandboxError extends Error {
-  readonly failure: SandboxFailure
-  constructor (failure: SandboxFailure, message: string) {
-    super(message)
-    this.name = 'SandboxError'
-    this.failure = failure
   }
 }
 

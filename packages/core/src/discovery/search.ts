@@ -3,7 +3,7 @@ import { anySignal } from 'any-signal'
 import { pushable } from 'it-pushable'
 import type { Pushable } from 'it-pushable'
 import * as c from '../constants.js'
-import { DatasetInvalidError } from '../errors.js'
+import { SearchInvalidError } from '../errors.js'
 import { normaliseTags, tagKey } from '../tags.js'
 import type { CatalogService } from '../catalog/catalog-service.js'
 import type { DatasetStore } from '../catalog/datasets.js'
@@ -76,7 +76,7 @@ export class Searcher implements Startable {
 
   async * search (input: string[], options: SearchOptions = {}): AsyncGenerator<SearchResult> {
     const tags = normaliseTags(input)
-    if (tags.length === 0) throw new DatasetInvalidError('search needs at least one tag, e.g. #cars')
+    if (tags.length === 0) throw new SearchInvalidError('search needs at least one tag, e.g. #cars')
     const match = options.match ?? 'any'
     const limit = options.limit ?? Infinity
     const cacheKey = `${match}|${[...tags].sort().join(',')}`

@@ -2,7 +2,7 @@
  * The browser twin of `dataset-file.node.ts`: a tab has no file system, so datasets are added
  * with their rows; these stubs say so instead of half-working.
  */
-import { DatasetInvalidError, PlatformUnsupportedError } from '../errors.js'
+import { NoFileSystemError, PlatformUnsupportedError } from '../errors.js'
 import type { AbortOptions } from '@libp2p/interface'
 
 export interface DatasetFileInfo { path: string, size: number, mtimeMs: number }
@@ -14,7 +14,7 @@ export interface DatasetFile extends DatasetFileInfo {
 }
 
 export async function openDatasetFile (path: string, _init: DatasetFileInit): Promise<DatasetFile> {
-  throw new DatasetInvalidError(`cannot read "${path}": a browser node has no file system; add the dataset with rows instead of a path`)
+  throw new NoFileSystemError(path)
 }
 
 export async function statDatasetFile (_path: string): Promise<(DatasetFileInfo & { regular: boolean }) | undefined> {
