@@ -17,6 +17,7 @@ import { Scheduler } from './compute/scheduler.js'
 import { Announcer } from './discovery/announcer.js'
 import { LivenessMonitor } from './discovery/liveness.js'
 import { Searcher } from './discovery/search.js'
+import { JobTargets } from './discovery/targets.js'
 import { loadOrCreatePrivateKey } from './store/identity.js'
 import { validateInit } from './validate-init.js'
 import { openStore } from './store/store.js'
@@ -102,10 +103,10 @@ class GridNodeImpl implements GridNode {
       libp2p,
       compute: this.compute,
       pool: this.pool,
-      search: async (tags, options) => this.searchAll(tags, { ...options, cache: false }),
+      targets: new JobTargets({ libp2p, searcher: this.searcher, logger }),
       readRows: async (name, options) => datasetStore.readRows(name, { ...options, maxFileBytes: init.compute?.memoryBytes ?? c.SANDBOX_MEMORY_BYTES }),
       logger
-    }, valid.network)
+    })
     this.joiner = new Joiner({ libp2p, logger }, {
       bootstrap: valid.bootstrap,
       ...init.rebootstrap,

@@ -1,14 +1,10 @@
-import { peerIdFromString } from '@libp2p/peer-id'
 import { anySignal } from 'any-signal'
 import { pushable } from 'it-pushable'
-import * as c from '../constants.js'
 import { JobDeadlineError } from '../errors.js'
-import { tagKey } from '../tags.js'
 import type { ComputeService } from './compute-service.js'
 import type { JobEvent, JobInit } from './job-events.js'
 import type { WorkerPool } from './pool.js'
-import type { SearchResult } from '../discovery/search.js'
-import type { GridServices } from '../network/libp2p-options.js'
+import type { JobTarget, JobTargets } from '../discovery/targets.js'
 import type { AbortOptions, ComponentLogger, Libp2p, Logger, PeerId } from '@libp2p/interface'
 import type { Pushable } from 'it-pushable'
 
@@ -34,36 +30,44 @@ export interface RunInit extends AbortOptions {
 /** A job's events, tagged with the job and the peer running it; `dispatched` opens each attempt. */
 export type RunEvent = (JobEvent | { type: 'dispatched', attempt: number }) & { jobId: string, peerId: string, dataset?: string }
 
-/** `anyWorker`: the candidates are whoever provides `#compute:js`, so any of them may refuse and the next is asked. */
-interface Target { jobId: string, dataset?: string, candidates: PeerId[], anyWorker?: boolean }
+/** A target with the id its job goes out under. */
+type Placed = JobTarget & { jobId: string }
+
+/**
+ * How one attempt ended: `done` (a result or error went out, or the caller cancelled), `next`
+ * (try the next candidate), or `again` (a relayed connection closed as it opened: the same peer
+ * is worth one more try).
+ */
+type Attempt = { outcome: 'done' } | { outcome: 'next', problem: string } | { outcome: 'again', problem: string }
+
+const DONE: Attempt = { outcome: 'done' }
+
+/** How many times one job may be sent again to the same peer after its relayed connection closed as it opened. */
+const MAX_REDIALS = 1
 
 export interface SchedulerComponents {
-  libp2p: Pick<Libp2p<GridServices>, 'peerId' | 'contentRouting' | 'services' | 'getConnections'>
-  compute: ComputeService
-  pool: WorkerPool
-  search: (tags: string[], options: { match: 'any' | 'all', signal?: AbortSignal }) => Promise<SearchResult[]>
+  libp2p: Pick<Libp2p, 'peerId'>
+  compute: Pick<ComputeService, 'run'>
+  pool: Pick<WorkerPool, 'position' | 'run'>
+  /** Where jobs go: every target comes from the liveness-checked search, or is named by the caller. */
+  targets: Pick<JobTargets, 'find'>
   /** This node's own rows of a dataset, for a job that runs here. */
   readRows: (name: string, options: AbortOptions) => Promise<unknown[]>
   logger: ComponentLogger
 }
 
 /**
- * The requester's side of computation: finds targets (holders of tags, given peers, or a
- * `#compute:js` worker for a data-free job), sends each job, and when a stream or connection
- * dies before a result, sends it again to another holder of the same data (bounded retries),
- * delivering exactly one result or error per job. Nobody reachable and `allowLocal`: the local
- * pool. Aborting the signal cancels every job, on the peers too.
+ * The requester's side of computation: sends each job to its target, and when a stream or
+ * connection dies before a result, sends it again to another holder of the same data (bounded
+ * retries), delivering exactly one result or error per job. Nobody reachable and `allowLocal`:
+ * the local pool. Aborting the signal cancels every job, on the peers too.
  */
 export class Scheduler {
   private readonly components: SchedulerComponents
-  private readonly network: string
   private readonly log: Logger
-  /** Round-robin from a random start, so many one-off requesters do not all pick the same first worker. */
-  private nextWorker = Math.floor(Math.random() * 1024)
 
-  constructor (components: SchedulerComponents, network: string) {
+  constructor (components: SchedulerComponents) {
     this.components = components
-    this.network = network
     this.log = components.logger.forComponent('grid:scheduler')
   }
 
@@ -71,7 +75,7 @@ export class Scheduler {
     const done = new AbortController()
     const signal = anySignal([init.signal, done.signal])
     try {
-      const targets = await this.targets(init, signal)
+      const targets = (await this.components.targets.find(init, { signal })).map(t => ({ ...t, jobId: crypto.randomUUID() }))
       if (targets.length === 0) {
         const where = init.tags != null && init.tags.length > 0 ? `no live holder found for ${init.tags.join(' ')}` : 'no peer offers compute (#compute:js)'
         yield { type: 'error', status: 'not-found', message: where, jobId: '', peerId: '' }
@@ -86,92 +90,53 @@ export class Scheduler {
     }
   }
 
-  private async targets (init: RunInit, signal: AbortSignal): Promise<Target[]> {
-    const jobId = (): string => crypto.randomUUID()
-    if (init.peers != null && init.peers.length > 0) {
-      return init.peers.map(p => ({ jobId: jobId(), ...(init.dataset != null ? { dataset: init.dataset } : {}), candidates: [typeof p === 'string' ? peerIdFromString(p) : p] }))
-    }
-    if (init.tags != null && init.tags.length > 0) {
-      const holders = await this.components.search(init.tags, { match: init.match ?? 'any', signal })
-      // one job per distinct dataset content; every holder of the same bytes can take it over
-      const byHash = new Map<string, Target>()
-      for (const holder of holders) {
-        for (const d of holder.datasets) {
-          const target = byHash.get(d.hash) ?? { jobId: jobId(), dataset: d.name, candidates: [] }
-          target.candidates.push(holder.peerId)
-          byHash.set(d.hash, target)
-        }
-      }
-      return [...byHash.values()]
-    }
-    return [{ jobId: jobId(), candidates: await this.workers(signal), anyWorker: true }]
-  }
-
-  /** Peers providing `#compute:js`, rotated so successive data-free jobs spread round-robin. */
-  private async workers (signal: AbortSignal): Promise<PeerId[]> {
-    const found: PeerId[] = []
-    // alone (a tab that lost its relay): nobody to ask, so do not wait for a lookup to time out
-    if (this.components.libp2p.getConnections().length === 0) return found
-    const lookup = anySignal([signal, AbortSignal.timeout(c.SEARCH_TIMEOUT)])
-    try {
-      for await (const p of this.components.libp2p.contentRouting.findProviders(await tagKey(this.network, c.COMPUTE_CAPABILITY_TAG), { signal: lookup })) {
-        if (!p.id.equals(this.components.libp2p.peerId)) found.push(p.id)
-      }
-    } catch (err) {
-      this.log('worker lookup ended - %e', err)
-    } finally {
-      lookup.clear()
-    }
-    const start = found.length === 0 ? 0 : this.nextWorker++ % found.length
-    return [...found.slice(start), ...found.slice(0, start)]
-  }
-
-  private async dispatch (target: Target, init: RunInit, out: Pushable<RunEvent>, signal: AbortSignal): Promise<void> {
-    const retries = init.retries ?? 2
+  /** Tries the candidates in order until one attempt is done, within `retries`; then the local pool if allowed, else one error. */
+  private async dispatch (target: Placed, init: RunInit, out: Pushable<RunEvent>, signal: AbortSignal): Promise<void> {
     const job: JobInit = { code: init.code, ...(target.dataset != null ? { dataset: target.dataset } : {}), args: init.args, ...(init.timeoutMs != null ? { timeoutMs: init.timeoutMs } : {}) }
-    const tag = (peer: string): { jobId: string, peerId: string, dataset?: string } => ({ jobId: target.jobId, peerId: peer, ...(target.dataset != null ? { dataset: target.dataset } : {}) })
-    let lastProblem = 'no peer holds this job\'s data or offers compute'
-    // a relayed connection (to a browser tab) can close as it opens: one more try on the same peer
-    let redialled = false
-    for (let attempt = 0, index = 0; attempt <= retries && index < target.candidates.length; attempt++, index++) {
-      const peer = target.candidates[index] as PeerId
-      if (peer.equals(this.components.libp2p.peerId)) {
-        // this node holds the data (or named itself): its own pool, no stream needed
-        await this.runLocally(job, target, attempt, out, signal)
-        return
-      }
-      out.push({ type: 'dispatched', attempt, ...tag(peer.toString()) })
-      let heard = false
-      try {
-        let final: JobEvent | undefined
-        let refused: string | undefined
-        for await (const event of this.components.compute.run(peer, { ...job, id: target.jobId }, { signal })) {
-          heard = true
-          if (event.type === 'error' && (event.status === 'busy' || (event.status === 'forbidden' && target.anyWorker === true))) { refused = event.message; break }
-          out.push({ ...event, ...tag(peer.toString()) })
-          if (event.type === 'result' || event.type === 'error') final = event
-        }
-        if (refused != null) { lastProblem = refused; continue }
-        if (final != null) return
-        lastProblem = 'the stream ended before a result'
-      } catch (err: any) {
-        if (signal.aborted) return
-        lastProblem = err?.name === JobDeadlineError.name ? String(err.message) : `${peer.toString()} went away: ${String(err.message ?? err)}`
-        this.log('job %s on %p failed, redispatching - %e', target.jobId, peer, err)
-        if (!heard && !redialled && err?.name === 'ConnectionClosedError') { redialled = true; index-- }
-      }
+    const tries = [...target.candidates]
+    let problem = 'no peer holds this job\'s data or offers compute'
+    let redials = MAX_REDIALS
+    for (let attempt = 0; attempt <= (init.retries ?? 2); attempt++) {
+      const peer = tries.shift()
+      if (peer == null) break
+      // this node holds the data (or named itself): its own pool, no stream needed
+      if (peer.equals(this.components.libp2p.peerId)) { await this.runLocally(job, target, attempt, out, signal); return }
+      const tried = await this.attempt(peer, job, target, attempt, out, signal)
+      if (tried.outcome === 'done') return
+      problem = tried.problem
+      if (tried.outcome === 'again' && redials-- > 0) tries.unshift(peer)
     }
-    if (init.allowLocal === true && target.dataset == null) {
-      await this.runLocally(job, target, target.candidates.length, out, signal)
-      return
+    if (init.allowLocal === true && target.dataset == null) { await this.runLocally(job, target, target.candidates.length, out, signal); return }
+    out.push({ type: 'error', status: 'internal', message: `no result: ${problem}`, ...eventTag(target, target.candidates.at(-1)?.toString() ?? '') })
+  }
+
+  /** Sends the job to one peer and forwards its events; says whether the job is done or who to try next. */
+  private async attempt (peer: PeerId, job: JobInit, target: Placed, attempt: number, out: Pushable<RunEvent>, signal: AbortSignal): Promise<Attempt> {
+    const tag = eventTag(target, peer.toString())
+    out.push({ type: 'dispatched', attempt, ...tag })
+    let last: JobEvent | undefined
+    try {
+      for await (const event of this.components.compute.run(peer, { ...job, id: target.jobId }, { signal })) {
+        const refusal = refusalOf(event, target)
+        if (refusal != null) return { outcome: 'next', problem: refusal }
+        last = event
+        out.push({ ...event, ...tag })
+      }
+      return isFinal(last) ? DONE : { outcome: 'next', problem: 'the stream ended before a result' }
+    } catch (err: any) {
+      if (signal.aborted || isFinal(last)) return DONE
+      this.log('job %s on %p failed, redispatching - %e', target.jobId, peer, err)
+      // a holder that went silent past the job's deadline counts as gone
+      if (err?.name === JobDeadlineError.name) return { outcome: 'next', problem: String(err.message) }
+      const problem = `${peer.toString()} went away: ${String(err?.message ?? err)}`
+      // a relayed connection (to a browser tab) can close as it opens, before the peer said anything
+      return last == null && err?.name === 'ConnectionClosedError' ? { outcome: 'again', problem } : { outcome: 'next', problem }
     }
-    out.push({ type: 'error', status: 'internal', message: `no result: ${lastProblem}`, ...tag(target.candidates.at(-1)?.toString() ?? '') })
   }
 
   /** Runs a job in this node's own pool, on its own dataset when the job has one, with the same events as a peer's. */
-  private async runLocally (job: JobInit, target: Target, attempt: number, out: Pushable<RunEvent>, signal: AbortSignal): Promise<void> {
-    const self = this.components.libp2p.peerId.toString()
-    const tag = { jobId: target.jobId, peerId: self, ...(target.dataset != null ? { dataset: target.dataset } : {}) }
+  private async runLocally (job: JobInit, target: Placed, attempt: number, out: Pushable<RunEvent>, signal: AbortSignal): Promise<void> {
+    const tag = eventTag(target, this.components.libp2p.peerId.toString())
     out.push({ type: 'dispatched', attempt, ...tag })
     let data: unknown = null
     if (target.dataset != null) {
@@ -194,4 +159,18 @@ export class Scheduler {
     }, { signal })
     out.push(outcome.ok ? { type: 'result', value: outcome.value, ...tag } : { type: 'error', status: 'failed', failure: outcome.failure, message: outcome.message, ...tag })
   }
+}
+
+function eventTag (target: Placed, peerId: string): { jobId: string, peerId: string, dataset?: string } {
+  return { jobId: target.jobId, peerId, ...(target.dataset != null ? { dataset: target.dataset } : {}) }
+}
+
+/** Why a peer refused the job, if it did: busy, or a worker that stopped offering compute (another worker can take it). */
+function refusalOf (event: JobEvent, target: JobTarget): string | undefined {
+  if (event.type !== 'error') return undefined
+  return event.status === 'busy' || (event.status === 'forbidden' && target.anyWorker === true) ? event.message : undefined
+}
+
+function isFinal (event: JobEvent | undefined): boolean {
+  return event?.type === 'result' || event?.type === 'error'
 }
