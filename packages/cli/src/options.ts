@@ -112,6 +112,20 @@ export function flag (values: Values, name: string): boolean {
   return values[name] === true
 }
 
+/**
+ * A flag that takes a whole number, or undefined when it is not given: digits only (no sign,
+ * fraction or exponent), at least `min`. A usage error names the flag and what it got.
+ */
+export function wholeNumber (values: Values, name: string, min: 0 | 1 = 1): number | undefined {
+  const text = stringValue(values, name)
+  if (text == null) return undefined
+  const n = Number(text)
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < min) {
+    throw new UsageError(`--${name} must be a whole number${min > 0 ? ' above 0' : ''}, not "${text}"`)
+  }
+  return n
+}
+
 /** A repeatable flag of peer IDs, each checked: a usage error names the one that is not. */
 export function peerIdList (values: Values, name: string): string[] {
   return listValue(values, name).map(text => {

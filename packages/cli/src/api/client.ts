@@ -1,6 +1,7 @@
 import { apiToken, DATA_DIR_OPTION, dataDirOf, readApiFile } from '../data-dir.js'
 import { ApiError, NodeNotRunningError, UsageError } from '../errors.js'
 import { stringValue } from '../options.js'
+import { NDJSON_TYPE, readNdjson } from './ndjson.js'
 import type { OptionSpec, Options, Values } from '../options.js'
 
 export const API_OPTION: OptionSpec = {
@@ -26,7 +27,7 @@ export interface ApiClient {
   get<T>(path: string, options?: { timeoutMs?: number }): Promise<T>
   post<T>(path: string, body: unknown, options?: { timeoutMs?: number }): Promise<T>
   delete<T>(path: string): Promise<T>
-  /** A streaming GET: one parsed JSON value per NDJSON line, as the node sends them. */
+  /** A streaming GET (a POST with `body`): one parsed JSON value per NDJSON line, as the node sends them. */
   lines<T>(path: string, options?: { timeoutMs?: number, body?: unknown, signal?: AbortSignal }): AsyncGenerator<T>
 }
 
@@ -74,18 +75,20 @@ function apiError (status: number, payload: any): ApiError {
 }
 
 function client (url: string, token: string | undefined): ApiClient {
+  const send = async (method: string, path: string, body: unknown, signal: AbortSignal, accept?: string): Promise<Response> => fetch(`${url}${path}`, {
+    method,
+    headers: {
+      ...(accept != null ? { accept } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(token != null ? { authorization: `Bearer ${token}` } : {})
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    signal
+  })
   const request = async <T>(method: string, path: string, body: unknown, timeoutMs = REQUEST_TIMEOUT): Promise<T> => {
     let res: Response
     try {
-      res = await fetch(`${url}${path}`, {
-        method,
-        headers: {
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...(token != null ? { authorization: `Bearer ${token}` } : {})
-        },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        signal: AbortSignal.timeout(timeoutMs)
-      })
+      res = await send(method, path, body, AbortSignal.timeout(timeoutMs))
     } catch (err: any) {
       if (err.name === 'TimeoutError') throw new ApiError(504, `the node at ${url} did not answer within ${timeoutMs} ms`)
       throw new NodeNotRunningError(url)
@@ -100,21 +103,11 @@ function client (url: string, token: string | undefined): ApiClient {
     post: async (path, body, options = {}) => request('POST', path, body, options.timeoutMs),
     delete: async (path) => request('DELETE', path, undefined),
     lines: async function * <T>(path: string, options: { timeoutMs?: number, body?: unknown, signal?: AbortSignal } = {}): AsyncGenerator<T> {
-      const timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT
       // the caller's signal (Ctrl-C, SIGTERM) ends the request: the node sees it close and cancels what it started
-      const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), ...(options.signal != null ? [options.signal] : [])])
+      const signal = AbortSignal.any([AbortSignal.timeout(options.timeoutMs ?? REQUEST_TIMEOUT), ...(options.signal != null ? [options.signal] : [])])
       let res: Response
       try {
-        res = await fetch(`${url}${path}`, {
-          method: options.body !== undefined ? 'POST' : 'GET',
-          headers: {
-            accept: 'application/x-ndjson',
-            ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-            ...(token != null ? { authorization: `Bearer ${token}` } : {})
-          },
-          ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-          signal
-        })
+        res = await send(options.body !== undefined ? 'POST' : 'GET', path, options.body, signal, NDJSON_TYPE)
       } catch (err) {
         if (options.signal?.aborted === true) throw err
         throw new NodeNotRunningError(url)
@@ -123,13 +116,7 @@ function client (url: string, token: string | undefined): ApiClient {
         const payload: any = await res.json().catch(() => ({}))
         throw apiError(res.status, payload)
       }
-      let buffered = ''
-      for await (const chunk of res.body.pipeThrough(new TextDecoderStream())) {
-        buffered += chunk
-        const lines = buffered.split('\n')
-        buffered = lines.pop() ?? ''
-        for (const line of lines) if (line.trim() !== '') yield JSON.parse(line) as T
-      }
+      yield * readNdjson<T>(res.body)
     }
   }
 }

@@ -1,8 +1,10 @@
 import { PathInvalidError } from './errors.js'
 import { readJsonBody } from './http.js'
 import { AddDatasetBody } from './schemas.js'
+import { addDatasetInitOf } from './shapes.js'
 import type { Route } from './routes.js'
-import type { AddDatasetInit, GridNode } from '@grid-node/core'
+import type { DatasetAnswer } from './shapes.js'
+import type { GridNode } from '@grid-node/core'
 import type { IncomingMessage } from 'node:http'
 
 export const datasetRoutes: Route[] = [
@@ -12,7 +14,7 @@ export const datasetRoutes: Route[] = [
 ]
 
 /** `DELETE /v1/datasets/<URL-encoded name>` */
-async function remove (node: GridNode, _req: IncomingMessage, [encoded]: string[]): Promise<unknown> {
+async function remove (node: GridNode, _req: IncomingMessage, [encoded]: string[]): Promise<DatasetAnswer> {
   const name = decodedName(encoded ?? '')
   return node.datasets.remove(name)
 }
@@ -26,16 +28,6 @@ function decodedName (text: string): string {
 }
 
 /** `POST /v1/datasets {"path":"/abs/cars.csv","tags":["#cars"],"name"?,"description"?,"private"?,"allow"?}` (or `rows`). */
-async function add (node: GridNode, req: IncomingMessage): Promise<unknown> {
-  const body = await readJsonBody(req, AddDatasetBody)
-  const init: AddDatasetInit = {
-    tags: body.tags,
-    private: body.private === true,
-    ...(body.allow != null ? { allow: body.allow } : {}),
-    ...(body.path != null ? { path: body.path } : {}),
-    ...(body.rows != null ? { rows: body.rows } : {}),
-    ...(body.name != null ? { name: body.name } : {}),
-    ...(body.description != null ? { description: body.description } : {})
-  }
-  return node.datasets.add(init)
+async function add (node: GridNode, req: IncomingMessage): Promise<DatasetAnswer> {
+  return node.datasets.add(addDatasetInitOf(await readJsonBody(req, AddDatasetBody)))
 }

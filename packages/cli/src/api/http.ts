@@ -14,6 +14,16 @@ export function sendJson (res: ServerResponse, status: number, body: unknown): v
 }
 
 /**
+ * A signal aborted when the response closes: the client went away (cancelling what its request
+ * started), or the answer is complete.
+ */
+export function abortOnClose (res: ServerResponse): AbortSignal {
+  const controller = new AbortController()
+  res.once('close', () => { controller.abort() })
+  return controller.signal
+}
+
+/**
  * Reads a request body as the schema says: 415 unless it is `application/json`, 413 past
  * MAX_BODY_BYTES (before buffering more), 400 for text that is not JSON, nests past
  * MAX_JSON_DEPTH, or does not match the schema, naming the field.

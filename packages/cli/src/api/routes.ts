@@ -9,6 +9,7 @@ import { readJsonBody, readQuery } from './http.js'
 import { runRoutes } from './run-routes.js'
 import { JoinBody, PeersQuery } from './schemas.js'
 import { searchRoutes } from './search-routes.js'
+import type { HealthAnswer, JoinAnswer, PeerAnswer, StatusAnswer } from './shapes.js'
 import type { GridNode } from '@grid-node/core'
 import type { PeerId } from '@libp2p/interface'
 import type { IncomingMessage, ServerResponse } from 'node:http'
@@ -30,7 +31,7 @@ export const routes: Route[] = [
   ...runRoutes
 ]
 
-async function healthCheck (node: GridNode): Promise<unknown> {
+async function healthCheck (node: GridNode): Promise<HealthAnswer> {
   const s = node.status()
   return {
     status: 'ok',
@@ -44,7 +45,7 @@ async function healthCheck (node: GridNode): Promise<unknown> {
   }
 }
 
-async function status (node: GridNode): Promise<unknown> {
+async function status (node: GridNode): Promise<StatusAnswer> {
   const s = node.status()
   return {
     peerId: s.peerId.toString(),
@@ -65,11 +66,11 @@ async function status (node: GridNode): Promise<unknown> {
  * `GET /v1/peers[?all=1]`: connected peers, then those the liveness monitor tracks that are up
  * or were seen within RECENT_PEER_WINDOW; `all` adds the rest (down for longer, up to days).
  */
-async function peers (node: GridNode, req: IncomingMessage): Promise<unknown> {
+async function peers (node: GridNode, req: IncomingMessage): Promise<PeerAnswer[]> {
   const { all = false } = readQuery(req, PeersQuery)
   const connected = await node.peers()
   const liveness = new Map(node.peerLiveness().map(p => [p.peerId.toString(), p]))
-  const rows: Array<{ peerId: string, state: string, addr: string, direction: string, rttMs: number | null, lastSeen: number }> = connected.map(p => {
+  const rows: PeerAnswer[] = connected.map(p => {
     const live = liveness.get(p.peerId.toString())
     liveness.delete(p.peerId.toString())
     return {
@@ -90,7 +91,7 @@ async function peers (node: GridNode, req: IncomingMessage): Promise<unknown> {
 }
 
 /** `POST /join {"node-id","node-address"}`, as the old gateway took it: dial the node. */
-async function join (node: GridNode, req: IncomingMessage): Promise<unknown> {
+async function join (node: GridNode, req: IncomingMessage): Promise<JoinAnswer> {
   const body = await readJsonBody(req, JoinBody)
   const id = body['node-id']
   let target = body['node-address']
@@ -107,7 +108,8 @@ async function join (node: GridNode, req: IncomingMessage): Promise<unknown> {
   }
 }
 
-async function closestPeers (node: GridNode, _req: IncomingMessage, params: string[]): Promise<unknown> {
+/** `GET /v1/closest-peers/<peerId>`: the peer IDs the DHT finds closest to it. */
+async function closestPeers (node: GridNode, _req: IncomingMessage, params: string[]): Promise<string[]> {
   const key = parsePeerId(params[0] ?? '')
   return (await node.closestPeers(key)).map(String)
 }

@@ -67,3 +67,5 @@ export const PeersQuery = queryParams({
 })
 
 export type RunRequest = v.InferOutput<typeof RunBody>
+export type AddDatasetRequest = v.InferOutput<typeof AddDatasetBody>
+export type SearchRequest = v.InferOutput<typeof SearchQuery>

@@ -2,13 +2,15 @@ import { access, constants, stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { DatasetFileError, MAX_DATASET_FILE_BYTES, normaliseTags } from '@grid-node/core'
 import { nodeOptions } from '../../api/client.js'
+import { addDatasetInitOf } from '../../api/shapes.js'
 import { UsageError } from '../../errors.js'
 import { byteCount, json } from '../../format.js'
-import { flag, listValue, peerIdList, stringValue } from '../../options.js'
-import { onNodeOrStore } from '../../node-or-store.js'
+import { flag, listValue, peerIdList, stringValue, wholeNumber } from '../../options.js'
+import { onRunningNodeOr, withDataDirDatasets } from '../../running-node.js'
 import { datasetTable, describeDataset } from './format.js'
 import type { Command, Context, Values } from '../../options.js'
-import type { AddDatasetInit, DatasetDescriptor } from '@grid-node/core'
+import type { AddDatasetRequest } from '../../api/schemas.js'
+import type { DatasetAnswer } from '../../api/shapes.js'
 
 /** A running node reads a 1 GiB file (the default limit) in a couple of minutes on a slow machine. */
 const ADD_TIMEOUT = 30 * 60 * 1000
@@ -29,27 +31,36 @@ export const datasetsAdd: Command = {
     'dataset-max-bytes': { type: 'string', description: 'refuse a file larger than this when no node runs (a running node applies its own limit)', default: byteCount(MAX_DATASET_FILE_BYTES), placeholder: 'bytes' }
   },
   execute: async ({ values, positionals, io }: Context) => {
-    if (positionals.length !== 1) throw new UsageError('give exactly one file: grid-node datasets add <file> --tag #name')
-    if (listValue(values, 'tag').length === 0) throw new UsageError('give at least one --tag, e.g. --tag "#cars"')
-    // checked here, before the node is asked: a bad tag is a usage error, and a missing file
-    // is reported as missing, not as a clash with a dataset of the same name
-    const tags = normaliseTags(listValue(values, 'tag'))
-    const path = resolve(positionals[0] ?? '')
-    await checkReadableFile(path)
-    const init: AddDatasetInit = {
-      path,
-      tags,
-      private: flag(values, 'private'),
-      ...(peerIdList(values, 'allow').length > 0 ? { allow: peerIdList(values, 'allow') } : {}),
-      ...(stringValue(values, 'name') != null ? { name: stringValue(values, 'name') } : {}),
-      ...(stringValue(values, 'description') != null ? { description: stringValue(values, 'description') } : {})
-    }
-    const maxFileBytes = byteLimit(values, 'dataset-max-bytes')
-    const added = await onNodeOrStore(values,
-      async api => api.post<DatasetDescriptor>('/v1/datasets', init, { timeoutMs: ADD_TIMEOUT }),
-      async store => store.add(init, maxFileBytes != null ? { maxFileBytes } : {}))
+    const request = await addRequest(values, positionals)
+    const maxFileBytes = wholeNumber(values, 'dataset-max-bytes')
+    const added = await onRunningNodeOr(values,
+      async api => api.post<DatasetAnswer>('/v1/datasets', request, { timeoutMs: ADD_TIMEOUT }),
+      async () => withDataDirDatasets(values, async store => store.add(addDatasetInitOf(request), maxFileBytes != null ? { maxFileBytes } : {})))
     io.out(flag(values, 'json') ? json(added) : `added ${describeDataset(added)}`)
     return 0
+  }
+}
+
+/**
+ * The request for the node, checked here before any node is asked: a bad tag is a usage error,
+ * and a missing file is reported as missing, not as a clash with a dataset of the same name.
+ */
+async function addRequest (values: Values, positionals: string[]): Promise<AddDatasetRequest> {
+  if (positionals.length !== 1) throw new UsageError('give exactly one file: grid-node datasets add <file> --tag #name')
+  if (listValue(values, 'tag').length === 0) throw new UsageError('give at least one --tag, e.g. --tag "#cars"')
+  const tags = normaliseTags(listValue(values, 'tag'))
+  const path = resolve(positionals[0] ?? '')
+  await checkReadableFile(path)
+  const allow = peerIdList(values, 'allow')
+  const name = stringValue(values, 'name')
+  const description = stringValue(values, 'description')
+  return {
+    path,
+    tags,
+    private: flag(values, 'private'),
+    ...(allow.length > 0 ? { allow } : {}),
+    ...(name != null ? { name } : {}),
+    ...(description != null ? { description } : {})
   }
 }
 
@@ -65,20 +76,12 @@ async function checkReadableFile (path: string): Promise<void> {
   }
 }
 
-/** A positive whole number of bytes, or undefined when the flag is not given. */
-function byteLimit (values: Values, name: string): number | undefined {
-  const text = stringValue(values, name)
-  if (text == null) return undefined
-  if (!/^\d+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) throw new UsageError(`--${name} "${text}" is not a positive whole number of bytes`)
-  return Number(text)
-}
-
 export const datasetsLs: Command = {
   name: 'datasets ls',
   summary: 'List this node\'s datasets, each file re-checked (changed or missing files are flagged).',
   options: COMMON,
   execute: async ({ values, io }: Context) => {
-    const list = await onNodeOrStore(values, async api => api.get<DatasetDescriptor[]>('/v1/datasets'), async store => store.list())
+    const list = await onRunningNodeOr(values, async api => api.get<DatasetAnswer[]>('/v1/datasets'), async () => withDataDirDatasets(values, async store => store.list()))
     if (flag(values, 'json')) io.out(json(list))
     else io.out(list.length === 0 ? 'no datasets; add one with `grid-node datasets add <file> --tag #name`' : datasetTable(list))
     return 0
@@ -93,9 +96,9 @@ export const datasetsRm: Command = {
   execute: async ({ values, positionals, io }: Context) => {
     const name = positionals[0]
     if (positionals.length !== 1 || name == null) throw new UsageError('give exactly one dataset name: grid-node datasets rm <name>')
-    const removed = await onNodeOrStore(values,
-      async api => api.delete<DatasetDescriptor>(`/v1/datasets/${encodeURIComponent(name)}`),
-      async store => store.remove(name))
+    const removed = await onRunningNodeOr(values,
+      async api => api.delete<DatasetAnswer>(`/v1/datasets/${encodeURIComponent(name)}`),
+      async () => withDataDirDatasets(values, async store => store.remove(name)))
     io.out(flag(values, 'json') ? json(removed) : `removed ${removed.name}`)
     return 0
   }

@@ -2,9 +2,8 @@ import { nodeOptions, requireApi } from '../../api/client.js'
 import { RECENT_PEER_WINDOW } from '../../api/constants.js'
 import { duration, json, table } from '../../format.js'
 import { flag } from '../../options.js'
+import type { PeerAnswer } from '../../api/shapes.js'
 import type { Command, Context } from '../../options.js'
-
-interface PeerRow { peerId: string, state: string, addr: string, direction: string, rttMs: number | null, lastSeen: number }
 
 const RECENT = `${RECENT_PEER_WINDOW / 60_000} minutes`
 
@@ -18,7 +17,7 @@ export const peers: Command = {
   execute: async ({ values, io }: Context) => {
     const api = await requireApi(values)
     const all = flag(values, 'all')
-    const list = await api.get<PeerRow[]>(all ? '/v1/peers?all=1' : '/v1/peers')
+    const list = await api.get<PeerAnswer[]>(all ? '/v1/peers?all=1' : '/v1/peers')
     if (flag(values, 'json')) {
       io.out(json(list))
     } else if (list.length === 0) {

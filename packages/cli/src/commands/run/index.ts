@@ -1,16 +1,22 @@
 import { normaliseTags, SANDBOX_TIMEOUT } from '@grid-node/core'
-import { API_OPTION, findApi } from '../../api/client.js'
+import { API_OPTION } from '../../api/client.js'
+import { runInitOf } from '../../api/shapes.js'
 import { DATA_DIR_OPTION } from '../../data-dir.js'
-import { NodeNotRunningError, UsageError } from '../../errors.js'
-import { flag, listValue, stringValue } from '../../options.js'
+import { UsageError } from '../../errors.js'
+import { flag, listValue, stringValue, wholeNumber } from '../../options.js'
+import { onRunningNodeOr } from '../../running-node.js'
 import { CLIENT_OPTIONS, withShortLivedNode } from '../../short-lived-node.js'
 import { readJobFile } from './job-file.js'
 import { runPrinter } from './output.js'
+import type { RunRequest } from '../../api/schemas.js'
+import type { RunAnswer } from '../../api/shapes.js'
 import type { Command, Context, Values } from '../../options.js'
-import type { RunEvent, RunInit } from '@grid-node/core'
 
 /** 128 + SIGINT, as a shell reports a command ended by Ctrl-C. */
 const EXIT_CANCELLED = 130
+
+/** A run lasts as long as its jobs (queued, retried, each up to an hour): the request gives up after a day. */
+const RUN_REQUEST_TIMEOUT = 24 * 60 * 60 * 1000
 
 export const runJob: Command = {
   name: 'run',
@@ -31,10 +37,16 @@ export const runJob: Command = {
     json: { type: 'boolean', description: 'print one JSON object per result or error' }
   },
   execute: async ({ values, positionals, io, signal }: Context) => {
-    const init = await runInit(values, positionals)
+    const request = await runRequest(values, positionals)
     const printer = runPrinter(io, flag(values, 'json'), { file: positionals[0] ?? 'job.js' })
     try {
-      await send(values, init, signal, printer.event)
+      await onRunningNodeOr(values,
+        async api => {
+          for await (const event of api.lines<RunAnswer>('/v1/run', { body: request, timeoutMs: RUN_REQUEST_TIMEOUT, signal })) printer.event(event)
+        },
+        async () => withShortLivedNode(values, signal, async node => {
+          for await (const event of node.run({ ...runInitOf(request), signal })) printer.event(event)
+        }))
     } catch (err) {
       if (!signal.aborted) throw err
     }
@@ -47,46 +59,16 @@ export const runJob: Command = {
   }
 }
 
-/** Through the running node's API, else a short-lived node joined through --bootstrap. */
-async function send (values: Values, init: RunInit, signal: AbortSignal, print: (event: RunEvent) => void): Promise<void> {
-  const api = await findApi(values)
-  if (api != null) {
-    try {
-      for await (const event of api.lines<RunEvent>('/v1/run', { body: init, timeoutMs: 24 * 60 * 60 * 1000, signal })) print(event)
-      return
-    } catch (err) {
-      if (!(err instanceof NodeNotRunningError) || values.api != null) throw err
-    }
-  }
-  await withShortLivedNode(values, signal, async node => {
-    for await (const event of node.run({ ...init, signal })) print(event)
-  })
-}
-
-async function runInit (values: Values, positionals: string[]): Promise<RunInit> {
+/** The job and where it runs, checked here: a bad tag or a job that would not parse is found before any search or send. */
+async function runRequest (values: Values, positionals: string[]): Promise<RunRequest> {
   if (positionals.length !== 1) throw new UsageError('give exactly one job file: grid-node run job.js --tag #cars')
-  // a bad tag or a job that would not parse is found here, before any search or send
   const tags = normaliseTags(listValue(values, 'tag'))
   const code = await readJobFile(positionals[0] ?? '')
-  let args: unknown = null
-  const argsText = stringValue(values, 'args')
-  if (argsText != null) {
-    try {
-      args = JSON.parse(argsText)
-    } catch {
-      throw new UsageError(`--args must be JSON, e.g. --args '{"k": 3}', not ${argsText}`)
-    }
-  }
-  const count = (name: string): number | undefined => {
-    const text = stringValue(values, name)
-    if (text == null) return undefined
-    const n = Number(text)
-    if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a whole number, not "${text}"`)
-    return n
-  }
-  const timeoutMs = count('timeout')
-  const retries = count('retries')
+  const args = jsonArgs(stringValue(values, 'args'))
+  const timeoutMs = wholeNumber(values, 'timeout', 0)
+  const retries = wholeNumber(values, 'retries', 0)
   const peers = listValue(values, 'peer')
+  const dataset = stringValue(values, 'dataset')
   return {
     code,
     args,
@@ -94,8 +76,18 @@ async function runInit (values: Values, positionals: string[]): Promise<RunInit>
     match: flag(values, 'all') ? 'all' : 'any',
     ...(tags.length > 0 ? { tags } : {}),
     ...(peers.length > 0 ? { peers } : {}),
-    ...(stringValue(values, 'dataset') != null ? { dataset: stringValue(values, 'dataset') } : {}),
+    ...(dataset != null ? { dataset } : {}),
     ...(timeoutMs != null ? { timeoutMs } : {}),
     ...(retries != null ? { retries } : {})
+  }
+}
+
+/** --args, parsed; null when not given. */
+function jsonArgs (text: string | undefined): unknown {
+  if (text == null) return null
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw new UsageError(`--args must be JSON, e.g. --args '{"k": 3}', not ${text}`)
   }
 }

@@ -1,16 +1,18 @@
 import { normaliseTags, SEARCH_TIMEOUT } from '@grid-node/core'
-import { API_OPTION, findApi } from '../../api/client.js'
-import { searchResultJson } from '../../api/search-routes.js'
-import type { SearchResultJson } from '../../api/search-routes.js'
+import { API_OPTION } from '../../api/client.js'
+import { searchAnswer, searchPath } from '../../api/shapes.js'
 import { DATA_DIR_OPTION } from '../../data-dir.js'
-import { NodeNotRunningError, UsageError } from '../../errors.js'
+import { UsageError } from '../../errors.js'
 import { json } from '../../format.js'
-import { flag, stringValue } from '../../options.js'
+import { flag, wholeNumber } from '../../options.js'
+import { onRunningNodeOr } from '../../running-node.js'
 import { CLIENT_OPTIONS, withShortLivedNode } from '../../short-lived-node.js'
 import { resultPrinter } from './output.js'
-import type { Command, Context, Values } from '../../options.js'
+import type { SearchAnswer } from '../../api/shapes.js'
+import type { Command, Context } from '../../options.js'
 
-type Result = SearchResultJson
+/** A running node answers within the search's own timeout; this much more is for the HTTP round trip. */
+const API_SLACK = 5_000
 
 export const search: Command = {
   name: 'search',
@@ -33,22 +35,18 @@ export const search: Command = {
     const match = flag(values, 'all') ? 'all' : 'any'
     const asJson = flag(values, 'json')
     const printer = resultPrinter(io, asJson)
-    const results: Result[] = []
-    const emit = (r: Result): void => { results.push(r); printer.row(r) }
+    const results: SearchAnswer[] = []
+    const emit = (r: SearchAnswer): void => { results.push(r); printer.row(r) }
 
-    const api = await findApi(values)
-    let done = false
-    if (api != null) {
-      const query = new URLSearchParams([...tags.map(t => ['tag', t] as [string, string]), ['match', match], ['timeout', String(timeoutMs)]])
-      if (limit != null) query.set('limit', String(limit))
-      try {
-        for await (const r of api.lines<Result>(`/v1/search?${query.toString()}`, { timeoutMs: timeoutMs + 5_000 })) emit(r)
-        done = true
-      } catch (err) {
-        if (!(err instanceof NodeNotRunningError) || values.api != null) throw err
-      }
-    }
-    if (!done) await searchWithClient(values, tags, { match, timeoutMs, ...(limit != null ? { limit } : {}), signal }, emit)
+    await onRunningNodeOr(values,
+      async api => {
+        const path = searchPath({ tag: tags, match, timeout: timeoutMs, ...(limit != null ? { limit } : {}) })
+        for await (const r of api.lines<SearchAnswer>(path, { timeoutMs: timeoutMs + API_SLACK })) emit(r)
+      },
+      // no running node: search as a short-lived DHT client
+      async () => withShortLivedNode(values, signal, async node => {
+        for await (const r of node.search(tags, { match, timeoutMs, ...(limit != null ? { limit } : {}), signal })) emit(searchAnswer(r))
+      }))
 
     if (asJson) io.out(json(results))
     if (results.length === 0) {
@@ -57,19 +55,4 @@ export const search: Command = {
     }
     return 0
   }
-}
-
-/** No running node: search as a short-lived DHT client. */
-async function searchWithClient (values: Values, tags: string[], options: { match: 'any' | 'all', timeoutMs: number, limit?: number, signal: AbortSignal }, emit: (r: Result) => void): Promise<void> {
-  await withShortLivedNode(values, options.signal, async node => {
-    for await (const r of node.search(tags, options)) emit(searchResultJson(r))
-  })
-}
-
-function wholeNumber (values: Values, name: string): number | undefined {
-  const text = stringValue(values, name)
-  if (text == null) return undefined
-  const n = Number(text)
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a whole number above 0, not "${text}"`)
-  return n
 }

@@ -1,11 +1,10 @@
+import type { SearchAnswer } from '../../api/shapes.js'
 import type { Io } from '../../io.js'
-
-interface Row { peerId: string, rttMs: number, datasets: Array<{ name: string, rows: number, tags: string[] }>, capabilities?: string[] }
 
 const WIDTHS = [52, 9, 24, 7] as const
 
 /** Prints holders as they arrive: the header first, then one line per dataset, and one per worker offering a searched capability. */
-export function resultPrinter (io: Io, json: boolean): { row: (r: Row) => void } {
+export function resultPrinter (io: Io, json: boolean): { row: (r: SearchAnswer) => void } {
   if (json) return { row: () => {} }
   let header = false
   const line = (cells: string[]): void => { io.out(cells.map((c, i) => i < WIDTHS.length ? c.padEnd(WIDTHS[i] ?? 0) : c).join('  ').trimEnd()) }

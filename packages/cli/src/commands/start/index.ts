@@ -7,11 +7,11 @@ import { apiToken, DATA_DIR_OPTION, dataDirOf, prepareDataDir, readApiFile, remo
 import { UsageError } from '../../errors.js'
 import { LAN_OPTIONS, lanSetting } from '../../lan-option.js'
 import { byteCount } from '../../format.js'
-import { flag, listValue, peerIdList, stringValue } from '../../options.js'
+import { flag, listValue, peerIdList, stringValue, wholeNumber } from '../../options.js'
 import { DEFAULT_API, parseApiAddress } from './api-address.js'
 import { announce } from './output.js'
-import type { Command, Context } from '../../options.js'
-import type { GridNode } from '@grid-node/core'
+import type { Command, Context, Values } from '../../options.js'
+import type { GridNode, GridNodeInit } from '@grid-node/core'
 
 /** How often `start` looks for a change of the address policy or a new address warning. */
 const ADDRESS_CHECK_INTERVAL = 2_000
@@ -46,26 +46,7 @@ export const start: Command = {
 
 async function startNode ({ values, io, signal }: Context): Promise<number> {
   const dataDir = dataDirOf(values)
-  const init = {
-    dataDir,
-    listen: listValue(values, 'listen').length > 0 ? listValue(values, 'listen') : undefined,
-    bootstrap: listValue(values, 'bootstrap'),
-    network: stringValue(values, 'network'),
-    lan: lanSetting(values),
-    relay: !flag(values, 'no-relay'),
-    ...await tlsFiles(values),
-    liveness: {
-      intervalMs: positive(values, 'liveness-interval') ?? undefined,
-      timeoutMs: positive(values, 'liveness-timeout') ?? undefined,
-      misses: positive(values, 'liveness-misses') ?? undefined
-    },
-    ...provideTimings(positive(values, 'provide-validity')),
-    ...(positive(values, 'dataset-max-bytes') != null ? { datasets: { maxFileBytes: positive(values, 'dataset-max-bytes') } } : {}),
-    compute: {
-      ...(peerIdList(values, 'allow-compute').length > 0 ? { allow: peerIdList(values, 'allow-compute') } : {}),
-      ...(positive(values, 'pool-size') != null ? { poolSize: positive(values, 'pool-size') } : {})
-    }
-  }
+  const init = await nodeInit(values, dataDir)
   validateInit(init)
   const apiAddress = parseApiAddress(stringValue(values, 'api') ?? DEFAULT_API)
   const running = await runningApi(dataDir)
@@ -116,8 +97,39 @@ async function startNode ({ values, io, signal }: Context): Promise<number> {
   return 0
 }
 
+/** What the node is created with, from the flags: a bad one is a usage error before anything starts. */
+async function nodeInit (values: Values, dataDir: string): Promise<GridNodeInit & { bootstrap: string[] }> {
+  const lan = lanSetting(values)
+  const tls = await tlsFiles(values)
+  const liveness = {
+    intervalMs: wholeNumber(values, 'liveness-interval'),
+    timeoutMs: wholeNumber(values, 'liveness-timeout'),
+    misses: wholeNumber(values, 'liveness-misses')
+  }
+  const provide = provideTimings(wholeNumber(values, 'provide-validity'))
+  const maxFileBytes = wholeNumber(values, 'dataset-max-bytes')
+  const allow = peerIdList(values, 'allow-compute')
+  const poolSize = wholeNumber(values, 'pool-size')
+  return {
+    dataDir,
+    listen: listValue(values, 'listen').length > 0 ? listValue(values, 'listen') : undefined,
+    bootstrap: listValue(values, 'bootstrap'),
+    network: stringValue(values, 'network'),
+    lan,
+    relay: !flag(values, 'no-relay'),
+    ...tls,
+    liveness,
+    ...provide,
+    ...(maxFileBytes != null ? { datasets: { maxFileBytes } } : {}),
+    compute: {
+      ...(allow.length > 0 ? { allow } : {}),
+      ...(poolSize != null ? { poolSize } : {})
+    }
+  }
+}
+
 /** --tls-cert and --tls-key, read now: both or neither. */
-async function tlsFiles (values: Context['values']): Promise<{ tls?: { cert: string, key: string } }> {
+async function tlsFiles (values: Values): Promise<{ tls?: { cert: string, key: string } }> {
   const certFile = stringValue(values, 'tls-cert')
   const keyFile = stringValue(values, 'tls-key')
   if (certFile == null && keyFile == null) return {}
@@ -130,14 +142,6 @@ async function tlsFiles (values: Context['values']): Promise<{ tls?: { cert: str
     }
   }
   return { tls: { cert: await read(certFile, 'certificate'), key: await read(keyFile, 'key') } }
-}
-
-function positive (values: Context['values'], name: string): number | undefined {
-  const text = stringValue(values, name)
-  if (text == null) return undefined
-  const n = Number(text)
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a whole number above 0, not "${text}"`)
-  return n
 }
 
 /** Re-provide when half the validity is left, checking four times per validity. */

@@ -1,30 +1,15 @@
 import { nodeOptions, requireApi } from '../../api/client.js'
 import { duration, json } from '../../format.js'
 import { flag } from '../../options.js'
+import type { StatusAnswer } from '../../api/shapes.js'
 import type { Command, Context } from '../../options.js'
-
-interface Status {
-  peerId: string
-  /** The node's grid-node version (absent from older nodes). */
-  version?: string
-  network: string
-  ready: boolean
-  addrs: string[]
-  shareableAddrs: string[]
-  peers: number
-  routingTableSize: number
-  uptimeMs: number
-  /** Whether the DHT keeps private and loopback addresses, and why (absent from older nodes). */
-  addressPolicy?: { setting: boolean | 'auto', mode: 'lan' | 'public', reason: string }
-  addressWarning?: { code: string, message: string } | null
-}
 
 export const status: Command = {
   name: 'status',
   summary: 'Show the running node: peer ID, version, addresses, peers, routing-table size, uptime, network.',
   options: nodeOptions('print a JSON object'),
   execute: async ({ values, io }: Context) => {
-    const s = await (await requireApi(values)).get<Status>('/v1/status')
+    const s = await (await requireApi(values)).get<StatusAnswer>('/v1/status')
     if (flag(values, 'json')) {
       io.out(json(s))
       return 0

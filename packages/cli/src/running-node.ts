@@ -8,11 +8,12 @@ import type { Values } from './options.js'
 type DatasetStore = Awaited<ReturnType<typeof openDatasets>>['datasets']
 
 /**
- * Runs a datasets command against the running node (through its API) or, when none runs, on
- * the data dir itself. A stale `api` file left by a killed node counts as no node; an explicit
- * --api that does not answer is an error.
+ * How a command reaches a node: the running one, through its API, when one answers; else
+ * `otherwise`, which acts on the data dir itself (withDataDirDatasets) or joins the grid for
+ * the one request (withShortLivedNode). A stale `api` file left by a killed node counts as no
+ * node; an explicit --api that does not answer is an error.
  */
-export async function onNodeOrStore<T> (values: Values, viaApi: (api: ApiClient) => Promise<T>, viaStore: (datasets: DatasetStore) => Promise<T>): Promise<T> {
+export async function onRunningNodeOr<T> (values: Values, viaApi: (api: ApiClient) => Promise<T>, otherwise: () => Promise<T>): Promise<T> {
   const api = await findApi(values)
   if (api != null) {
     try {
@@ -21,6 +22,14 @@ export async function onNodeOrStore<T> (values: Values, viaApi: (api: ApiClient)
       if (!(err instanceof NodeNotRunningError) || values.api != null) throw err
     }
   }
+  return otherwise()
+}
+
+/**
+ * No running node: open the data dir's dataset store for `work`, then close it. A data dir
+ * created here for a store that would not open is removed again.
+ */
+export async function withDataDirDatasets<T> (values: Values, work: (datasets: DatasetStore) => Promise<T>): Promise<T> {
   const dataDir = dataDirOf(values)
   const { created } = await prepareDataDir(dataDir)
   let opened
@@ -31,7 +40,7 @@ export async function onNodeOrStore<T> (values: Values, viaApi: (api: ApiClient)
     throw err
   }
   try {
-    return await viaStore(opened.datasets)
+    return await work(opened.datasets)
   } finally {
     await opened.close()
   }

@@ -1,0 +1,119 @@
+/**
+ * What the local API takes and answers, declared once: the routes build these answers and the
+ * commands read them, and both turn requests into core's inits with the same functions. The
+ * request bodies are the schemas' types (schemas.ts validates them at the API). Fields marked
+ * optional in an answer may be absent from a node of an older version.
+ */
+import type { AddDatasetRequest, RunRequest, SearchRequest } from './schemas.js'
+import type { AddDatasetInit, DatasetDescriptor, RunEvent, RunInit, SearchResult } from '@grid-node/core'
+
+/** `GET /health-check`, the old gateway's shape. */
+export interface HealthAnswer {
+  status: 'ok'
+  ready: boolean
+  peerId: string
+  addrs: string[]
+  peers: number
+  network: string
+  /** Peers cannot dial any address this node announces: its datasets cannot be found. */
+  addressWarning?: string
+}
+
+/** `GET /v1/status` */
+export interface StatusAnswer {
+  peerId: string
+  /** The node's grid-node version. */
+  version?: string
+  network: string
+  ready: boolean
+  addrs: string[]
+  shareableAddrs: string[]
+  peers: number
+  routingTableSize: number
+  uptimeMs: number
+  /** Whether the DHT keeps private and loopback addresses, and why. */
+  addressPolicy?: { setting: boolean | 'auto', mode: 'lan' | 'public', reason: string }
+  addressWarning?: { code: string, message: string } | null
+}
+
+/** One peer of `GET /v1/peers`: '' for an address or direction not known, `lastSeen` 0 for never. */
+export interface PeerAnswer {
+  peerId: string
+  state: string
+  addr: string
+  direction: string
+  rttMs: number | null
+  lastSeen: number
+}
+
+/** One live holder of `GET /v1/search`: an element of the array, or a line of NDJSON. */
+export interface SearchAnswer {
+  peerId: string
+  addrs: string[]
+  rttMs: number
+  datasets: Array<{ name: string, tags: string[], description: string, rows: number, columns: Array<{ name: string, type: string }>, format: string, hash: string, status: string }>
+  /** The searched capabilities (such as #compute:js) this holder offers. */
+  capabilities?: string[]
+}
+
+/** `GET`, `POST` and `DELETE /v1/datasets…`: a dataset, or (GET) an array of them. */
+export type DatasetAnswer = DatasetDescriptor
+
+/** One NDJSON line of `POST /v1/run`. */
+export type RunAnswer = RunEvent
+
+/** `POST /join`, the old gateway's shape. */
+export interface JoinAnswer { status: 'ok', 'node-id': string, 'node-address': string }
+
+/** `POST /search`, the old gateway's shape: `[peerId, multiaddr]` per holder. */
+export interface GatewaySearchAnswer { 'node-addresses': Array<[string, string]> }
+
+/** A holder as `GET /v1/search` and `grid-node search --json` give it. */
+export function searchAnswer (r: SearchResult): SearchAnswer {
+  return {
+    peerId: r.peerId.toString(),
+    addrs: r.addrs.map(String),
+    rttMs: r.rttMs,
+    datasets: r.datasets.map(d => ({
+      name: d.name, tags: d.tags, description: d.description, rows: d.rows, columns: d.columns, format: d.format, hash: d.hash, status: d.status
+    })),
+    capabilities: r.capabilities
+  }
+}
+
+/** A run request as the scheduler takes it (optional fields left out, not undefined). */
+export function runInitOf (request: RunRequest): RunInit {
+  return {
+    code: request.code,
+    args: request.args,
+    allowLocal: request.allowLocal === true,
+    ...(request.tags != null ? { tags: request.tags } : {}),
+    ...(request.peers != null ? { peers: request.peers } : {}),
+    ...(request.timeoutMs != null ? { timeoutMs: request.timeoutMs } : {}),
+    ...(request.retries != null ? { retries: request.retries } : {}),
+    ...(request.match != null ? { match: request.match } : {}),
+    ...(request.dataset != null ? { dataset: request.dataset } : {})
+  }
+}
+
+/** A dataset request as the store takes it (optional fields left out, not undefined). */
+export function addDatasetInitOf (request: AddDatasetRequest): AddDatasetInit {
+  return {
+    tags: request.tags,
+    private: request.private === true,
+    ...(request.allow != null ? { allow: request.allow } : {}),
+    ...(request.path != null ? { path: request.path } : {}),
+    ...(request.rows != null ? { rows: request.rows } : {}),
+    ...(request.name != null ? { name: request.name } : {}),
+    ...(request.description != null ? { description: request.description } : {})
+  }
+}
+
+/** The URL of `GET /v1/search` for a query SearchQuery takes. */
+export function searchPath (query: SearchRequest): string {
+  const params = new URLSearchParams(query.tag.map(t => ['tag', t] as [string, string]))
+  if (query.match != null) params.set('match', query.match)
+  if (query.timeout != null) params.set('timeout', String(query.timeout))
+  if (query.limit != null) params.set('limit', String(query.limit))
+  return `/v1/search?${params.toString()}`
+}
