@@ -116,7 +116,7 @@ export function flag (values: Values, name: string): boolean {
  * A flag that takes a whole number, or undefined when it is not given: digits only (no sign,
  * fraction or exponent), at least `min`. A usage error names the flag and what it got.
  */
-export function wholeNumber (values: Values, name: string, min: 0 | 1 = 1): number | undefined {
+export function wholeNumberValue (values: Values, name: string, min: 0 | 1 = 1): number | undefined {
   const text = stringValue(values, name)
   if (text == null) return undefined
   const n = Number(text)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { apiUrl } from '../src/api/client.js'
 import { start } from '../src/commands/start/index.js'
-import { envName, helpText, listValue, parseCommandArgs, stringValue } from '../src/options.js'
+import { envName, helpText, listValue, parseCommandArgs, stringValue, wholeNumberValue } from '../src/options.js'
 
 describe('parseCommandArgs', () => {
   it('rejects an unknown flag, naming it and where help is', () => {
@@ -27,6 +27,31 @@ describe('parseCommandArgs', () => {
       expect(text).toContain(`env: ${envName(name)}`)
     }
     expect(text).toContain('default: ~/.grid-node')
+  })
+})
+
+describe('wholeNumberValue: the one reader of every whole-number flag', () => {
+  it.each([
+    ['7', 1, 7],
+    ['0', 0, 0],
+    ['1073741824', 1, 1073741824]
+  ])('%s (at least %i) is %i', (text, min, n) => {
+    expect(wholeNumberValue({ n: text }, 'n', min as 0 | 1)).toBe(n)
+  })
+
+  it('is undefined when the flag is not given', () => {
+    expect(wholeNumberValue({}, 'timeout')).toBeUndefined()
+  })
+
+  it.each([
+    ['0', 1, '--n must be a whole number above 0, not "0"'],
+    ['-1', 0, '--n must be a whole number, not "-1"'],
+    ['1.5', 1, '--n must be a whole number above 0, not "1.5"'],
+    ['1e3', 1, '--n must be a whole number above 0, not "1e3"'],
+    ['many', 0, '--n must be a whole number, not "many"'],
+    ['99999999999999999999', 1, '--n must be a whole number above 0, not "99999999999999999999"']
+  ])('refuses %s (at least %i): %s', (text, min, message) => {
+    expect(() => wholeNumberValue({ n: text }, 'n', min as 0 | 1)).toThrow(expect.objectContaining({ name: 'UsageError', message }))
   })
 })
 

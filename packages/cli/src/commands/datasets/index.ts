@@ -5,7 +5,7 @@ import { nodeOptions } from '../../api/client.js'
 import { addDatasetInitOf } from '../../api/shapes.js'
 import { UsageError } from '../../errors.js'
 import { byteCount, json } from '../../format.js'
-import { flag, listValue, peerIdList, stringValue, wholeNumber } from '../../options.js'
+import { flag, listValue, peerIdList, stringValue, wholeNumberValue } from '../../options.js'
 import { onRunningNodeOr, withDataDirDatasets } from '../../running-node.js'
 import { datasetTable, describeDataset } from './format.js'
 import type { Command, Context, Values } from '../../options.js'
@@ -32,7 +32,7 @@ export const datasetsAdd: Command = {
   },
   execute: async ({ values, positionals, io }: Context) => {
     const request = await addRequest(values, positionals)
-    const maxFileBytes = wholeNumber(values, 'dataset-max-bytes')
+    const maxFileBytes = wholeNumberValue(values, 'dataset-max-bytes')
     const added = await onRunningNodeOr(values,
       async api => api.post<DatasetAnswer>('/v1/datasets', request, { timeoutMs: ADD_TIMEOUT }),
       async () => withDataDirDatasets(values, async store => store.add(addDatasetInitOf(request), maxFileBytes != null ? { maxFileBytes } : {})))

@@ -3,7 +3,7 @@ import { API_OPTION } from '../../api/client.js'
 import { runInitOf } from '../../api/shapes.js'
 import { DATA_DIR_OPTION } from '../../data-dir.js'
 import { UsageError } from '../../errors.js'
-import { flag, listValue, stringValue, wholeNumber } from '../../options.js'
+import { flag, listValue, stringValue, wholeNumberValue } from '../../options.js'
 import { onRunningNodeOr } from '../../running-node.js'
 import { CLIENT_OPTIONS, withShortLivedNode } from '../../short-lived-node.js'
 import { readJobFile } from './job-file.js'
@@ -65,8 +65,8 @@ async function runRequest (values: Values, positionals: string[]): Promise<RunRe
   const tags = normaliseTags(listValue(values, 'tag'))
   const code = await readJobFile(positionals[0] ?? '')
   const args = jsonArgs(stringValue(values, 'args'))
-  const timeoutMs = wholeNumber(values, 'timeout', 0)
-  const retries = wholeNumber(values, 'retries', 0)
+  const timeoutMs = wholeNumberValue(values, 'timeout', 0)
+  const retries = wholeNumberValue(values, 'retries', 0)
   const peers = listValue(values, 'peer')
   const dataset = stringValue(values, 'dataset')
   return {

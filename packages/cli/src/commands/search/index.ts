@@ -4,7 +4,7 @@ import { searchAnswer, searchPath } from '../../api/shapes.js'
 import { DATA_DIR_OPTION } from '../../data-dir.js'
 import { UsageError } from '../../errors.js'
 import { json } from '../../format.js'
-import { flag, wholeNumber } from '../../options.js'
+import { flag, wholeNumberValue } from '../../options.js'
 import { onRunningNodeOr } from '../../running-node.js'
 import { CLIENT_OPTIONS, withShortLivedNode } from '../../short-lived-node.js'
 import { resultPrinter } from './output.js'
@@ -30,8 +30,8 @@ export const search: Command = {
   execute: async ({ values, positionals, io, signal }: Context) => {
     if (positionals.length === 0) throw new UsageError('give at least one tag: grid-node search "#cars"')
     const tags = normaliseTags(positionals)
-    const limit = wholeNumber(values, 'limit')
-    const timeoutMs = wholeNumber(values, 'timeout') ?? SEARCH_TIMEOUT
+    const limit = wholeNumberValue(values, 'limit')
+    const timeoutMs = wholeNumberValue(values, 'timeout') ?? SEARCH_TIMEOUT
     const match = flag(values, 'all') ? 'all' : 'any'
     const asJson = flag(values, 'json')
     const printer = resultPrinter(io, asJson)

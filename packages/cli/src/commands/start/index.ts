@@ -7,7 +7,7 @@ import { apiToken, DATA_DIR_OPTION, dataDirOf, prepareDataDir, readApiFile, remo
 import { UsageError } from '../../errors.js'
 import { LAN_OPTIONS, lanSetting } from '../../lan-option.js'
 import { byteCount } from '../../format.js'
-import { flag, listValue, peerIdList, stringValue, wholeNumber } from '../../options.js'
+import { flag, listValue, peerIdList, stringValue, wholeNumberValue } from '../../options.js'
 import { DEFAULT_API, parseApiAddress } from './api-address.js'
 import { announce } from './output.js'
 import type { Command, Context, Values } from '../../options.js'
@@ -102,14 +102,14 @@ async function nodeInit (values: Values, dataDir: string): Promise<GridNodeInit 
   const lan = lanSetting(values)
   const tls = await tlsFiles(values)
   const liveness = {
-    intervalMs: wholeNumber(values, 'liveness-interval'),
-    timeoutMs: wholeNumber(values, 'liveness-timeout'),
-    misses: wholeNumber(values, 'liveness-misses')
+    intervalMs: wholeNumberValue(values, 'liveness-interval'),
+    timeoutMs: wholeNumberValue(values, 'liveness-timeout'),
+    misses: wholeNumberValue(values, 'liveness-misses')
   }
-  const provide = provideTimings(wholeNumber(values, 'provide-validity'))
-  const maxFileBytes = wholeNumber(values, 'dataset-max-bytes')
+  const provide = provideTimings(wholeNumberValue(values, 'provide-validity'))
+  const maxFileBytes = wholeNumberValue(values, 'dataset-max-bytes')
   const allow = peerIdList(values, 'allow-compute')
-  const poolSize = wholeNumber(values, 'pool-size')
+  const poolSize = wholeNumberValue(values, 'pool-size')
   return {
     dataDir,
     listen: listValue(values, 'listen').length > 0 ? listValue(values, 'listen') : undefined,
