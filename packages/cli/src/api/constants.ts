@@ -2,6 +2,7 @@
  * Limits of the local HTTP API, each with the reason for its number. The API is a control
  * plane for one person's CLI and scripts: requests are small and few, so every bound is tight.
  */
+import { MAX_CATALOG_TAGS } from '@grid-node/core'
 
 /** Control-plane bodies are small (a job's code is the biggest); anything larger is refused with 413 before it is buffered. */
 export const MAX_BODY_BYTES = 64 * 1024
@@ -60,8 +61,8 @@ export const MAX_SEARCH_TIMEOUT = 60_000
 /** Holders a search may be asked to stop after: more than a person can read. */
 export const MAX_SEARCH_LIMIT = 1_000
 
-/** Tags per search, job or dataset: the catalog protocol takes at most 64 per request. */
-export const MAX_TAGS = 64
+/** Tags per search, job or dataset: as many as the catalog protocol takes in one request (64). */
+export const MAX_TAGS = MAX_CATALOG_TAGS
 
 /** Peers named in one run: each gets its own job; 64 is a lab, not a grid. */
 export const MAX_RUN_PEERS = 64
