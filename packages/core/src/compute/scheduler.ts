@@ -1,6 +1,7 @@
 import { anySignal } from 'any-signal'
 import { pushable } from 'it-pushable'
-import { JobDeadlineError } from '../errors.js'
+import { ConnectionClosedError } from '@libp2p/interface'
+import { DatasetNotFoundError, JobDeadlineError } from '../errors.js'
 import type { ComputeService } from './compute-service.js'
 import type { JobEvent, JobInit } from './job-events.js'
 import type { WorkerPool } from './pool.js'
@@ -130,7 +131,7 @@ export class Scheduler {
       if (err?.name === JobDeadlineError.name) return { outcome: 'next', problem: String(err.message) }
       const problem = `${peer.toString()} went away: ${String(err?.message ?? err)}`
       // a relayed connection (to a browser tab) can close as it opens, before the peer said anything
-      return last == null && err?.name === 'ConnectionClosedError' ? { outcome: 'again', problem } : { outcome: 'next', problem }
+      return last == null && err?.name === ConnectionClosedError.name ? { outcome: 'again', problem } : { outcome: 'next', problem }
     }
   }
 
@@ -143,7 +144,7 @@ export class Scheduler {
       try {
         data = await this.components.readRows(target.dataset, { signal })
       } catch (err: any) {
-        out.push({ type: 'error', status: err?.name === 'DatasetNotFoundError' ? 'not-found' : 'failed', message: String(err?.message ?? err), ...tag })
+        out.push({ type: 'error', status: err?.name === DatasetNotFoundError.name ? 'not-found' : 'failed', message: String(err?.message ?? err), ...tag })
         return
       }
     }
