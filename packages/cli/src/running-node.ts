@@ -1,17 +1,68 @@
+/**
+ * How a command finds the node it acts on: the running one (through --api, or the `api` file it
+ * keeps in its data dir), else the data dir itself or a short-lived client (short-lived-node.ts).
+ */
 import { openDatasets } from '@grid-node/core'
-import { findApi } from './api/client.js'
-import { dataDirOf, prepareDataDir, removeDataDir } from './data-dir.js'
+import { apiClient, apiUrl } from './api/client.js'
+import { apiToken, DATA_DIR_OPTION, dataDirOf, prepareDataDir, readApiFile, removeDataDir } from './data-dir.js'
 import { NodeNotRunningError } from './errors.js'
+import { stringValue } from './options.js'
 import type { ApiClient } from './api/client.js'
-import type { Values } from './options.js'
+import type { OptionSpec, Options, Values } from './options.js'
 
 type DatasetStore = Awaited<ReturnType<typeof openDatasets>>['datasets']
 
+/** A node that does not answer its health check within 2 s is not running (it left its `api` file behind). */
+const ALIVE_TIMEOUT = 2_000
+
+export const API_OPTION: OptionSpec = {
+  type: 'string',
+  description: 'address of a running node\'s API; found through --data-dir when not given',
+  placeholder: 'host:port'
+}
+
+/** The options of every command that talks to a running node: where it is, and --json. */
+export function nodeOptions (json: string): Options {
+  return {
+    'data-dir': DATA_DIR_OPTION,
+    api: API_OPTION,
+    json: { type: 'boolean', description: json }
+  }
+}
+
 /**
- * How a command reaches a node: the running one, through its API, when one answers; else
- * `otherwise`, which acts on the data dir itself (withDataDirDatasets) or joins the grid for
- * the one request (withShortLivedNode). A stale `api` file left by a killed node counts as no
- * node; an explicit --api that does not answer is an error.
+ * Finds the running node a command talks to: `--api` when given, else the `api` file the node
+ * keeps in its data dir while it runs. Returns undefined when there is none.
+ */
+export async function findApi (values: Values): Promise<ApiClient | undefined> {
+  const dataDir = dataDirOf(values)
+  const given = stringValue(values, 'api')
+  const url = given != null ? apiUrl(given) : await readApiFile(dataDir)
+  if (url == null) return undefined
+  const token = await apiToken(dataDir, false)
+  return apiClient(url, token)
+}
+
+/** As findApi, but a missing node is an error that says how to start one. */
+export async function requireApi (values: Values): Promise<ApiClient> {
+  const api = await findApi(values)
+  if (api == null) throw new NodeNotRunningError(`data dir ${dataDirOf(values)}`)
+  return api
+}
+
+/** The API of a node already running on this data dir; a stale `api` file does not count. */
+export async function runningApiUrl (dataDir: string): Promise<string | undefined> {
+  const url = await readApiFile(dataDir)
+  if (url == null) return undefined
+  const alive = await fetch(`${url}/health-check`, { signal: AbortSignal.timeout(ALIVE_TIMEOUT) }).then(() => true, () => false)
+  return alive ? url : undefined
+}
+
+/**
+ * The running node, through its API, when one answers; else `otherwise`, which acts on the data
+ * dir itself (withDataDirDatasets) or joins the grid for the one request (withShortLivedNode).
+ * A stale `api` file left by a killed node counts as no node; an explicit --api that does not
+ * answer is an error.
  */
 export async function onRunningNodeOr<T> (values: Values, viaApi: (api: ApiClient) => Promise<T>, otherwise: () => Promise<T>): Promise<T> {
   const api = await findApi(values)

@@ -1,23 +1,5 @@
-import { apiToken, DATA_DIR_OPTION, dataDirOf, readApiFile } from '../data-dir.js'
 import { ApiError, NodeNotRunningError, UsageError } from '../errors.js'
-import { stringValue } from '../options.js'
 import { NDJSON_TYPE, readNdjson } from './ndjson.js'
-import type { OptionSpec, Options, Values } from '../options.js'
-
-export const API_OPTION: OptionSpec = {
-  type: 'string',
-  description: 'address of a running node\'s API; found through --data-dir when not given',
-  placeholder: 'host:port'
-}
-
-/** The options of every command that talks to a running node: where it is, and --json. */
-export function nodeOptions (json: string): Options {
-  return {
-    'data-dir': DATA_DIR_OPTION,
-    api: API_OPTION,
-    json: { type: 'boolean', description: json }
-  }
-}
 
 /** A status call answers in milliseconds; 10 s means the node is stuck or gone. */
 const REQUEST_TIMEOUT = 10_000
@@ -48,33 +30,14 @@ export function apiUrl (address: string): string {
   return `${url.protocol}//${url.hostname}:${Number(port)}`
 }
 
-/**
- * Finds the running node a command talks to: `--api` when given, else the `api` file the node
- * keeps in its data dir while it runs. Returns undefined when there is none.
- */
-export async function findApi (values: Values): Promise<ApiClient | undefined> {
-  const dataDir = dataDirOf(values)
-  const given = stringValue(values, 'api')
-  const url = given != null ? apiUrl(given) : await readApiFile(dataDir)
-  if (url == null) return undefined
-  const token = await apiToken(dataDir, false)
-  return client(url, token)
-}
-
-/** As findApi, but a missing node is an error that says how to start one. */
-export async function requireApi (values: Values): Promise<ApiClient> {
-  const api = await findApi(values)
-  if (api == null) throw new NodeNotRunningError(`data dir ${dataDirOf(values)}`)
-  return api
-}
-
 /** The node's `{ "error", "name"? }` as an ApiError; `name` lets a bad tag exit 2 here too. */
 function apiError (status: number, payload: any): ApiError {
   const name = typeof payload?.name === 'string' ? payload.name : undefined
   return new ApiError(status, String(payload?.error ?? `HTTP ${status}`), name)
 }
 
-function client (url: string, token: string | undefined): ApiClient {
+/** A client of the node's API at `url` (`http://host:port`), sending `token` as its bearer token when given. */
+export function apiClient (url: string, token: string | undefined): ApiClient {
   const send = async (method: string, path: string, body: unknown, signal: AbortSignal, accept?: string): Promise<Response> => fetch(`${url}${path}`, {
     method,
     headers: {

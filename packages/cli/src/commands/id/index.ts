@@ -1,8 +1,7 @@
 import { loadPeerId } from '@grid-node/core'
-import { nodeOptions } from '../../api/client.js'
 import { dataDirOf, prepareDataDir } from '../../data-dir.js'
 import { flag } from '../../options.js'
-import { onRunningNodeOr } from '../../running-node.js'
+import { nodeOptions, onRunningNodeOr } from '../../running-node.js'
 import type { HealthAnswer } from '../../api/shapes.js'
 import type { Command, Context } from '../../options.js'
 

@@ -1,4 +1,4 @@
-import { nodeOptions, requireApi } from '../../api/client.js'
+import { nodeOptions, requireApi } from '../../running-node.js'
 import { RECENT_PEER_WINDOW } from '../../api/constants.js'
 import { duration, json, table } from '../../format.js'
 import { flag } from '../../options.js'

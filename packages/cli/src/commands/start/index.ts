@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createGridNode, DEFAULT_NETWORK, DEFAULT_SECURE_WEBSOCKETS_LISTEN, LIVENESS_INTERVAL, LIVENESS_MISSES, LIVENESS_TIMEOUT, MAX_DATASET_FILE_BYTES, PROVIDE_VALIDITY, validateInit } from '@grid-node/core'
-import { API_OPTION } from '../../api/client.js'
 import { startApiServer } from '../../api/server.js'
-import { apiToken, DATA_DIR_OPTION, dataDirOf, prepareDataDir, readApiFile, removeApiFile, removeDataDir, writeApiFile } from '../../data-dir.js'
+import { apiToken, DATA_DIR_OPTION, dataDirOf, prepareDataDir, removeApiFile, removeDataDir, writeApiFile } from '../../data-dir.js'
 import { UsageError } from '../../errors.js'
 import { LAN_OPTIONS, lanSetting } from '../../lan-option.js'
 import { byteCount } from '../../format.js'
 import { flag, listValue, peerIdList, stringValue, wholeNumberValue } from '../../options.js'
+import { API_OPTION, runningApiUrl } from '../../running-node.js'
 import { DEFAULT_API, parseApiAddress } from './api-address.js'
 import { announce } from './output.js'
 import type { Command, Context, Values } from '../../options.js'
@@ -49,7 +49,7 @@ async function startNode ({ values, io, signal }: Context): Promise<number> {
   const init = await nodeInit(values, dataDir)
   validateInit(init)
   const apiAddress = parseApiAddress(stringValue(values, 'api') ?? DEFAULT_API)
-  const running = await runningApi(dataDir)
+  const running = await runningApiUrl(dataDir)
   if (running != null) {
     throw new Error(`a node is already running on data dir ${dataDir} (API ${running}); stop it first or choose another --data-dir`)
   }
@@ -148,14 +148,6 @@ async function tlsFiles (values: Values): Promise<{ tls?: { cert: string, key: s
 function provideTimings (validityMs: number | undefined): { provide?: { validityMs: number, reprovideThresholdMs: number, reprovideIntervalMs: number } } {
   if (validityMs == null) return {}
   return { provide: { validityMs, reprovideThresholdMs: Math.round(validityMs / 2), reprovideIntervalMs: Math.max(1_000, Math.round(validityMs / 4)) } }
-}
-
-/** The API of a node already running on this data dir; a stale `api` file does not count. */
-async function runningApi (dataDir: string): Promise<string | undefined> {
-  const url = await readApiFile(dataDir)
-  if (url == null) return undefined
-  const alive = await fetch(`${url}/health-check`, { signal: AbortSignal.timeout(2_000) }).then(() => true, () => false)
-  return alive ? url : undefined
 }
 
 async function aborted (signal: AbortSignal): Promise<void> {

@@ -1,4 +1,4 @@
-import { nodeOptions, requireApi } from '../../api/client.js'
+import { nodeOptions, requireApi } from '../../running-node.js'
 import { duration, json } from '../../format.js'
 import { flag } from '../../options.js'
 import type { StatusAnswer } from '../../api/shapes.js'
