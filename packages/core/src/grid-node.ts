@@ -204,12 +204,12 @@ class GridNodeImpl implements GridNode {
 
   runJob (peer: PeerId, job: JobInit, options: AbortOptions = {}): AsyncGenerator<JobEvent> {
     this.assertStarted()
-    return this.compute.run(peer, { ...job, id: crypto.randomUUID() }, options)
+    return this.compute.send(peer, { ...job, id: crypto.randomUUID() }, options)
   }
 
   run (init: RunInit): AsyncGenerator<RunEvent> {
     this.assertStarted()
-    return this.scheduler.run(init)
+    return this.scheduler.schedule(init)
   }
 
   async runAll (init: RunInit): Promise<RunEvent[]> {

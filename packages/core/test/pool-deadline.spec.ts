@@ -41,8 +41,8 @@ describe('WorkerPool', () => {
   it('a worker that never answers is terminated at the deadline plus the margin, and replaced', async () => {
     vi.useFakeTimers()
     const pool = new WorkerPool({ size: 1, maxQueue: 10 })
-    const stuck = pool.run({ code: 'hang', limits: { timeoutMs: 1000 } })
-    const next = pool.run({ code: 'next', limits: {} })
+    const stuck = pool.enqueue({ code: 'hang', limits: { timeoutMs: 1000 } })
+    const next = pool.enqueue({ code: 'next', limits: {} })
     expect(workers).toHaveLength(1)
     await vi.advanceTimersByTimeAsync(1000 + c.POOL_DEADLINE_MARGIN - 1)
     expect(workers[0]!.terminated).toBe(false)
@@ -60,20 +60,20 @@ describe('WorkerPool', () => {
 
   it('a worker whose sandbox memory grew is replaced after its job; one that did not is reused', async () => {
     const pool = new WorkerPool({ size: 1, maxQueue: 10 })
-    const first = pool.run({ code: 'a', limits: {} })
+    const first = pool.enqueue({ code: 'a', limits: {} })
     workers[0]!.reply(done(workers[0]!.sent[0]!.id))
     await first
-    const second = pool.run({ code: 'b', limits: {} })
+    const second = pool.enqueue({ code: 'b', limits: {} })
     expect(workers).toHaveLength(1)
     workers[0]!.reply(done(workers[0]!.sent[1]!.id, c.WORKER_RECYCLE_HEAP_BYTES + 1))
     await second
     expect(workers[0]!.terminated).toBe(true)
-    const third = pool.run({ code: 'c', limits: {} })
+    const third = pool.enqueue({ code: 'c', limits: {} })
     expect(workers).toHaveLength(2)
     workers[1]!.reply(done(workers[1]!.sent[0]!.id, undefined, c.WORKER_RECYCLE_JS_HEAP_BYTES + 1))
     await third
     expect(workers[1]!.terminated).toBe(true)
-    const fourth = pool.run({ code: 'd', limits: {} })
+    const fourth = pool.enqueue({ code: 'd', limits: {} })
     expect(workers).toHaveLength(3)
     workers[2]!.reply(done(workers[2]!.sent[0]!.id))
     await fourth
@@ -85,8 +85,8 @@ describe('WorkerPool', () => {
     const pool = new WorkerPool({ size: 1, maxQueue: 100 })
     const order: string[] = []
     const jobs = []
-    for (let i = 0; i < 10; i++) jobs.push(pool.run({ code: `flood${i}`, owner: 'flood', limits: {} }).then(() => order.push(`flood${i}`)))
-    jobs.push(pool.run({ code: 'mine', owner: 'other', limits: {} }).then(() => order.push('mine')))
+    for (let i = 0; i < 10; i++) jobs.push(pool.enqueue({ code: `flood${i}`, owner: 'flood', limits: {} }).then(() => order.push(`flood${i}`)))
+    jobs.push(pool.enqueue({ code: 'mine', owner: 'other', limits: {} }).then(() => order.push('mine')))
     // one more job of 'other' would wait for the running one, 'mine' and two of the flood's
     expect(pool.position('other')).toBe(1 + 1 + 2)
     expect(pool.position('flood')).toBe(1 + 9 + 1)
@@ -104,8 +104,8 @@ describe('WorkerPool', () => {
 describe('WorkerPool input', () => {
   it('a job whose input a worker cannot take fails alone; the next job runs on the same worker', async () => {
     const pool = new WorkerPool({ size: 1, maxQueue: 10 })
-    const bad = pool.run({ code: 'unclonable', limits: {} })
-    const good = pool.run({ code: 'b', limits: {} })
+    const bad = pool.enqueue({ code: 'unclonable', limits: {} })
+    const good = pool.enqueue({ code: 'b', limits: {} })
     const worker = workers.at(-1)!
     // the fake worker throws on the first post, as postMessage does for a value it cannot clone
     await expect(bad).resolves.toMatchObject({ ok: false, failure: 'threw', message: expect.stringMatching(/cannot be passed to a worker: too deep/) })

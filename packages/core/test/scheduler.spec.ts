@@ -26,7 +26,7 @@ function scheduler (targets: JobTarget[], scripts: Map<PeerId, Script>): { sched
   const components: SchedulerComponents = {
     libp2p: { peerId: self },
     compute: {
-      run: async function * (peer: PeerId) {
+      send: async function * (peer: PeerId) {
         sent.push(name.get(peer.toString()) ?? '?')
         const step = scripts.get(peer)?.shift() ?? {}
         for (const event of step.events ?? []) yield event
@@ -35,7 +35,7 @@ function scheduler (targets: JobTarget[], scripts: Map<PeerId, Script>): { sched
     },
     pool: {
       position: () => 0,
-      run: async (job: PoolJob) => {
+      enqueue: async (job: PoolJob) => {
         local.push(String(job.data))
         job.onStart?.()
         return { ok: true, value: 'local' }
@@ -50,7 +50,7 @@ function scheduler (targets: JobTarget[], scripts: Map<PeerId, Script>): { sched
 
 async function events (s: Scheduler, init: Partial<RunInit> = {}): Promise<RunEvent[]> {
   const seen: RunEvent[] = []
-  for await (const e of s.run({ code: 'export default () => 42', ...init })) seen.push(e)
+  for await (const e of s.schedule({ code: 'export default () => 42', ...init })) seen.push(e)
   return seen
 }
 

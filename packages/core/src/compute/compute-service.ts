@@ -142,7 +142,7 @@ export class ComputeService implements Startable {
     const waited = new AbortController()
     const tooLong = setTimeout(() => { waited.abort(new BusyError(`the job waited ${c.MAX_QUEUE_WAIT / 1000} s in the queue without starting; try later or another node`)) }, c.MAX_QUEUE_WAIT)
     try {
-      const outcome = await this.components.pool.run({
+      const outcome = await this.components.pool.enqueue({
         code: request.code,
         data,
         args,
@@ -166,7 +166,7 @@ export class ComputeService implements Startable {
    * Sends a job to a peer and yields its events; aborting the signal cancels it there too. A
    * holder that goes silent or overruns the job's deadline ends the job with a JobDeadlineError.
    */
-  async * run (peer: PeerId, job: JobInit & { id: string }, options: AbortOptions = {}): AsyncGenerator<JobEvent> {
+  async * send (peer: PeerId, job: JobInit & { id: string }, options: AbortOptions = {}): AsyncGenerator<JobEvent> {
     const watchdog = new JobWatchdog(peer.toString(), job.timeoutMs ?? c.SANDBOX_TIMEOUT)
     const signal = anySignal([options.signal, watchdog.signal])
     let stream: Stream | undefined

@@ -61,7 +61,7 @@ export class WorkerPool {
   }
 
   /** Queues a job; rejects with BusyError when the queue is full. */
-  async run (job: PoolJob, options: AbortOptions = {}): Promise<SandboxOutcome> {
+  async enqueue (job: PoolJob, options: AbortOptions = {}): Promise<SandboxOutcome> {
     if (this.closed) throw new Error('the worker pool is stopped')
     if (this.queue.size >= this.maxQueue) throw new BusyError(`the job queue is full (${this.maxQueue} waiting); try later or another node`)
     options.signal?.throwIfAborted()

@@ -84,7 +84,7 @@ export async function runInSandbox (job: SandboxJob, limits: SandboxLimits = {})
   runtime.setModuleLoader(name => ({ error: new Error(`import of "${name}" refused: a job cannot load modules`) }))
   const context = runtime.newContext()
   try {
-    const value = run(runtime, context, job, { resultBytes: limits.resultBytes ?? c.SANDBOX_RESULT_BYTES, deadline, timeoutMs })
+    const value = evaluate(runtime, context, job, { resultBytes: limits.resultBytes ?? c.SANDBOX_RESULT_BYTES, deadline, timeoutMs })
     return { ok: true, value }
   } catch (err) {
     const { failure, message } = classifyFailure(err, timeoutMs)
@@ -114,7 +114,7 @@ function release (context: QuickJSContext, runtime: QuickJSRuntime): void {
 }
 
 /** Throws a SandboxError or the dumped guest error; returns the parsed JSON result. */
-function run (runtime: QuickJSRuntime, context: QuickJSContext, job: SandboxJob, bounds: RunBounds): unknown {
+function evaluate (runtime: QuickJSRuntime, context: QuickJSContext, job: SandboxJob, bounds: RunBounds): unknown {
   const handles: QuickJSHandle[] = []
   const keep = (h: QuickJSHandle): QuickJSHandle => { handles.push(h); return h }
   let flush: QuickJSHandle | undefined

@@ -48,8 +48,8 @@ const MAX_REDIALS = 1
 
 export interface SchedulerComponents {
   libp2p: Pick<Libp2p, 'peerId'>
-  compute: Pick<ComputeService, 'run'>
-  pool: Pick<WorkerPool, 'position' | 'run'>
+  compute: Pick<ComputeService, 'send'>
+  pool: Pick<WorkerPool, 'position' | 'enqueue'>
   /** Where jobs go: every target comes from the liveness-checked search, or is named by the caller. */
   targets: Pick<JobTargets, 'find'>
   /** This node's own rows of a dataset, for a job that runs here. */
@@ -72,7 +72,7 @@ export class Scheduler {
     this.log = components.logger.forComponent('grid:scheduler')
   }
 
-  async * run (init: RunInit): AsyncGenerator<RunEvent> {
+  async * schedule (init: RunInit): AsyncGenerator<RunEvent> {
     const done = new AbortController()
     const signal = anySignal([init.signal, done.signal])
     try {
@@ -117,7 +117,7 @@ export class Scheduler {
     out.push({ type: 'dispatched', attempt, ...tag })
     let last: JobEvent | undefined
     try {
-      for await (const event of this.components.compute.run(peer, { ...job, id: target.jobId }, { signal })) {
+      for await (const event of this.components.compute.send(peer, { ...job, id: target.jobId }, { signal })) {
         const refusal = refusalOf(event, target)
         if (refusal != null) return { outcome: 'next', problem: refusal }
         last = event
@@ -149,7 +149,7 @@ export class Scheduler {
       }
     }
     out.push({ type: 'accepted', queuePosition: this.components.pool.position(), ...tag })
-    const outcome = await this.components.pool.run({
+    const outcome = await this.components.pool.enqueue({
       code: job.code,
       data,
       args: job.args,
