@@ -1,6 +1,7 @@
 /**
- * validateInit beyond validate.spec.ts: the names it accepts at the edges, which value of a list
- * it blames, what it hands back, and that it never touches the data dir.
+ * validateInit (src/validate-init.ts): the defaults it applies, the network names it accepts,
+ * which value of a list it blames, the lan setting, relay and TLS, and that it never touches the
+ * data dir.
  */
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
@@ -10,6 +11,7 @@ import { InvalidMultiaddrError, InvalidNetworkError } from '../src/errors.js'
 import { validateInit } from '../src/validate-init.js'
 
 const ID = '12D3KooWRKktW4vjpGeKNxGeSTDwNUs8s3xW5vcSrxC35tzmsb3Z'
+const PEM = { cert: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n', key: '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n' }
 
 function thrown (fn: () => unknown): Error {
   try {
@@ -20,7 +22,16 @@ function thrown (fn: () => unknown): Error {
   throw new Error('expected a throw')
 }
 
-describe('validateInit', () => {
+describe('validateInit: defaults', () => {
+  it('applies the defaults', () => {
+    const v = validateInit({ dataDir: '/tmp/x' })
+    expect(v.network).toBe('main')
+    expect(v.listen).toEqual(['/ip4/0.0.0.0/tcp/7400', '/ip4/0.0.0.0/tcp/7401/ws'])
+    expect(v.bootstrap).toEqual([])
+  })
+})
+
+describe('validateInit: network name', () => {
   it.each(['main', 'a', '0net', 'lab.grid_2-test', 'x'.repeat(32)])('accepts the network name %j', (network) => {
     expect(validateInit({ dataDir: '/tmp/x', network }).network).toBe(network)
   })
@@ -32,6 +43,12 @@ describe('validateInit', () => {
     expect(err.message).toContain(`invalid network name "${network}"`)
   })
 
+  it('checks the network before the addresses', () => {
+    expect(thrown(() => validateInit({ dataDir: '/tmp/x', network: 'Bad', listen: ['bad'] })).name).toBe('InvalidNetworkError')
+  })
+})
+
+describe('validateInit: listen and bootstrap addresses', () => {
   it('hands back the listen addresses as text and the bootstrap list as multiaddrs', () => {
     const v = validateInit({
       dataDir: '/tmp/x',
@@ -48,6 +65,11 @@ describe('validateInit', () => {
     expect(validateInit({ dataDir: '/tmp/x', listen: [] }).listen).toEqual([])
   })
 
+  it('rejects a bad listen or bootstrap address with InvalidMultiaddrError', () => {
+    expect(() => validateInit({ dataDir: '/tmp/x', listen: ['tcp:7400'] })).toThrow(/invalid listen address "tcp:7400"/)
+    expect(() => validateInit({ dataDir: '/tmp/x', bootstrap: ['/dns4'] })).toThrow(expect.objectContaining({ name: 'InvalidMultiaddrError' }))
+  })
+
   it('blames the bad value of a list, not the first one', () => {
     const listen = thrown(() => validateInit({ dataDir: '/tmp/x', listen: ['/ip4/0.0.0.0/tcp/7400', '0.0.0.0:7401'] }))
     expect(listen).toBeInstanceOf(InvalidMultiaddrError)
@@ -56,11 +78,9 @@ describe('validateInit', () => {
     expect(bootstrap).toBeInstanceOf(InvalidMultiaddrError)
     expect(bootstrap.message).toContain('invalid bootstrap address "/ip4/192.0.2.1/udp/x"')
   })
+})
 
-  it('checks the network before the addresses', () => {
-    expect(thrown(() => validateInit({ dataDir: '/tmp/x', network: 'Bad', listen: ['bad'] })).name).toBe('InvalidNetworkError')
-  })
-
+describe('validateInit: lan', () => {
   it('takes lan as auto (the default), true or false, and refuses anything else naming the choices', () => {
     expect(validateInit({ dataDir: '/tmp/x' }).lan).toBe('auto')
     for (const lan of [true, false, 'auto'] as const) expect(validateInit({ dataDir: '/tmp/x', lan }).lan).toBe(lan)
@@ -68,7 +88,32 @@ describe('validateInit', () => {
     expect(err.name).toBe('InvalidLanSettingError')
     expect(err.message).toMatch(/invalid lan setting "yes": use 'auto'.*true.*false/)
   })
+})
 
+describe('validateInit: relay and TLS (Node.js)', () => {
+  it('relays for browser tabs by default, with the default limits, and not when told', () => {
+    expect(validateInit({ dataDir: '/tmp/x' }).relay).toEqual({})
+    expect(validateInit({ dataDir: '/tmp/x', relay: true }).relay).toEqual({})
+    expect(validateInit({ dataDir: '/tmp/x', relay: false }).relay).toBe(false)
+    expect(validateInit({ dataDir: '/tmp/x', relay: { maxReservations: 4 } }).relay).toEqual({ maxReservations: 4 })
+  })
+
+  it('a certificate adds a wss listener on 7403 to the defaults, not to listeners given', () => {
+    expect(validateInit({ dataDir: '/tmp/x', tls: PEM }).listen).toEqual(['/ip4/0.0.0.0/tcp/7400', '/ip4/0.0.0.0/tcp/7401/ws', '/ip4/0.0.0.0/tcp/7403/tls/ws'])
+    expect(validateInit({ dataDir: '/tmp/x', tls: PEM, listen: ['/ip4/127.0.0.1/tcp/9/tls/ws'] }).listen).toEqual(['/ip4/127.0.0.1/tcp/9/tls/ws'])
+  })
+
+  it.each(['/ip4/127.0.0.1/tcp/9/tls/ws', '/ip4/127.0.0.1/tcp/9/wss'])('refuses %s without a certificate, saying which flags to give', (addr) => {
+    expect(() => validateInit({ dataDir: '/tmp/x', listen: [addr] })).toThrow(expect.objectContaining({ name: 'TlsConfigError', message: expect.stringMatching(/--tls-cert and --tls-key/) }))
+  })
+
+  it('refuses a certificate or key that is not PEM text', () => {
+    expect(() => validateInit({ dataDir: '/tmp/x', tls: { cert: 'not a cert', key: PEM.key } })).toThrow(/must be PEM text/)
+    expect(() => validateInit({ dataDir: '/tmp/x', tls: { cert: PEM.cert, key: '' } })).toThrow(/must be PEM text/)
+  })
+})
+
+describe('validateInit: the data dir', () => {
   it('never touches the data dir', () => {
     const dataDir = join(tmpdir(), `grid-validate-${process.pid}-${Date.now()}`)
     validateInit({ dataDir })
