@@ -167,6 +167,20 @@ export const JOB_RESULT_SEND_TIMEOUT = 30_000
 /** Results nested deeper than this are refused: real results are shallow, and deep ones overflow stacks. */
 export const MAX_RESULT_DEPTH = 128
 
+/** A provide reaches the k closest peers in O(log N) hops; 10 s covers a slow grid. */
+export const PROVIDE_TIMEOUT = 10_000
+/** After a first connection, wait for identify and the routing table before providing. */
+export const PROVIDE_RETRY_DELAY = 1_000
+/** A provide that failed with peers around is tried again after about a minute. */
+export const PROVIDE_FAILED_RETRY_DELAY = 60_000
+/** kad-dht's own self-query gives up after 5 s; the joiner waits a little longer before running its own. */
+export const DHT_SELF_QUERY_WAIT = 6_000
+
+/** A job whose holder dies is sent to another holder of the same data this many times. */
+export const JOB_RETRIES = 2
+/** How many times one job may be sent again to the same peer after its relayed connection closed as it opened. */
+export const JOB_REDIALS = 1
+
 /** Provided by every node whose compute is open to all, so data-free jobs find workers. */
 export const COMPUTE_CAPABILITY_TAG = '#compute:js'
 

@@ -94,10 +94,10 @@ class GridNodeImpl implements GridNode {
     this.access = new AccessPolicy(init.compute ?? {})
     this.relaying = valid.relay !== false
     this.pool = new WorkerPool({ size: init.compute?.poolSize ?? cpuCount(), maxQueue: init.compute?.maxQueue ?? c.MAX_JOB_QUEUE })
-    this.compute = new ComputeService({ libp2p, datasets: datasetStore, pool: this.pool, access: this.access, logger }, valid.network, init.compute ?? {})
-    this.catalog = new CatalogService({ libp2p, datasets: datasetStore, access: this.access, logger }, valid.network)
-    this.announcer = new Announcer({ libp2p, datasets: datasetStore, logger }, valid.network, this.access.capabilities())
-    this.searcher = new Searcher({ libp2p, catalog: this.catalog, datasets: datasetStore, logger }, valid.network)
+    this.compute = new ComputeService({ libp2p, datasets: datasetStore, pool: this.pool, access: this.access, logger }, { ...init.compute, network: valid.network })
+    this.catalog = new CatalogService({ libp2p, datasets: datasetStore, access: this.access, logger }, { network: valid.network })
+    this.announcer = new Announcer({ libp2p, datasets: datasetStore, logger }, { network: valid.network, extraTags: this.access.capabilities() })
+    this.searcher = new Searcher({ libp2p, catalog: this.catalog, datasets: datasetStore, logger }, { network: valid.network })
     this.liveness = new LivenessMonitor({ libp2p, logger }, init.liveness)
     this.scheduler = new Scheduler({
       libp2p,
@@ -261,9 +261,7 @@ class GridNodeImpl implements GridNode {
   private async ping (peer: PeerId, options: AbortOptions): Promise<number | undefined> {
     const signal = anySignal([options.signal, AbortSignal.timeout(c.PING_TIMEOUT)])
     try {
-      const started = performance.now()
-      await this.libp2p.services.ping.ping(peer, { signal })
-      return Math.round((performance.now() - started) * 10) / 10
+      return await this.libp2p.services.ping.ping(peer, { signal })
     } catch {
       return undefined
     } finally {

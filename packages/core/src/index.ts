@@ -39,7 +39,9 @@ import type { AbortOptions, ComponentLogger, Libp2p, PeerId } from '@libp2p/inte
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 export * from './errors.js'
-export { DEFAULT_NETWORK, DEFAULT_SECURE_WEBSOCKETS_LISTEN, LIVENESS_INTERVAL, LIVENESS_MISSES, LIVENESS_TIMEOUT, MAX_CATALOG_TAGS, MAX_DATASET_FILE_BYTES, PROVIDE_VALIDITY, SANDBOX_TIMEOUT, SEARCH_TIMEOUT } from './constants.js'
+export { DEFAULT_NETWORK, DEFAULT_SECURE_WEBSOCKETS_LISTEN, JOB_RETRIES, LIVENESS_INTERVAL, LIVENESS_MISSES, LIVENESS_TIMEOUT, MAX_CATALOG_TAGS, MAX_DATASET_FILE_BYTES, PROVIDE_VALIDITY, SANDBOX_TIMEOUT, SEARCH_TIMEOUT } from './constants.js'
+/** Where a node listens unless told otherwise, on this platform (Node.js: fixed TCP and WebSockets ports). */
+export { defaultListen as DEFAULT_LISTEN } from '#platform'
 export { parseMultiaddr, peerIdOf, sameHostAddrs, shareableAddrs } from './network/addresses.js'
 export { addressScope } from './network/address-policy.js'
 export type { AddressMode, AddressPolicyStatus, AddressScope, AddressWarning, LanSetting } from './network/address-policy.js'

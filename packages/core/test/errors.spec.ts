@@ -17,7 +17,7 @@ describe('errors', () => {
   })
 
   it('a search for no tags is a SearchInvalidError, not a dataset error', async () => {
-    const searcher = new Searcher({ logger: defaultLogger() } as unknown as SearchComponents, 'main')
+    const searcher = new Searcher({ logger: defaultLogger() } as unknown as SearchComponents, { network: 'main' })
     await expect(searcher.search([]).next()).rejects.toMatchObject({ name: errors.SearchInvalidError.name, message: 'search needs at least one tag, e.g. #cars' })
   })
 

@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as c from '../src/constants.js'
-import type { RunMessage, WorkerHandle, WorkerMessage } from '../src/compute/worker-protocol.js'
+import type { JobWorker, RunMessage, WorkerMessage } from '../src/compute/worker-protocol.js'
 
 /** Fake workers: each records what it was sent; the test decides whether and how it answers. */
-interface FakeWorker { handle: WorkerHandle, sent: RunMessage[], reply: (m: WorkerMessage) => void, terminated: boolean }
+interface FakeWorker { handle: JobWorker, sent: RunMessage[], reply: (m: WorkerMessage) => void, terminated: boolean }
 const workers: FakeWorker[] = []
 
 vi.mock('#platform', () => ({
-  spawnWorker: (): WorkerHandle => {
+  spawnWorker: (): JobWorker => {
     let listener: (m: WorkerMessage) => void = () => {}
     const fake: FakeWorker = {
       sent: [],

@@ -26,14 +26,19 @@ export interface CatalogAnswer { datasets: DatasetDescriptor[], capabilities: st
  * matching some tags and gets one length-prefixed answer. A frame that does not decode or is
  * too large resets that stream; the node goes on serving everyone else.
  */
+export interface CatalogInit {
+  /** The grid (`--network`) whose protocol IDs and DHT keys this speaks. @default DEFAULT_NETWORK ('main') */
+  network?: string
+}
+
 export class CatalogService implements Startable {
   readonly protocol: string
   private readonly components: CatalogComponents
   private readonly log: Logger
 
-  constructor (components: CatalogComponents, network: string) {
+  constructor (components: CatalogComponents, init: CatalogInit = {}) {
     this.components = components
-    this.protocol = c.catalogProtocol(network)
+    this.protocol = c.catalogProtocol(init.network ?? c.DEFAULT_NETWORK)
     this.log = components.logger.forComponent('grid:catalog')
   }
 

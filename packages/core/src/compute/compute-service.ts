@@ -35,6 +35,12 @@ export interface ComputeInit extends AccessInit {
   resultBytes?: number
 }
 
+/** The service's own init: the node's compute settings, and the grid it serves. */
+export interface ComputeServiceInit extends ComputeInit {
+  /** The grid (`--network`) whose protocol IDs and DHT keys this speaks. @default DEFAULT_NETWORK ('main') */
+  network?: string
+}
+
 /**
  * `/grid/<network>/compute/1.0.0`, both sides. As the data holder it reads one job request,
  * checks who asks, queues the job in the worker pool next to its data and streams events back
@@ -49,10 +55,10 @@ export class ComputeService implements Startable {
   private readonly perPeer = new Map<string, number>()
   private readonly listeners = new Set<(served: ServedJobEvent) => void>()
 
-  constructor (components: ComputeComponents, network: string, init: ComputeInit = {}) {
+  constructor (components: ComputeComponents, init: ComputeServiceInit = {}) {
     this.components = components
     this.init = init
-    this.protocol = c.computeProtocol(network)
+    this.protocol = c.computeProtocol(init.network ?? c.DEFAULT_NETWORK)
     this.log = components.logger.forComponent('grid:compute')
   }
 

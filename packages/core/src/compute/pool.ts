@@ -3,7 +3,7 @@ import * as c from '../constants.js'
 import { BusyError } from '../errors.js'
 import { FairQueue } from './fair-queue.js'
 import type { SandboxLimits, SandboxOutcome } from './sandbox.js'
-import type { WorkerHandle, WorkerMessage } from './worker-protocol.js'
+import type { JobWorker, RunMessage, WorkerMessage } from './worker-protocol.js'
 import type { AbortOptions } from '@libp2p/interface'
 
 export interface PoolJob {
@@ -20,7 +20,7 @@ export interface PoolJob {
 }
 
 interface Queued { id: number, owner: string, job: PoolJob, resolve: (o: SandboxOutcome) => void, reject: (e: Error) => void, options: AbortOptions }
-interface Slot { worker: WorkerHandle, current?: Queued, deadline?: ReturnType<typeof setTimeout>, retiring: boolean }
+interface Slot { worker: JobWorker, current?: Queued, deadline?: ReturnType<typeof setTimeout>, retiring: boolean }
 
 const SELF = ''
 
@@ -98,7 +98,7 @@ export class WorkerPool {
   }
 
   private spawn (): Slot {
-    const slot: Slot = { worker: spawnWorker(), retiring: false }
+    const slot: Slot = { worker: spawnWorker<RunMessage, WorkerMessage>(), retiring: false }
     slot.worker.onMessage(message => { this.onMessage(slot, message) })
     slot.worker.onExit(error => { this.onCrash(slot, error) })
     this.slots.push(slot)

@@ -1,6 +1,7 @@
 import { anySignal } from 'any-signal'
 import { pushable } from 'it-pushable'
 import { ConnectionClosedError } from '@libp2p/interface'
+import { JOB_REDIALS, JOB_RETRIES } from '../constants.js'
 import { DatasetNotFoundError, JobDeadlineError } from '../errors.js'
 import type { ComputeService } from './compute-service.js'
 import type { JobEvent, JobInit } from './job-events.js'
@@ -42,9 +43,6 @@ type Placed = JobTarget & { jobId: string }
 type Attempt = { outcome: 'done' } | { outcome: 'next', problem: string } | { outcome: 'again', problem: string }
 
 const DONE: Attempt = { outcome: 'done' }
-
-/** How many times one job may be sent again to the same peer after its relayed connection closed as it opened. */
-const MAX_REDIALS = 1
 
 export interface SchedulerComponents {
   libp2p: Pick<Libp2p, 'peerId'>
@@ -96,8 +94,8 @@ export class Scheduler {
     const job: JobInit = { code: init.code, ...(target.dataset != null ? { dataset: target.dataset } : {}), args: init.args, ...(init.timeoutMs != null ? { timeoutMs: init.timeoutMs } : {}) }
     const tries = [...target.candidates]
     let problem = 'no peer holds this job\'s data or offers compute'
-    let redials = MAX_REDIALS
-    for (let attempt = 0; attempt <= (init.retries ?? 2); attempt++) {
+    let redials = JOB_REDIALS
+    for (let attempt = 0; attempt <= (init.retries ?? JOB_RETRIES); attempt++) {
       const peer = tries.shift()
       if (peer == null) break
       // this node holds the data (or named itself): its own pool, no stream needed

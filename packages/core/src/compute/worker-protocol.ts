@@ -1,4 +1,5 @@
 import type { SandboxLimits, SandboxOutcome } from './sandbox.js'
+import type { WorkerHandle } from '../platform/seam.js'
 
 /** Host → worker: run one job. */
 export interface RunMessage { type: 'run', id: number, code: string, data: unknown, args: unknown, limits: SandboxLimits }
@@ -9,10 +10,5 @@ export type WorkerMessage =
   | { type: 'log', id: number, text: string }
   | { type: 'done', id: number, outcome: SandboxOutcome, /** the sandbox's WebAssembly memory */ heapBytes: number, /** the worker's JavaScript heap, 0 where unknown */ jsHeapBytes: number }
 
-/** The platform's worker (a worker thread in Node.js, a Web Worker in browsers). */
-export interface WorkerHandle {
-  post(message: RunMessage): void
-  onMessage(listener: (message: WorkerMessage) => void): void
-  onExit(listener: (error: Error) => void): void
-  terminate(): Promise<void>
-}
+/** A job worker: the platform's worker speaking this protocol. */
+export type JobWorker = WorkerHandle<RunMessage, WorkerMessage>

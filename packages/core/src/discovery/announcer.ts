@@ -1,4 +1,5 @@
 import { anySignal } from 'any-signal'
+import { DEFAULT_NETWORK, PROVIDE_FAILED_RETRY_DELAY, PROVIDE_RETRY_DELAY, PROVIDE_TIMEOUT } from '../constants.js'
 import { tagKey } from '../tags.js'
 import type { DatasetStore } from '../catalog/datasets.js'
 import type { GridServices } from '../network/libp2p-options.js'
@@ -10,19 +11,19 @@ export interface AnnouncerComponents {
   logger: ComponentLogger
 }
 
-/** A provide reaches the k closest peers in O(log N) hops; 10 s covers a slow grid. */
-const PROVIDE_TIMEOUT = 10_000
-/** After a first connection, wait for identify and the routing table before providing. */
-const RETRY_DELAY = 1_000
-/** A provide that failed with peers around is tried again after about a minute. */
-const FAILED_RETRY_DELAY = 60_000
-
 /**
  * Puts this node on the DHT as a provider of every tag of its public datasets (plus any
  * capability tags): all of them whenever the node joins, new ones on every add. kad-dht
  * re-provides them before they expire; tags no node dataset carries any more stop being
  * re-provided. Private datasets are never announced.
  */
+export interface AnnouncerInit {
+  /** The grid (`--network`) whose protocol IDs and DHT keys this speaks. @default DEFAULT_NETWORK ('main') */
+  network?: string
+  /** Capability tags provided beside the datasets' tags, such as `#compute:js`. @default [] */
+  extraTags?: string[]
+}
+
 export class Announcer {
   private readonly components: AnnouncerComponents
   private readonly network: string
@@ -35,10 +36,10 @@ export class Announcer {
   /** The relay addresses the last announcement carried (a browser tab's only addresses). */
   private relayAddrs = ''
 
-  constructor (components: AnnouncerComponents, network: string, extraTags: string[] = []) {
+  constructor (components: AnnouncerComponents, init: AnnouncerInit = {}) {
     this.components = components
-    this.network = network
-    this.extraTags = new Set(extraTags)
+    this.network = init.network ?? DEFAULT_NETWORK
+    this.extraTags = new Set(init.extraTags ?? [])
     this.log = components.logger.forComponent('grid:announce')
   }
 
@@ -86,7 +87,7 @@ export class Announcer {
    */
   private readonly onConnect = (): void => {
     if (this.components.libp2p.getConnections().length > 1) return
-    this.scheduleRetry(RETRY_DELAY)
+    this.scheduleRetry(PROVIDE_RETRY_DELAY)
   }
 
   private scheduleRetry (delay: number): void {
@@ -137,6 +138,6 @@ export class Announcer {
         signal.clear()
       }
     }))
-    this.scheduleRetry(FAILED_RETRY_DELAY * (0.5 + Math.random()))
+    this.scheduleRetry(PROVIDE_FAILED_RETRY_DELAY * (0.5 + Math.random()))
   }
 }

@@ -100,9 +100,8 @@ export class LivenessMonitor implements Startable {
   private async check (p: PeerLiveness): Promise<void> {
     const signal = anySignal([this.stopping.signal, AbortSignal.timeout(this.init.timeoutMs)])
     try {
-      const started = performance.now()
-      await this.components.libp2p.services.ping.ping(p.peerId, { signal })
-      p.rttMs = Math.round((performance.now() - started) * 10) / 10
+      // @libp2p/ping measures the round trip: the one place RTT is measured
+      p.rttMs = await this.components.libp2p.services.ping.ping(p.peerId, { signal })
       p.lastSeen = Date.now()
       p.misses = 0
     } catch (err) {

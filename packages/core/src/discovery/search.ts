@@ -46,15 +46,20 @@ export interface SearchComponents {
  * (the answer is the liveness check), and yield each holder as soon as it is confirmed. A provider record
  * whose holder does not answer never reaches the caller.
  */
+export interface SearcherInit {
+  /** The grid (`--network`) whose protocol IDs and DHT keys this speaks. @default DEFAULT_NETWORK ('main') */
+  network?: string
+}
+
 export class Searcher implements Startable {
   private readonly components: SearchComponents
   private readonly network: string
   private readonly log: Logger
   private readonly cache = new Map<string, { at: number, results: SearchResult[] }>()
 
-  constructor (components: SearchComponents, network: string) {
+  constructor (components: SearchComponents, init: SearcherInit = {}) {
     this.components = components
-    this.network = network
+    this.network = init.network ?? c.DEFAULT_NETWORK
     this.log = components.logger.forComponent('grid:search')
   }
 

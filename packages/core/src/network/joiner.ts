@@ -6,8 +6,6 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 
 /** kad-dht dispatches this on the libp2p node after each self-query. */
 const DHT_SELF_QUERY_EVENT = 'kad-dht:query:self'
-/** kad-dht's own self-query gives up after 5 s; wait a little longer before running ours. */
-const DHT_SELF_QUERY_WAIT = 6_000
 
 export interface JoinerComponents {
   libp2p: Pick<Libp2p<GridServices>, 'peerId' | 'dial' | 'getConnections' | 'peerStore' | 'services' | 'addEventListener' | 'removeEventListener'>
@@ -197,7 +195,7 @@ export class Joiner implements Startable {
 
   /** True once kad-dht's self-query finished; false if it did not within DHT_SELF_QUERY_WAIT. */
   private async waitForDhtSelfQuery (signal: AbortSignal): Promise<boolean> {
-    const wait = anySignal([signal, AbortSignal.timeout(DHT_SELF_QUERY_WAIT)])
+    const wait = anySignal([signal, AbortSignal.timeout(c.DHT_SELF_QUERY_WAIT)])
     try {
       await new Promise<void>((resolve, reject) => {
         if (this.dhtSelfQueried) { resolve(); return }

@@ -13,6 +13,7 @@ import type { KadDHT } from '@libp2p/kad-dht'
 import type { Ping } from '@libp2p/ping'
 import type { Datastore } from 'interface-datastore'
 import type { Libp2pOptions } from 'libp2p'
+import type { TlsInit } from '../platform/seam.js'
 
 export interface GridServices extends Record<string, unknown> {
   identify: Identify
@@ -54,7 +55,7 @@ export interface RelayInit {
   dataLimitBytes?: number
 }
 
-export interface TlsInit { cert: string, key: string }
+export type { TlsInit }
 
 /**
  * The one libp2p stack every grid node runs: the platform's transports, Noise, Yamux,

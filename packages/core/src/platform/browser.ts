@@ -5,7 +5,7 @@
  */
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { webSockets } from '@libp2p/websockets'
-import type { WorkerHandle, WorkerMessage } from '../compute/worker-protocol.js'
+import type { WorkerHandle } from './seam.js'
 import type { Libp2pOptions } from 'libp2p'
 
 /** `/p2p-circuit`: reserve a slot on a relay among the connected peers, and be dialled there. */
@@ -41,7 +41,7 @@ export function runtimeProblem (): string | undefined {
  * through `new URL(…, import.meta.url)` and has nothing to split, so Vite's default worker
  * format (iife) builds it with no configuration.
  */
-export function spawnWorker (): WorkerHandle {
+export function spawnWorker<In, Out> (): WorkerHandle<In, Out> {
   const worker = new Worker(new URL('../compute/job-worker.browser.js', import.meta.url), { type: 'module', name: 'grid-node job' })
   let exited: ((error: Error) => void) | undefined
   worker.addEventListener('error', event => {
@@ -51,7 +51,7 @@ export function spawnWorker (): WorkerHandle {
   })
   return {
     post: (message) => { worker.postMessage(message) },
-    onMessage: (listener) => { worker.addEventListener('message', (event: MessageEvent<WorkerMessage>) => { listener(event.data) }) },
+    onMessage: (listener) => { worker.addEventListener('message', (event: MessageEvent<Out>) => { listener(event.data) }) },
     onExit: (listener) => { exited = listener },
     terminate: async () => { exited = undefined; worker.terminate() }
   }

@@ -7,8 +7,7 @@ import { Worker } from 'node:worker_threads'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
-import type { WorkerHandle } from '../compute/worker-protocol.js'
-import type { TlsInit } from '../network/libp2p-options.js'
+import type { TlsInit, WorkerHandle } from './seam.js'
 import type { Libp2pOptions } from 'libp2p'
 
 /** libp2p v3 needs Node.js 22 (Promise.withResolvers and more). */
@@ -58,7 +57,7 @@ const WORKER_HEAP_MB = 512
 const WORKER_STACK_MB = 8
 
 /** A worker thread running `compute/worker.node.js`, off the node's event loop. */
-export function spawnWorker (): WorkerHandle {
+export function spawnWorker<In, Out> (): WorkerHandle<In, Out> {
   // the worker's own JavaScript heap is bounded too, not only its sandbox's WebAssembly memory
   const worker = new Worker(new URL('../compute/worker.node.js', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, stackSizeMb: WORKER_STACK_MB } })
   worker.unref()

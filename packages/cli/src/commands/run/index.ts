@@ -1,4 +1,4 @@
-import { normaliseTags, SANDBOX_TIMEOUT } from '@grid-node/core'
+import { JOB_RETRIES, normaliseTags, SANDBOX_TIMEOUT } from '@grid-node/core'
 import { runInitOf } from '../../api/shapes.js'
 import { DATA_DIR_OPTION } from '../../data-dir.js'
 import { UsageError } from '../../errors.js'
@@ -30,7 +30,7 @@ export const runJob: Command = {
     dataset: { type: 'string', description: 'with --peer: the dataset there to run on (e.g. a private one shared with you)', placeholder: 'name' },
     args: { type: 'string', description: 'JSON passed to the job as args', placeholder: 'json' },
     timeout: { type: 'string', description: 'ms each job may run (the holder caps it)', default: String(SANDBOX_TIMEOUT), placeholder: 'ms' },
-    retries: { type: 'string', description: 'times a job is sent elsewhere when its holder dies', default: '2', placeholder: 'n' },
+    retries: { type: 'string', description: 'times a job is sent elsewhere when its holder dies', default: String(JOB_RETRIES), placeholder: 'n' },
     local: { type: 'boolean', description: 'run a data-free job here when no peer can' },
     ...CLIENT_OPTIONS,
     json: { type: 'boolean', description: 'print one JSON object per result or error' }

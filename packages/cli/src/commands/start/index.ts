@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { multiaddr } from '@multiformats/multiaddr'
-import { createGridNode, DEFAULT_NETWORK, DEFAULT_SECURE_WEBSOCKETS_LISTEN, LIVENESS_INTERVAL, LIVENESS_MISSES, LIVENESS_TIMEOUT, MAX_DATASET_FILE_BYTES, PROVIDE_VALIDITY, validateInit } from '@grid-node/core'
+import { createGridNode, DEFAULT_LISTEN, DEFAULT_NETWORK, DEFAULT_SECURE_WEBSOCKETS_LISTEN, LIVENESS_INTERVAL, LIVENESS_MISSES, LIVENESS_TIMEOUT, MAX_DATASET_FILE_BYTES, PROVIDE_VALIDITY, validateInit } from '@grid-node/core'
 import { startApiServer } from '../../api/server.js'
 import { apiToken, DATA_DIR_OPTION, dataDirOf, prepareDataDir, removeApiFile, removeDataDir, writeApiFile } from '../../data-dir.js'
 import { UsageError } from '../../errors.js'
@@ -24,7 +24,7 @@ export const start: Command = {
   summary: 'Run a grid node until Ctrl-C: join the grid through --bootstrap or the peers it remembers, and serve the local API.',
   options: {
     'data-dir': DATA_DIR_OPTION,
-    listen: { type: 'string', multiple: true, description: 'multiaddr to listen on', default: '/ip4/0.0.0.0/tcp/7400 and /ip4/0.0.0.0/tcp/7401/ws', placeholder: 'multiaddr' },
+    listen: { type: 'string', multiple: true, description: 'multiaddr to listen on', default: DEFAULT_LISTEN.join(' and '), placeholder: 'multiaddr' },
     bootstrap: { type: 'string', multiple: true, description: 'multiaddr of a peer to join through', placeholder: 'multiaddr' },
     network: { type: 'string', description: 'the grid to join; grids with different names never mix', default: DEFAULT_NETWORK, placeholder: 'name' },
     ...LAN_OPTIONS,
