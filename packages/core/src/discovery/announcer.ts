@@ -3,7 +3,7 @@ import { DEFAULT_NETWORK, PROVIDE_FAILED_RETRY_DELAY, PROVIDE_RETRY_DELAY, PROVI
 import { tagKey } from '../tags.js'
 import type { DatasetStore } from '../catalog/datasets.js'
 import type { GridServices } from '../network/libp2p-options.js'
-import type { AbortOptions, ComponentLogger, Libp2p, Logger } from '@libp2p/interface'
+import type { AbortOptions, ComponentLogger, Libp2p, Logger, Startable } from '@libp2p/interface'
 
 export interface AnnouncerComponents {
   libp2p: Pick<Libp2p<GridServices>, 'contentRouting' | 'services' | 'getConnections' | 'getMultiaddrs' | 'addEventListener' | 'removeEventListener'>
@@ -24,7 +24,7 @@ export interface AnnouncerInit {
   extraTags?: string[]
 }
 
-export class Announcer {
+export class Announcer implements Startable {
   private readonly components: AnnouncerComponents
   private readonly network: string
   private readonly extraTags: Set<string>
