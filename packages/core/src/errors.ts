@@ -1,7 +1,10 @@
 /**
  * One class per failure, matched by `name`, each with a message a person can act on.
  */
-import type { SandboxFailure } from './compute/sandbox-failure.js'
+/** Why a sandboxed job failed, for the `error` event and for people (declared beside SandboxError, which carries it). */
+export type SandboxFailure =
+  | 'syntax' | 'threw' | 'timeout' | 'memory' | 'stack' | 'import-refused'
+  | 'no-default-export' | 'never-settled' | 'not-serialisable' | 'result-too-large' | 'result-too-deep'
 import type { Status } from './pb/grid.js'
 
 export class InvalidMultiaddrError extends Error {

@@ -12,12 +12,10 @@ import { searchRoutes } from './search-routes.js'
 import type { HealthAnswer, JoinAnswer, PeerAnswer, StatusAnswer } from './shapes.js'
 import type { GridNode } from '@grid-node/core'
 import type { PeerId } from '@libp2p/interface'
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Route } from './route.js'
+import type { IncomingMessage } from 'node:http'
 
-/** Returns the JSON body to send, or undefined when it wrote the response itself (streams). */
-export type Handler = (node: GridNode, req: IncomingMessage, params: string[], res: ServerResponse) => Promise<unknown>
-
-export interface Route { method: string, pattern: RegExp, handler: Handler }
+export type { Handler, Route } from './route.js'
 
 /** The old gateway's JSON shapes first, then the node's own /v1 API. */
 export const routes: Route[] = [

@@ -2,7 +2,7 @@ import { abortOnClose, readJsonBody } from './http.js'
 import { writeNdjson } from './ndjson.js'
 import { RunBody } from './schemas.js'
 import { runInitOf } from './shapes.js'
-import type { Route } from './routes.js'
+import type { Route } from './route.js'
 import type { GridNode } from '@grid-node/core'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 

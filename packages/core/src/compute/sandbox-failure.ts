@@ -1,10 +1,9 @@
 import { errors } from 'quickjs-emscripten-core'
 import { SandboxError } from '../errors.js'
 
-/** Why a sandboxed job failed, for the `error` event and for people. */
-export type SandboxFailure =
-  | 'syntax' | 'threw' | 'timeout' | 'memory' | 'stack' | 'import-refused'
-  | 'no-default-export' | 'never-settled' | 'not-serialisable' | 'result-too-large' | 'result-too-deep'
+import type { SandboxFailure } from '../errors.js'
+
+export type { SandboxFailure }
 
 /** Maps what QuickJS threw (a dumped guest error, or a SandboxError) to a failure and a message. */
 export function classifyFailure (err: any, timeoutMs: number): { failure: SandboxFailure, message: string } {
