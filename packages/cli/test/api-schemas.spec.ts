@@ -1,11 +1,11 @@
 /**
- * The API's schemas and its JSON depth scan, without sockets: each wrong type is refused with a
- * message naming the field and what to send, and what the CLI sends is accepted.
+ * The API's schemas (src/api/schemas.ts), without sockets: each wrong type is refused with a
+ * message naming the field and what to send, and what the CLI sends is accepted. The JSON depth
+ * scan the API runs first is core's jsonTooDeep (packages/core/test/json-depth.spec.ts).
  */
 import * as v from 'valibot'
 import { describe, expect, it } from 'vitest'
-import { MAX_JSON_DEPTH, MAX_RUN_RETRIES, MAX_RUN_TIMEOUT, MAX_SEARCH_LIMIT } from '../src/api/constants.js'
-import { jsonTooDeep as tooDeep } from '@grid-node/core'
+import { MAX_RUN_RETRIES, MAX_RUN_TIMEOUT, MAX_SEARCH_LIMIT } from '../src/api/constants.js'
 import { AddDatasetBody, GatewaySearchBody, JoinBody, RunBody, SearchQuery } from '../src/api/schemas.js'
 
 const PEER = '12D3KooWRKktW4vjpGeKNxGeSTDwNUs8s3xW5vcSrxC35tzmsb3Z'
@@ -63,28 +63,5 @@ describe('API schemas', () => {
     const text = problems(RunBody, { code: 1, retries: 'x' })
     expect(text).toMatch(/"code"/)
     expect(text).toMatch(/"retries"/)
-  })
-})
-
-describe('the JSON depth scan', () => {
-  const nested = (depth: number): string => '['.repeat(depth) + ']'.repeat(depth)
-
-  it('passes a body nested exactly MAX_JSON_DEPTH deep and refuses one level more', () => {
-    expect(tooDeep(nested(MAX_JSON_DEPTH), MAX_JSON_DEPTH)).toBeUndefined()
-    expect(tooDeep(nested(MAX_JSON_DEPTH + 1), MAX_JSON_DEPTH)).toEqual({})
-  })
-
-  it('names the top-level field the deep value is in', () => {
-    const body = `{"tags":["#x"],"name":"a:b","rows":${nested(5_000)}}`
-    expect(tooDeep(body, MAX_JSON_DEPTH)).toEqual({ field: 'rows' })
-  })
-
-  it('does not count brackets inside strings, escaped quotes included', () => {
-    const body = JSON.stringify({ code: `"\\"${'['.repeat(500)}`, args: [[1]] })
-    expect(tooDeep(body, 4)).toBeUndefined()
-  })
-
-  it('scans 100,000 levels in one pass, without recursing', () => {
-    expect(tooDeep(nested(100_000), MAX_JSON_DEPTH)).toEqual({})
   })
 })
