@@ -98,12 +98,10 @@ describe('jobs over /grid/<network>/compute/1.0.0 between real nodes', () => {
   it('aborting the signal cancels the job on the holder, whose worker is freed', async () => {
     const controller = new AbortController()
     const running = events(requester, { code: 'export default () => { while (true) {} }', timeoutMs: 20_000 }, controller.signal)
-    await new Promise(resolve => setTimeout(resolve, 500))
-    expect(holder.poolStatus().running).toBe(1)
+    await expect.poll(() => holder.poolStatus().running).toBe(1)
     controller.abort()
     await expect(running).rejects.toThrow()
-    await new Promise(resolve => setTimeout(resolve, 300))
-    expect(holder.poolStatus()).toMatchObject({ running: 0, waiting: 0 })
+    await expect.poll(() => holder.poolStatus()).toMatchObject({ running: 0, waiting: 0 })
   })
 
   it('resizing the pool under a queue of 100 jobs: every result arrives exactly once', async () => {

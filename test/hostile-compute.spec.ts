@@ -20,7 +20,8 @@ async function rssOf (pid: number): Promise<number> {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]) * 1024
 }
 
-const settle = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, ms)) }
+/** A fixed wait, only where the wait is the point: letting a process idle before its memory is measured. */
+const idle = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, ms)) }
 
 describe('hostile jobs against a real holder process', () => {
   const dirs: string[] = []
@@ -29,9 +30,9 @@ describe('hostile jobs against a real holder process', () => {
   let flooder: GridNode
   let other: GridNode
 
-  const runOn = async (from: GridNode, code: string, extra: Record<string, unknown> = {}): Promise<RunEvent[]> => {
+  const runOn = async (from: GridNode, code: string, extra: Record<string, unknown> = {}, onEvent?: (e: RunEvent) => void): Promise<RunEvent[]> => {
     const events: RunEvent[] = []
-    for await (const e of from.run({ code, peers: [holderId], retries: 0, ...extra })) events.push(e)
+    for await (const e of from.run({ code, peers: [holderId], retries: 0, ...extra })) { events.push(e); onEvent?.(e) }
     return events
   }
   const last = (events: RunEvent[]): RunEvent | undefined => events.findLast(e => e.type === 'result' || e.type === 'error')
@@ -76,7 +77,8 @@ describe('hostile jobs against a real holder process', () => {
   it('allocation bombs: the holder\'s memory returns near its baseline', async () => {
     const pid = holder.child.pid!
     for (let i = 0; i < 4; i++) expect(last(await runOn(other, NOOP))).toMatchObject({ type: 'result' })
-    await settle(1000)
+    // the baseline is the holder's memory at rest, after its workers have run a few jobs
+    await idle(1000)
     const baseline = await rssOf(pid)
     const bombs = [
       'export default () => { const a = []; for (;;) a.push(new Array(1e6).fill(1)) }',
@@ -85,7 +87,8 @@ describe('hostile jobs against a real holder process', () => {
     const outcomes = await Promise.all(Array.from({ length: 8 }, async (_, i) => last(await runOn(flooder, bombs[i % 2]!))))
     for (const o of outcomes) expect(o).toMatchObject({ type: 'error', failure: 'memory' })
     expect(last(await runOn(other, NOOP))).toMatchObject({ type: 'result', value: 'ok' })
-    await settle(2000)
+    // measured at rest again: the bombed workers have been replaced and their memory returned
+    await idle(2000)
     const after = await rssOf(pid)
     console.log(`holder RSS: baseline ${(baseline / MiB).toFixed(0)} MiB, after 8 bombs ${(after / MiB).toFixed(0)} MiB`)
     expect(after - baseline).toBeLessThan(RSS_BOUND)
@@ -104,8 +107,8 @@ describe('hostile jobs against a real holder process', () => {
     const dropped = logs.map(l => /^\((\d+) log lines dropped/.exec(l.text)).find(m => m != null)
     expect(Number(dropped?.[1])).toBeGreaterThan(1e6 - logs.length)
     expect(events.filter(e => e.type === 'progress').length).toBeLessThanOrEqual(Math.ceil(seconds * 1000 / JOB_PROGRESS_INTERVAL) + 1)
-    // the worker that ran it is replaced (its heap grew), so its memory goes back
-    await settle(2000)
+    // the worker that ran it is replaced (its heap grew), so its memory goes back: measured at rest
+    await idle(2000)
     const after = await rssOf(pid)
     console.log(`holder RSS around a million log() calls: ${(before / MiB).toFixed(0)} → ${(after / MiB).toFixed(0)} MiB`)
     expect(after - before).toBeLessThan(100 * MiB)
@@ -114,12 +117,13 @@ describe('hostile jobs against a real holder process', () => {
   it('one peer floods the queue: another peer\'s job is served within a couple of jobs, not behind the flood', async () => {
     const flood = new AbortController()
     const finishedFloodJobs: number[] = []
+    const queued = new Set<string>()
     const floodJobs = Array.from({ length: 12 }, async () => {
-      const events = await runOn(flooder, BUSY(1500), { signal: flood.signal }).catch(() => [])
+      const events = await runOn(flooder, BUSY(1500), { signal: flood.signal }, e => { if (e.type === 'accepted' || e.type === 'started') queued.add(e.jobId) }).catch(() => [])
       if (last(events)?.type === 'result') finishedFloodJobs.push(Date.now())
     })
-    // let the flood reach the holder's queue first
-    await settle(1000)
+    // the whole flood is in the holder's queue (each job accepted or started there) before mine goes
+    await expect.poll(() => queued.size, { timeout: 30_000 }).toBe(12)
     const started = Date.now()
     const mine = await runOn(other, NOOP)
     const waited = Date.now() - started
@@ -204,9 +208,7 @@ describe('a silent holder', () => {
       child.stdout.on('data', (d: Buffer) => { out += d.toString() })
       child.stderr.on('data', (d: Buffer) => { out += d.toString() })
       const exited = new Promise<number | null>(resolve => child.on('exit', code => { resolve(code) }))
-      const deadline = Date.now() + 20_000
-      while (!/running/.test(out) && Date.now() < deadline) await settle(100)
-      expect(out).toMatch(/running/)
+      await expect.poll(() => out, { timeout: 20_000, interval: 100 }).toMatch(/running/)
       const signalled = Date.now()
       child.kill('SIGTERM')
       const code = await exited

@@ -73,6 +73,7 @@ describe('hostile dataset paths on a running node', () => {
     try {
       const [added, listed] = await Promise.all([
         timed(async () => post({ path: fifo, tags: ['#pipe'] })),
+        // the wait is the point: the list is asked while the FIFO's add is in flight
         timed(async () => { await new Promise(resolve => setTimeout(resolve, 200)); return node.api<any[]>('/v1/datasets') })
       ])
       expect(added.value).toMatchObject({ status: 400, body: { error: expect.stringMatching(/pipe\.csv \(it is a FIFO/) } })

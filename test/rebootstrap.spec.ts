@@ -36,10 +36,13 @@ describe('a node whose bootstrap peer is not up yet', () => {
     const aId = JSON.parse((await runCli(['id', '--json', '--data-dir', aDir])).stdout).peerId
     const port = await freePort()
 
-    const b = CliNode.start(bDir, ['--bootstrap', `/ip4/127.0.0.1/tcp/${port}/p2p/${aId}`])
+    // the joiner's log says when a dial failed and when it retries: the positive signal that it tried and is still alone
+    const b = CliNode.start(bDir, ['--bootstrap', `/ip4/127.0.0.1/tcp/${port}/p2p/${aId}`], { DEBUG: 'grid:join' })
     nodes.push(b)
     await b.started()
-    await new Promise(resolve => setTimeout(resolve, 2_500)) // a few failed attempts
+    const retries = (): number => b.stderr.match(/retrying the bootstrap list in \d+ ms/g)?.length ?? 0
+    await expect.poll(retries, { timeout: 30_000 }).toBeGreaterThanOrEqual(3) // a few failed attempts
+    expect(b.stderr).toMatch(/could not dial .*\/tcp\/\d+\/p2p\//)
     expect((await b.api<{ ready: boolean, peers: number }>('/health-check')).body).toMatchObject({ ready: false, peers: 0 })
 
     const a = CliNode.start(aDir, ['--listen', `/ip4/127.0.0.1/tcp/${port}`])

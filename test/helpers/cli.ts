@@ -41,10 +41,11 @@ export class CliNode {
     child.on('exit', () => { for (const w of this.waiters.splice(0)) w() })
   }
 
-  static start (dataDir: string, extra: string[] = []): CliNode {
+  /** `env` adds to the environment, e.g. `{ DEBUG: 'grid:join' }` for a component's log lines on stderr. */
+  static start (dataDir: string, extra: string[] = [], env: Record<string, string> = {}): CliNode {
     const listen = extra.includes('--listen') ? [] : ['--listen', '/ip4/127.0.0.1/tcp/0']
     const args = ['start', '--json', '--lan', '--data-dir', dataDir, ...listen, '--api', '127.0.0.1:0', ...extra]
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, DEBUG: '' }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, DEBUG: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
     return new CliNode(child, dataDir)
   }
 
