@@ -7,7 +7,6 @@
  * CatalogError. Real sockets: test/search.spec.ts, test/hostile-datasets.spec.ts, test/wire-fuzz.spec.ts.
  */
 import { defaultLogger } from '@libp2p/logger'
-import { peerIdFromString } from '@libp2p/peer-id'
 import { lpStream, pbStream, streamPair } from '@libp2p/utils'
 import { describe, expect, it } from 'vitest'
 import { AccessPolicy, maySee } from '../src/access.js'
@@ -16,14 +15,11 @@ import { matches } from '../src/catalog/descriptor.js'
 import * as c from '../src/constants.js'
 import { CatalogError } from '../src/errors.js'
 import { CatalogRequest, CatalogResponse, Status } from '../src/pb/grid.js'
+import { connectionFrom, ending, fakeLibp2p, FRIEND, HOLDER, STRANGER } from './helpers/protocol-harness.js'
 import type { CatalogComponents } from '../src/catalog/catalog-service.js'
 import type { DatasetDescriptor } from '../src/catalog/descriptor.js'
 import type { DatasetStore } from '../src/catalog/datasets.js'
-import type { Connection, PeerId, Stream, StreamHandler, StreamHandlerOptions } from '@libp2p/interface'
-
-const HOLDER = peerIdFromString('12D3KooWRKktW4vjpGeKNxGeSTDwNUs8s3xW5vcSrxC35tzmsb3Z')
-const STRANGER = peerIdFromString('12D3KooWNnfcsPArbLiWzhdHZAZvKRujKT3w2WWhHEnBnAF4CHCz')
-const FRIEND = peerIdFromString('12D3KooWBWX4Ga8wr8APCbAuPhXnWeE22cqPSLsiYR59ZDQwGPdP')
+import type { PeerId, Stream } from '@libp2p/interface'
 
 function descriptor (name: string, tags: string[], visibility: 'public' | 'private' = 'public', allow: string[] = []): DatasetDescriptor {
   return { name, tags, description: `${name} rows`, format: 'csv', rows: 3, columns: [{ name: 'a', type: 'number' }], hash: 'ab'.repeat(32), bytes: 42, visibility, allow, addedAt: 1, status: 'ok' }
@@ -47,27 +43,6 @@ function fakeDatasets (datasets = DATASETS): Pick<DatasetStore, 'matching'> & { 
   }
 }
 
-/** A libp2p whose `handle` records the handler, and whose `dialProtocol` hands one end of a stream pair to `holder`. */
-function fakeLibp2p (holder?: (stream: Stream) => void) {
-  const handlers = new Map<string, { handler: StreamHandler, options?: StreamHandlerOptions }>()
-  return {
-    handlers,
-    dialed: [] as Array<{ peer: string, protocol: string }>,
-    handle: async (protocol: string, handler: StreamHandler, options?: StreamHandlerOptions) => { handlers.set(protocol, { handler, options }) },
-    unhandle: async (protocol: string) => { handlers.delete(protocol) },
-    async dialProtocol (peer: PeerId, protocol: string): Promise<Stream> {
-      this.dialed.push({ peer: peer.toString(), protocol })
-      const [outbound, inbound] = await streamPair()
-      holder?.(inbound)
-      return outbound
-    }
-  }
-}
-
-function connectionFrom (peer: PeerId): Connection {
-  return { remotePeer: peer } as unknown as Connection
-}
-
 async function holderService (init: { access?: AccessPolicy, datasets?: ReturnType<typeof fakeDatasets> } = {}) {
   const libp2p = fakeLibp2p()
   const datasets = init.datasets ?? fakeDatasets()
@@ -87,16 +62,6 @@ async function holderService (init: { access?: AccessPolicy, datasets?: ReturnTy
     return { requester, served }
   }
   return { service, libp2p, datasets, registered, open }
-}
-
-/** How a stream ended, and how many bytes it received before. */
-function ending (stream: Stream): Promise<{ error?: Error, received: number }> {
-  let received = 0
-  stream.addEventListener('message', evt => { received += evt.data.byteLength })
-  return new Promise(resolve => {
-    if (stream.status === 'reset' || stream.status === 'aborted') resolve({ error: new Error(`stream ${stream.status}`), received })
-    stream.addEventListener('close', evt => { resolve({ ...(evt.error != null ? { error: evt.error } : {}), received }) }, { once: true })
-  })
 }
 
 async function ask (requester: Stream, request: CatalogRequest): Promise<CatalogResponse> {

@@ -8,7 +8,6 @@
  * test/compute.spec.ts, test/hostile-compute.spec.ts, test/wire-fuzz.spec.ts.
  */
 import { defaultLogger } from '@libp2p/logger'
-import { peerIdFromString } from '@libp2p/peer-id'
 import { lpStream, pbStream, streamPair } from '@libp2p/utils'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { AccessPolicy } from '../src/access.js'
@@ -17,17 +16,15 @@ import { fromPbJobEvent, toPbJobEvent } from '../src/compute/convert.js'
 import * as c from '../src/constants.js'
 import { BusyError, DatasetNotFoundError, JobDeadlineError } from '../src/errors.js'
 import { JobEvent as PbJobEvent, JobRequest } from '../src/pb/grid.js'
+import { connectionFrom, ending, fakeLibp2p, FRIEND, HOLDER, STRANGER } from './helpers/protocol-harness.js'
 import type { DatasetDescriptor } from '../src/catalog/descriptor.js'
 import type { DatasetStore } from '../src/catalog/datasets.js'
 import type { ComputeComponents, ComputeServiceInit, ServedJobEvent } from '../src/compute/compute-service.js'
 import type { JobEvent } from '../src/compute/job-events.js'
 import type { PoolJob, WorkerPool } from '../src/compute/pool.js'
 import type { SandboxOutcome } from '../src/compute/sandbox.js'
-import type { AbortOptions, Connection, PeerId, Stream, StreamHandler, StreamHandlerOptions } from '@libp2p/interface'
+import type { AbortOptions, PeerId, Stream } from '@libp2p/interface'
 
-const HOLDER = peerIdFromString('12D3KooWRKktW4vjpGeKNxGeSTDwNUs8s3xW5vcSrxC35tzmsb3Z')
-const STRANGER = peerIdFromString('12D3KooWNnfcsPArbLiWzhdHZAZvKRujKT3w2WWhHEnBnAF4CHCz')
-const FRIEND = peerIdFromString('12D3KooWBWX4Ga8wr8APCbAuPhXnWeE22cqPSLsiYR59ZDQwGPdP')
 const ROWS = [{ mpg: 18 }, { mpg: 24 }]
 
 function descriptor (name: string, visibility: 'public' | 'private' = 'public', allow: string[] = []): DatasetDescriptor {
@@ -81,25 +78,6 @@ const waitsForever = async (_job: PoolJob, options: AbortOptions): Promise<Sandb
   options.signal?.addEventListener('abort', () => { reject(options.signal?.reason) }, { once: true })
 })
 
-/** A libp2p whose `handle` records the handler, and whose `dialProtocol` hands one end of a stream pair to `holder`. */
-function fakeLibp2p (holder?: (stream: Stream) => void) {
-  const handlers = new Map<string, { handler: StreamHandler, options?: StreamHandlerOptions }>()
-  return {
-    handlers,
-    handle: async (protocol: string, handler: StreamHandler, options?: StreamHandlerOptions) => { handlers.set(protocol, { handler, options }) },
-    unhandle: async (protocol: string) => { handlers.delete(protocol) },
-    dialProtocol: async (_peer: PeerId, _protocol: string): Promise<Stream> => {
-      const [outbound, inbound] = await streamPair()
-      holder?.(inbound)
-      return outbound
-    }
-  }
-}
-
-function connectionFrom (peer: PeerId): Connection {
-  return { remotePeer: peer } as unknown as Connection
-}
-
 async function holderService (init: { pool?: ReturnType<typeof fakePool>, access?: AccessPolicy, compute?: ComputeServiceInit } = {}) {
   const libp2p = fakeLibp2p()
   const pool = init.pool ?? fakePool(runs(42))
@@ -141,16 +119,6 @@ async function job (requester: Stream, req: JobRequest): Promise<JobEvent[]> {
   }
   await requester.close()
   return events
-}
-
-/** How a stream ended, and how many bytes it received before. */
-function ending (stream: Stream): Promise<{ error?: Error, received: number }> {
-  let received = 0
-  stream.addEventListener('message', evt => { received += evt.data.byteLength })
-  return new Promise(resolve => {
-    if (stream.status === 'reset' || stream.status === 'aborted') resolve({ error: new Error(`stream ${stream.status}`), received })
-    stream.addEventListener('close', evt => { resolve({ ...(evt.error != null ? { error: evt.error } : {}), received }) }, { once: true })
-  })
 }
 
 describe('compute protocol: the holder', () => {
