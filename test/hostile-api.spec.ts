@@ -3,18 +3,17 @@
  * would (issue 9, items 1, 7 and 9): refused without harm, every refusal a 4xx with a JSON
  * error, the CLI still served, and the node answering normally afterwards.
  */
-import { request } from 'node:http'
 import { connect } from 'node:net'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HEADERS_TIMEOUT, MAX_CONNECTIONS } from '../packages/cli/src/api/constants.js'
+import { rawHttp } from '../packages/cli/test/helpers/raw-http.js'
 import { CliNode, eventually, removeDir, runCli, tempDir } from './helpers/cli.js'
+import type { RawRequest, Reply } from '../packages/cli/test/helpers/raw-http.js'
 import type { Socket } from 'node:net'
 
 const JSON_TYPE = { 'content-type': 'application/json' }
-
-interface Reply { status: number, body: any }
 
 describe('the local API against hostile pages and processes', () => {
   let root: string
@@ -39,19 +38,8 @@ describe('the local API against hostile pages and processes', () => {
 
   const names = async (): Promise<string[]> => (await node.api<Array<{ name: string }>>('/v1/datasets')).body.map(d => d.name).sort()
 
-  /** node:http, which (unlike fetch) may set Host; answers with the status and parsed JSON. */
-  const raw = async (init: { method?: string, path: string, headers?: Record<string, string>, body?: string }): Promise<Reply> => {
-    return new Promise((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, method: init.method ?? 'GET', path: init.path, headers: init.headers ?? {} }, res => {
-        let text = ''
-        res.setEncoding('utf8')
-        res.on('data', (d: string) => { text += d })
-        res.on('end', () => { resolve({ status: res.statusCode ?? 0, body: text === '' ? undefined : JSON.parse(text) }) })
-      })
-      req.on('error', reject)
-      req.end(init.body)
-    })
-  }
+  /** A request through node:http, which (unlike fetch) may set Host. */
+  const raw = async (init: RawRequest): Promise<Reply> => rawHttp(port, init)
 
   it('a cross-site text/plain POST to /v1/datasets (no preflight in a browser) is refused with 415; nothing is published', async () => {
     const before = await names()

@@ -3,10 +3,10 @@
  * client would reach it: Origin, Sec-Fetch-Site and Host are checked before any route runs,
  * and a token lets any Host in. The server's own limits are in api.spec.ts.
  */
-import { request } from 'node:http'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startApiServer } from '../src/api/server.js'
+import { rawHttp } from './helpers/raw-http.js'
 import type { ApiServer } from '../src/api/server.js'
 import type { GridNode } from '@grid-node/core'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -21,22 +21,6 @@ function fakeNode (): GridNode & { joined: Multiaddr[] } {
     status: () => ({ peerId: peerIdFromString(SELF), network: 'main', ready: true, addrs: [], peers: 0, routingTableSize: 0, uptimeMs: 1 }),
     join: async (target: Multiaddr) => { joined.push(target); return peerIdFromString(OTHER) }
   } as unknown as GridNode & { joined: Multiaddr[] }
-}
-
-interface Reply { status: number, body: any }
-
-/** node:http, because fetch will not set Host or some other headers. */
-async function raw (port: number, init: { method?: string, path: string, headers?: Record<string, string>, body?: string }): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method: init.method ?? 'GET', path: init.path, headers: init.headers ?? {} }, res => {
-      let text = ''
-      res.setEncoding('utf8')
-      res.on('data', (d: string) => { text += d })
-      res.on('end', () => { resolve({ status: res.statusCode ?? 0, body: text === '' ? undefined : JSON.parse(text) }) })
-    })
-    req.on('error', reject)
-    req.end(init.body)
-  })
 }
 
 describe('the local HTTP API, closed to web pages', () => {
@@ -59,31 +43,31 @@ describe('the local HTTP API, closed to web pages', () => {
     ['a sandboxed page', 'null']
   ])('an Origin of %s is refused with 403 on POST and GET', async (_what, origin) => {
     const { node, port } = await serve()
-    const post = await raw(port, { method: 'POST', path: '/join', headers: { 'content-type': 'application/json', origin }, body: join })
+    const post = await rawHttp(port, { method: 'POST', path: '/join', headers: { 'content-type': 'application/json', origin }, body: join })
     expect(post.status).toBe(403)
     expect(post.body.error).toMatch(/web pages/)
-    expect((await raw(port, { path: '/health-check', headers: { origin } })).status).toBe(403)
+    expect((await rawHttp(port, { path: '/health-check', headers: { origin } })).status).toBe(403)
     expect(node.joined).toEqual([])
   })
 
   it('the API\'s own origin is served, in each of its loopback names', async () => {
     const { port } = await serve()
     for (const host of ['127.0.0.1', 'localhost', '[::1]']) {
-      const reply = await raw(port, { path: '/health-check', headers: { host: `${host}:${port}`, origin: `http://${host}:${port}`, 'sec-fetch-site': 'same-origin' } })
+      const reply = await rawHttp(port, { path: '/health-check', headers: { host: `${host}:${port}`, origin: `http://${host}:${port}`, 'sec-fetch-site': 'same-origin' } })
       expect(reply.status, host).toBe(200)
     }
   })
 
   it.each(['cross-site', 'same-site'])('Sec-Fetch-Site: %s is refused with 403, even on a GET', async (site) => {
     const { port } = await serve()
-    const reply = await raw(port, { path: '/health-check', headers: { 'sec-fetch-site': site } })
+    const reply = await rawHttp(port, { path: '/health-check', headers: { 'sec-fetch-site': site } })
     expect(reply.status).toBe(403)
     expect(reply.body.error).toMatch(new RegExp(`a ${site} request from a web page is refused`))
   })
 
   it('Sec-Fetch-Site: none (an address typed by the user) is served', async () => {
     const { port } = await serve()
-    expect((await raw(port, { path: '/health-check', headers: { 'sec-fetch-site': 'none' } })).status).toBe(200)
+    expect((await rawHttp(port, { path: '/health-check', headers: { 'sec-fetch-site': 'none' } })).status).toBe(200)
   })
 
   it.each([
@@ -93,7 +77,7 @@ describe('the local HTTP API, closed to web pages', () => {
   ])('Host of %s is refused with 403 (DNS rebinding)', async (_what, host) => {
     const { node, port } = await serve()
     const headers = { host: host.replace('PORT', String(port)), 'content-type': 'application/json' }
-    const reply = await raw(port, { method: 'POST', path: '/join', headers, body: join })
+    const reply = await rawHttp(port, { method: 'POST', path: '/join', headers, body: join })
     expect(reply.status).toBe(403)
     expect(reply.body.error).toContain(`send Host: 127.0.0.1:${port}`)
     expect(node.joined).toEqual([])
@@ -102,10 +86,10 @@ describe('the local HTTP API, closed to web pages', () => {
   it('bound beyond loopback, the bound address is a valid Host without the token, and any Host with it', async () => {
     const { port } = await serve({ host: '0.0.0.0', token: 's3cret' })
     const authorization = 'Bearer s3cret'
-    expect((await raw(port, { path: '/health-check', headers: { host: `0.0.0.0:${port}` } })).status).toBe(401)
-    expect((await raw(port, { path: '/health-check', headers: { host: `grid.example:${port}`, authorization } })).status).toBe(200)
-    expect((await raw(port, { path: '/health-check', headers: { host: `grid.example:${port}`, authorization, origin: `http://grid.example:${port}` } })).status).toBe(200)
-    expect((await raw(port, { path: '/health-check', headers: { host: `grid.example:${port}`, authorization, origin: 'http://evil.example' } })).status).toBe(403)
-    expect((await raw(port, { path: '/health-check', headers: { host: `grid.example:${port}`, authorization, 'sec-fetch-site': 'cross-site' } })).status).toBe(403)
+    expect((await rawHttp(port, { path: '/health-check', headers: { host: `0.0.0.0:${port}` } })).status).toBe(401)
+    expect((await rawHttp(port, { path: '/health-check', headers: { host: `grid.example:${port}`, authorization } })).status).toBe(200)
+    expect((await rawHttp(port, { path: '/health-check', headers: { host: `grid.example:${port}`, authorization, origin: `http://grid.example:${port}` } })).status).toBe(200)
+    expect((await rawHttp(port, { path: '/health-check', headers: { host: `grid.example:${port}`, authorization, origin: 'http://evil.example' } })).status).toBe(403)
+    expect((await rawHttp(port, { path: '/health-check', headers: { host: `grid.example:${port}`, authorization, 'sec-fetch-site': 'cross-site' } })).status).toBe(403)
   })
 })

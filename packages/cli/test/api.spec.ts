@@ -7,7 +7,6 @@
  * pages are in api-request-guard.spec.ts, the request schemas in api-schemas.spec.ts.
  */
 import { readFileSync } from 'node:fs'
-import { request } from 'node:http'
 import { connect } from 'node:net'
 import { TagInvalidError } from '@grid-node/core'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -16,8 +15,9 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { MAX_BODY_BYTES, MAX_HEADERS_COUNT, MAX_URL_BYTES, RECENT_PEER_WINDOW } from '../src/api/constants.js'
 import { startApiServer } from '../src/api/server.js'
 import { main } from '../src/main.js'
+import { capture } from './helpers/capture-io.js'
+import { rawHttp } from './helpers/raw-http.js'
 import type { ApiServer, ApiServerInit } from '../src/api/server.js'
-import type { Io } from '../src/io.js'
 import type { GridNode, PeerLiveness } from '@grid-node/core'
 import type { PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -126,31 +126,6 @@ async function serve<N extends GridNode> (node: N, init: Partial<ApiServerInit> 
 const sb = (reply: Reply): { status: number, body: any } => ({ status: reply.status, body: reply.body })
 const post = (body: string): RequestInit => ({ method: 'POST', body, headers: { 'content-type': 'application/json' } })
 const joinBody = (fields: Record<string, unknown>): RequestInit => post(JSON.stringify(fields))
-
-/** node:http, because fetch will not send some requests (a huge URL, 64 headers). */
-async function raw (port: number, init: { method?: string, path: string, headers?: Record<string, string>, body?: string }): Promise<{ status: number, body: any }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method: init.method ?? 'GET', path: init.path, headers: init.headers ?? {} }, res => {
-      let text = ''
-      res.setEncoding('utf8')
-      res.on('data', (d: string) => { text += d })
-      res.on('end', () => { resolve({ status: res.statusCode ?? 0, body: text === '' ? undefined : JSON.parse(text) }) })
-    })
-    req.on('error', reject)
-    req.end(init.body)
-  })
-}
-
-function capture (): Io & { stdout: string, stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    env: {},
-    out: (text: string) => { io.stdout += `${text}\n` },
-    err: (text: string) => { io.stderr += `${text}\n` }
-  }
-  return io
-}
 
 describe('the local HTTP API: listening', () => {
   it('listens where it says, on a free port', async () => {
@@ -310,10 +285,10 @@ describe('POST /join', () => {
   it('a body nested 5,000 deep is a 400 naming the field, and the server keeps serving', async () => {
     const { port } = await serve(joiningNode())
     const body = `{"node-address":"/ip4/127.0.0.1/tcp/9","node-id":${'['.repeat(5_000)}${']'.repeat(5_000)}}`
-    const reply = await raw(port, { method: 'POST', path: '/join', headers: { 'content-type': 'application/json' }, body })
+    const reply = await rawHttp(port, { method: 'POST', path: '/join', headers: { 'content-type': 'application/json' }, body })
     expect(reply.status).toBe(400)
     expect(reply.body.error).toBe('"node-id" nests deeper than 64 levels of arrays and objects')
-    expect((await raw(port, { path: '/health-check' })).status).toBe(200)
+    expect((await rawHttp(port, { path: '/health-check' })).status).toBe(200)
   })
 })
 
@@ -437,7 +412,7 @@ describe('a Content-Type other than JSON', () => {
     ['no Content-Type', undefined]
   ])('a JSON body sent as %s is refused with 415 saying what to send, and nothing is dialled', async (_what, type) => {
     const { node, port } = await serve(joiningNode())
-    const reply = await raw(port, { method: 'POST', path: '/join', headers: type != null ? { 'content-type': type } : {}, body: JSON.stringify({ 'node-address': '/ip4/127.0.0.1/tcp/9' }) })
+    const reply = await rawHttp(port, { method: 'POST', path: '/join', headers: type != null ? { 'content-type': type } : {}, body: JSON.stringify({ 'node-address': '/ip4/127.0.0.1/tcp/9' }) })
     expect(reply.status).toBe(415)
     expect(reply.body.error).toMatch(/Content-Type: application\/json/)
     expect(node.joined).toEqual([])
@@ -445,7 +420,7 @@ describe('a Content-Type other than JSON', () => {
 
   it('takes application/json with a charset', async () => {
     const { node, port } = await serve(joiningNode())
-    expect((await raw(port, { method: 'POST', path: '/join', headers: { 'content-type': 'Application/JSON; charset=utf-8' }, body: JSON.stringify({ 'node-address': '/ip4/127.0.0.1/tcp/9' }) })).status).toBe(200)
+    expect((await rawHttp(port, { method: 'POST', path: '/join', headers: { 'content-type': 'Application/JSON; charset=utf-8' }, body: JSON.stringify({ 'node-address': '/ip4/127.0.0.1/tcp/9' }) })).status).toBe(200)
     expect(node.joined).toHaveLength(1)
   })
 })
@@ -453,18 +428,18 @@ describe('a Content-Type other than JSON', () => {
 describe('URL and header limits', () => {
   it('a URL over the bound gets 414 from the route table; one past the header limit gets 414 from the parser, not a reset', async () => {
     const { port } = await serve(joiningNode())
-    const long = await raw(port, { method: 'DELETE', path: `/v1/datasets/${'a'.repeat(MAX_URL_BYTES)}` })
+    const long = await rawHttp(port, { method: 'DELETE', path: `/v1/datasets/${'a'.repeat(MAX_URL_BYTES)}` })
     expect(long.status).toBe(414)
     expect(long.body.error).toMatch(/send long values in a JSON body/)
-    const huge = await raw(port, { method: 'DELETE', path: `/v1/datasets/${'a'.repeat(100_000)}` })
+    const huge = await rawHttp(port, { method: 'DELETE', path: `/v1/datasets/${'a'.repeat(100_000)}` })
     expect(huge.status).toBe(414)
     expect(huge.body.error).toMatch(/URL is longer than/)
-    expect((await raw(port, { path: '/health-check' })).status).toBe(200)
+    expect((await rawHttp(port, { path: '/health-check' })).status).toBe(200)
   })
 
   it('headers over 16 KiB get 431 in JSON', async () => {
     const { port } = await serve(joiningNode())
-    const reply = await raw(port, { path: '/health-check', headers: { 'x-big': 'b'.repeat(20_000) } })
+    const reply = await rawHttp(port, { path: '/health-check', headers: { 'x-big': 'b'.repeat(20_000) } })
     expect(reply.status).toBe(431)
     expect(reply.body.error).toMatch(/send fewer or shorter headers/)
   })
@@ -473,8 +448,8 @@ describe('URL and header limits', () => {
     const { port } = await serve(joiningNode())
     const many = (n: number): Record<string, string> => Object.fromEntries(Array.from({ length: n }, (_, i) => [`x-h${i}`, '1']))
     // node:http adds Host and Connection
-    expect((await raw(port, { path: '/health-check', headers: many(MAX_HEADERS_COUNT - 3) })).status).toBe(200)
-    const reply = await raw(port, { path: '/health-check', headers: many(MAX_HEADERS_COUNT) })
+    expect((await rawHttp(port, { path: '/health-check', headers: many(MAX_HEADERS_COUNT - 3) })).status).toBe(200)
+    const reply = await rawHttp(port, { path: '/health-check', headers: many(MAX_HEADERS_COUNT) })
     expect(reply.status).toBe(431)
     expect(reply.body.error).toMatch(/send fewer/)
   })
@@ -491,7 +466,7 @@ describe('URL and header limits', () => {
     })
     expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/)
     expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)).error).toMatch(/malformed HTTP request \(HPE_/)
-    expect((await raw(port, { path: '/health-check' })).status).toBe(200)
+    expect((await rawHttp(port, { path: '/health-check' })).status).toBe(200)
   })
 })
 

@@ -14,26 +14,13 @@ import { checkJob } from '../src/commands/run/job-file.js'
 import { runPrinter, seconds } from '../src/commands/run/output.js'
 import { ApiError, exitCodeOf } from '../src/errors.js'
 import { main } from '../src/main.js'
+import { capture } from './helpers/capture-io.js'
 import { closest, editDistance } from '../src/suggest.js'
-import type { Io } from '../src/io.js'
 import type { RunEvent } from '@grid-node/core'
 import type { AddressInfo } from 'node:net'
 
 const VERSION = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version as string
 const PEER = '12D3KooWNnfcsPArbLiWzhdHZAZvKRujKT3w2WWhHEnBnAF4CHCz'
-
-type CapturingIo = Io & { stdout: string, stderr: string }
-
-function capture (env: Io['env'] = {}): CapturingIo {
-  const io: CapturingIo = {
-    stdout: '',
-    stderr: '',
-    env,
-    out: (text: string) => { io.stdout += `${text}\n` },
-    err: (text: string) => { io.stderr += `${text}\n` }
-  }
-  return io
-}
 
 async function run (argv: string[]): Promise<{ code: number, stdout: string, stderr: string }> {
   const io = capture()

@@ -10,20 +10,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { commands, main } from '../src/main.js'
+import { capture } from './helpers/capture-io.js'
 import type { Io } from '../src/io.js'
-
-type CapturingIo = Io & { stdout: string, stderr: string }
-
-function capture (env: Io['env'] = {}): CapturingIo {
-  const io: CapturingIo = {
-    stdout: '',
-    stderr: '',
-    env,
-    out: (text: string) => { io.stdout += `${text}\n` },
-    err: (text: string) => { io.stderr += `${text}\n` }
-  }
-  return io
-}
 
 async function run (argv: string[], env: Io['env'] = {}): Promise<{ code: number, stdout: string, stderr: string }> {
   const io = capture(env)
