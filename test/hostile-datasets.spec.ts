@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { createGridNode, openDatasets } from '@grid-node/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CliNode, removeDir, runCli, tempDir } from './helpers/cli.js'
-import type { GridNode } from '@grid-node/core'
+import type { GridNode, GridNodeInit } from '@grid-node/core'
 
 /** A refused path answers well within this, whatever it is. */
 const PROMPT_MS = 3_000
@@ -36,6 +36,23 @@ async function timed<T> (work: () => Promise<T>): Promise<{ value: T, ms: number
   const started = performance.now()
   const value = await work()
   return { value, ms: performance.now() - started }
+}
+
+/** A holder and a requester joined to it, on loopback, started before the block's tests and stopped after. */
+function holderAndRequester (prefix: string, holderInit: Partial<GridNodeInit> = {}): { root: string, holder: GridNode, requester: GridNode } {
+  const pair = {} as { root: string, holder: GridNode, requester: GridNode }
+  beforeAll(async () => {
+    pair.root = await tempDir(prefix)
+    pair.holder = await createGridNode({ dataDir: join(pair.root, 'holder'), listen: ['/ip4/127.0.0.1/tcp/0'], lan: true, ...holderInit })
+    pair.requester = await createGridNode({ dataDir: join(pair.root, 'requester'), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: pair.holder.shareableAddrs(), lan: true })
+    await pair.requester.join(pair.holder.shareableAddrs()[0]!)
+  }, 60_000)
+  afterAll(async () => {
+    await pair.requester?.stop()
+    await pair.holder?.stop()
+    await removeDir(pair.root)
+  })
+  return pair
 }
 
 describe('hostile dataset paths on a running node', () => {
@@ -140,41 +157,26 @@ describe('hostile dataset files without a running node', () => {
 })
 
 describe('a dataset file swapped for a FIFO after it was added', () => {
-  let root: string
-  let holder: GridNode
-  let requester: GridNode
-
-  beforeAll(async () => {
-    root = await tempDir('grid-hostile-swap-')
-    holder = await createGridNode({ dataDir: join(root, 'holder'), listen: ['/ip4/127.0.0.1/tcp/0'], lan: true })
-    requester = await createGridNode({ dataDir: join(root, 'requester'), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: holder.shareableAddrs(), lan: true })
-    await requester.join(holder.shareableAddrs()[0]!)
-  }, 60_000)
-
-  afterAll(async () => {
-    await requester?.stop()
-    await holder?.stop()
-    await removeDir(root)
-  })
+  const pair = holderAndRequester('grid-hostile-swap-')
 
   it('a job on it ends in an error at once, and the holder goes on serving', async () => {
-    const file = join(root, 'swap.csv')
+    const file = join(pair.root, 'swap.csv')
     await writeFile(file, 'a\n1\n2\n')
-    await holder.datasets.add({ path: file, tags: ['#swap'] })
-    await holder.datasets.add({ name: 'plain', rows: [{ a: 1 }, { a: 2 }, { a: 3 }], tags: ['#plain'] })
+    await pair.holder.datasets.add({ path: file, tags: ['#swap'] })
+    await pair.holder.datasets.add({ name: 'plain', rows: [{ a: 1 }, { a: 2 }, { a: 3 }], tags: ['#plain'] })
     await rm(file)
     mkfifo(file)
     try {
-      await expect(holder.datasets.readRows('swap')).rejects.toMatchObject({ name: 'DatasetFileError', message: expect.stringMatching(/swap\.csv \(it is a FIFO/) })
-      const { value: finals, ms } = await timed(async () => requester.runAll({ code: 'export default ({ data }) => data.length', peers: [holder.peerId], dataset: 'swap', retries: 0 }))
+      await expect(pair.holder.datasets.readRows('swap')).rejects.toMatchObject({ name: 'DatasetFileError', message: expect.stringMatching(/swap\.csv \(it is a FIFO/) })
+      const { value: finals, ms } = await timed(async () => pair.requester.runAll({ code: 'export default ({ data }) => data.length', peers: [pair.holder.peerId], dataset: 'swap', retries: 0 }))
       expect(finals.map(e => e.type)).toEqual(['error'])
       // the requester learns that the dataset cannot be read, never the holder's local path
       expect(finals[0]).toMatchObject({ message: 'dataset "swap" cannot be read here right now' })
       expect(ms).toBeLessThan(10_000)
-      const listed = await timed(async () => holder.datasets.list())
+      const listed = await timed(async () => pair.holder.datasets.list())
       expect(listed.value.find(d => d.name === 'swap')?.status).toBe('missing')
       expect(listed.ms).toBeLessThan(PROMPT_MS)
-      const plain = await requester.runAll({ code: 'export default ({ data }) => data.length', peers: [holder.peerId], dataset: 'plain' })
+      const plain = await pair.requester.runAll({ code: 'export default ({ data }) => data.length', peers: [pair.holder.peerId], dataset: 'plain' })
       expect(plain).toEqual([expect.objectContaining({ type: 'result', value: 3 })])
     } finally {
       await removeFifo(file)
@@ -208,29 +210,14 @@ describe('limits a running node applies to dataset files', () => {
 })
 
 describe('a job on a dataset larger than a job\'s memory', () => {
-  let root: string
-  let holder: GridNode
-  let requester: GridNode
-
-  beforeAll(async () => {
-    root = await tempDir('grid-hostile-bigjob-')
-    // a 1 MiB sandbox: a 2 MiB file can never fit it, so it is not even read
-    holder = await createGridNode({ dataDir: join(root, 'holder'), listen: ['/ip4/127.0.0.1/tcp/0'], lan: true, compute: { memoryBytes: 1024 * 1024 } })
-    requester = await createGridNode({ dataDir: join(root, 'requester'), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: holder.shareableAddrs(), lan: true })
-    await requester.join(holder.shareableAddrs()[0]!)
-  }, 60_000)
-
-  afterAll(async () => {
-    await requester?.stop()
-    await holder?.stop()
-    await removeDir(root)
-  })
+  // a 1 MiB sandbox: a 2 MiB file can never fit it, so it is not even read
+  const pair = holderAndRequester('grid-hostile-bigjob-', { compute: { memoryBytes: 1024 * 1024 } })
 
   it('ends in one clear error, without reading the rows', async () => {
-    const file = join(root, 'wide.csv')
+    const file = join(pair.root, 'wide.csv')
     await writeFile(file, 'a\n' + `${'x'.repeat(1023)}\n`.repeat(2048))
-    await holder.datasets.add({ path: file, tags: ['#wide'] })
-    const finals = await requester.runAll({ code: 'export default ({ data }) => data.length', peers: [holder.peerId], dataset: 'wide', retries: 0 })
+    await pair.holder.datasets.add({ path: file, tags: ['#wide'] })
+    const finals = await pair.requester.runAll({ code: 'export default ({ data }) => data.length', peers: [pair.holder.peerId], dataset: 'wide', retries: 0 })
     expect(finals).toEqual([expect.objectContaining({ type: 'error', message: 'dataset "wide" is larger than a job\'s memory here (1048576 bytes)' })])
   }, 60_000)
 })
