@@ -64,6 +64,7 @@ describe('start output', () => {
       announced: [],
       relaying: true,
       addressPolicy: { setting: 'auto', mode: 'lan', reason: 'every address of this node, its bootstrap list and its peers is private or loopback (one host or one LAN)' },
+      reachability: { state: 'direct', relays: [], dhtServer: true, reason: 'a grid on one host or one LAN: peers dial this node\'s own addresses' },
       ...status
     }
     const node = {

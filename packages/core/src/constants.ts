@@ -63,6 +63,53 @@ export const DEFAULT_SECURE_WEBSOCKETS_LISTEN = '/ip4/0.0.0.0/tcp/7403/tls/ws'
 export const RELAY_MAX_RESERVATIONS = 128
 export const RELAY_RESERVATION_TTL = 2 * 60 * 60 * 1000
 
+/**
+ * Reachability: a node with a public address asks 3 grid peers to dial it back on a new
+ * connection; 2 agreeing answers decide (one lying or broken peer cannot). Each answering peer
+ * dials only the asker's own IP, at most 4 addresses, at most 16 times per 10 s in all, so it
+ * cannot be used to dial third parties. Verdicts are re-checked every 10 min.
+ */
+export function dialBackProtocol (network: string): string {
+  return `/grid/${network}/dialback/1.0.0`
+}
+export const DIAL_BACK_ASKED = 3
+export const DIAL_BACK_MAJORITY = 2
+export const DIAL_BACK_TIMEOUT = 10_000
+export const DIAL_BACK_MAX_ADDRS = 4
+export const DIAL_BACK_MAX_MESSAGE_BYTES = 4096
+export const DIAL_BACK_RATE = { points: 16, durationS: 10 }
+export const REACHABILITY_RECHECK = 10 * 60_000
+/** How often the reachability state is re-derived from addresses, reservations and verdicts. */
+export const REACHABILITY_TICK = 2_000
+
+/**
+ * A node that peers cannot dial reserves slots on 2 relays, so one relay going away does not
+ * make it unreachable; relays must be on the grid's public side (a relay behind NAT hands out
+ * addresses nobody can dial).
+ */
+export const RELAY_RESERVATIONS_WANTED = 2
+
+/**
+ * Hole punching over a relayed connection: 5 s per attempt (the exchange, then the crossed
+ * dials, whose SYNs the kernel retransmits after 1 s and 3 s when a NAT dropped the first),
+ * 2 attempts with fresh ports. A job waits up to 6 s for a punch in progress before it runs
+ * over the relay instead.
+ */
+export function punchProtocol (network: string): string {
+  return `/grid/${network}/punch/1.0.0`
+}
+export const PUNCH_TIMEOUT = 5_000
+export const PUNCH_ATTEMPTS = 2
+export const PUNCH_MAX_ADDRS = 8
+export const PUNCH_MAX_MESSAGE_BYTES = 4096
+export const DIRECT_PATH_WAIT = 6_000
+
+/**
+ * A search in a public grid also asks up to 16 peers this node reaches over its own LAN, so a
+ * site cut off from the public side still finds its own holders.
+ */
+export const LAN_SEARCH_PEERS = 16
+
 export function catalogProtocol (network: string): string {
   return `/grid/${network}/catalog/1.0.0`
 }

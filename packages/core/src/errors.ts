@@ -196,6 +196,15 @@ export class InvalidLanSettingError extends Error {
   }
 }
 
+/** A `publicRanges` entry (`--public-ranges`) that is not a CIDR block. */
+export class InvalidPublicRangeError extends Error {
+  static override name = 'InvalidPublicRangeError'
+  constructor (value: unknown) {
+    super(`invalid public range ${JSON.stringify(value) ?? String(value)}: give CIDR blocks such as 10.0.0.0/8 or fd00::/8, comma-separated on the command line`)
+    this.name = InvalidPublicRangeError.name
+  }
+}
+
 /** A peer answered a catalog request with an error status. */
 export class CatalogError extends Error {
   static override name = 'CatalogError'

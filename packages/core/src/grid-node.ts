@@ -7,6 +7,8 @@ import { AddressPolicy } from './network/address-policy.js'
 import { parseMultiaddr, shareableAddrs } from './network/addresses.js'
 import { Joiner } from './network/joiner.js'
 import { libp2pOptions } from './network/libp2p-options.js'
+import { GridStreams } from './network/grid-streams.js'
+import { PublicRelayFilter } from './network/relay-filter.js'
 import { cpuCount, databaseLocation } from '#platform'
 import { CatalogService } from './catalog/catalog-service.js'
 import { DatasetStore } from './catalog/datasets.js'
@@ -32,7 +34,8 @@ import type { GridNode, GridNodeDatasets, GridNodeInit, GridNodeStatus, PeerSumm
 import type { GridServices } from './network/libp2p-options.js'
 import type { Store } from './store/store.js'
 import type { Validated } from './validate-init.js'
-import type { AbortOptions, Libp2p, PeerId } from '@libp2p/interface'
+import type { ReachabilityStatus } from './network/reachability.js'
+import type { AbortOptions, Libp2p, Logger, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 export async function createNode (init: GridNodeInit): Promise<GridNode> {
@@ -40,20 +43,23 @@ export async function createNode (init: GridNodeInit): Promise<GridNode> {
   const store = await openStore(databaseLocation(init.dataDir))
   try {
     const privateKey = await loadOrCreatePrivateKey(store)
-    const addressPolicy = new AddressPolicy({ lan: valid.lan, bootstrap: valid.bootstrap, kadProtocol: c.kadProtocol(valid.network) })
+    const addressPolicy = new AddressPolicy({ lan: valid.lan, bootstrap: valid.bootstrap, kadProtocol: c.kadProtocol(valid.network), ranges: valid.ranges })
+    const relayFilter = new PublicRelayFilter(addressPolicy)
     const libp2p = await createLibp2p(libp2pOptions({
       privateKey,
       datastore: store.datastore,
       network: valid.network,
       listen: valid.listen,
-      lan: valid.lan,
-      peerInfoMapper: addressPolicy.peerInfoMapper,
+      policy: addressPolicy,
+      relayFilter,
       relay: valid.relay,
+      ...(init.faults?.lieOnDialBack === true ? { lieOnDialBack: true } : {}),
       ...(init.tls != null ? { tls: init.tls } : {}),
       ...(init.dhtClient != null ? { dhtClient: init.dhtClient } : {}),
       ...(init.provide != null ? { provide: init.provide } : {}),
       ...(init.logger != null ? { logger: init.logger } : {})
     }))
+    relayFilter.attach(peer => libp2p.getConnections(peer))
     const node = new GridNodeImpl(libp2p, store, valid, init, addressPolicy)
     if (init.start !== false) await node.start()
     return node
@@ -80,6 +86,10 @@ class GridNodeImpl implements GridNode {
   private readonly access: AccessPolicy
   private readonly relaying: boolean
   private readonly addressPolicy: AddressPolicy
+  private readonly dhtClient: boolean
+  private readonly log: Logger
+  private stopFollowingReachability: () => void = () => {}
+  private announcedRelays = ''
   private startedAt = 0
   private state: 'stopped' | 'started' | 'closed' = 'stopped'
 
@@ -90,12 +100,15 @@ class GridNodeImpl implements GridNode {
     this.network = valid.network
     this.listen = valid.listen
     const logger = libp2p.logger
+    this.log = logger.forComponent('grid:node')
+    this.dhtClient = init.dhtClient === true
     const datasetStore = new DatasetStore(store.sublevel('datasets'), init.datasets ?? {})
     this.access = new AccessPolicy(init.compute ?? {})
     this.relaying = valid.relay !== false
     this.pool = new WorkerPool({ size: init.compute?.poolSize ?? cpuCount(), maxQueue: init.compute?.maxQueue ?? c.MAX_JOB_QUEUE })
-    this.compute = new ComputeService({ libp2p, datasets: datasetStore, pool: this.pool, access: this.access, logger }, { ...init.compute, network: valid.network })
-    this.catalog = new CatalogService({ libp2p, datasets: datasetStore, access: this.access, logger }, { network: valid.network })
+    const streams = new GridStreams(libp2p)
+    this.compute = new ComputeService({ libp2p, streams, datasets: datasetStore, pool: this.pool, access: this.access, logger }, { ...init.compute, network: valid.network })
+    this.catalog = new CatalogService({ libp2p, streams, datasets: datasetStore, access: this.access, logger }, { network: valid.network })
     this.announcer = new Announcer({ libp2p, datasets: datasetStore, logger }, { network: valid.network, extraTags: this.access.capabilities() })
     this.searcher = new Searcher({ libp2p, catalog: this.catalog, datasets: datasetStore, logger }, { network: valid.network })
     this.liveness = new LivenessMonitor({ libp2p, logger }, init.liveness)
@@ -152,13 +165,35 @@ class GridNodeImpl implements GridNode {
     this.searcher.start()
     this.liveness.start()
     this.joiner.start()
+    this.stopFollowingReachability = this.libp2p.services.reachability.onChange(status => { void this.followReachability(status) })
+    void this.followReachability(this.libp2p.services.reachability.status())
     void this.announcer.announceAll()
+  }
+
+  /**
+   * The DHT is served only by a node peers can dial directly; new relays mean new relayed
+   * addresses, which go out with a fresh announcement of every tag.
+   */
+  private async followReachability (status: ReachabilityStatus): Promise<void> {
+    const dht = this.libp2p.services.dht
+    const mode = status.dhtServer ? 'server' : 'client'
+    try {
+      if (!this.dhtClient && dht.getMode() !== mode) await dht.setMode(mode)
+    } catch (err) {
+      this.log('could not switch the DHT to %s mode - %e', mode, err)
+    }
+    const relays = status.relays.join(' ')
+    if (relays !== this.announcedRelays) {
+      this.announcedRelays = relays
+      if (status.relays.length > 0 && this.state === 'started') void this.announcer.announceAll()
+    }
   }
 
   async stop (): Promise<void> {
     if (this.state === 'closed') return
     this.state = 'closed'
     this.joiner.stop()
+    this.stopFollowingReachability()
     this.addressPolicy.stop()
     this.liveness.stop()
     this.announcer.stop()
@@ -175,7 +210,11 @@ class GridNodeImpl implements GridNode {
 
   getMultiaddrs (): Multiaddr[] { return this.libp2p.getMultiaddrs() }
 
-  shareableAddrs (): Multiaddr[] { return shareableAddrs(this.libp2p.getMultiaddrs()) }
+  shareableAddrs (): Multiaddr[] { return shareableAddrs(this.libp2p.getMultiaddrs(), this.addressPolicy.ranges) }
+
+  onReachability (listener: (status: ReachabilityStatus) => void): () => void {
+    return this.libp2p.services.reachability.onChange(listener)
+  }
 
   async join (addr: string | Multiaddr, options: AbortOptions = {}): Promise<PeerId> {
     this.assertStarted()
@@ -272,6 +311,7 @@ class GridNodeImpl implements GridNode {
   status (): GridNodeStatus {
     const dht = this.libp2p.services.dht as unknown as { routingTable?: { size: number } }
     const addressWarning = this.state === 'started' ? this.addressPolicy.warning() : undefined
+    const reachability = this.libp2p.services.reachability.status()
     return {
       peerId: this.peerId,
       network: this.network,
@@ -280,7 +320,8 @@ class GridNodeImpl implements GridNode {
       peers: new Set(this.libp2p.getConnections().map(c => c.remotePeer.toString())).size,
       routingTableSize: dht.routingTable?.size ?? 0,
       uptimeMs: this.startedAt === 0 ? 0 : Date.now() - this.startedAt,
-      reachable: this.libp2p.getMultiaddrs().length > 0,
+      reachable: reachability.state !== 'unreachable',
+      reachability,
       announced: this.announcer.announcedTags(),
       relaying: this.relaying,
       addressPolicy: this.addressPolicy.status(),

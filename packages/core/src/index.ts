@@ -35,6 +35,7 @@ import type { LivenessInit, PeerLiveness } from './discovery/liveness.js'
 import type { SearchOptions, SearchResult } from './discovery/search.js'
 import type { AddressPolicyStatus, AddressWarning, LanSetting } from './network/address-policy.js'
 import type { GridServices, RelayInit, TlsInit } from './network/libp2p-options.js'
+import type { ReachabilityStatus } from './network/reachability.js'
 import type { AbortOptions, ComponentLogger, Libp2p, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
@@ -45,6 +46,8 @@ export { defaultListen as DEFAULT_LISTEN } from '#platform'
 export { parseMultiaddr, peerIdOf, sameHostAddrs, shareableAddrs } from './network/addresses.js'
 export { addressScope } from './network/address-policy.js'
 export type { AddressMode, AddressPolicyStatus, AddressScope, AddressWarning, LanSetting } from './network/address-policy.js'
+export { PublicRanges } from './network/public-ranges.js'
+export type { ReachabilityState, ReachabilityStatus } from './network/reachability.js'
 export { validateInit } from './validate-init.js'
 export { loadPeerId } from './store/identity.js'
 export { openDatasets } from './catalog/open-datasets.js'
@@ -107,6 +110,15 @@ export interface GridNodeInit {
    */
   lan?: LanSetting
   /**
+   * IP ranges (CIDR) that count as the grid's public side besides the internet's own: an
+   * organisation whose WAN is `10.0.0.0/8`, with sites behind NAT inside it, gives
+   * `['10.0.0.0/8']`. Addresses in them are announced and kept in a public grid's DHT, checked
+   * for reachability and used for hole punching; relays must be on this side.
+   *
+   * @default [] (only internet addresses are public)
+   */
+  publicRanges?: string[]
+  /**
    * Start the node before returning it.
    *
    * @default true
@@ -158,6 +170,8 @@ export interface GridNodeInit {
    * @default { maxFileBytes: 1 GiB, statusRefreshMs: 60_000 }
    */
   datasets?: DatasetStoreInit
+  /** @internal Faults for tests: `lieOnDialBack` answers every reachability check with "not reached". */
+  faults?: { lieOnDialBack?: boolean }
 }
 
 /** The datasets a node holds. Rows never leave the node; descriptors do. */
@@ -190,8 +204,10 @@ export interface GridNodeStatus {
   peers: number
   routingTableSize: number
   uptimeMs: number
-  /** Has an address others can dial: a listener, or (in a browser) a relay reservation. */
+  /** Peers can dial it: directly, through its relays, or (while `checking`) presumably directly. */
   reachable: boolean
+  /** How peers reach it (directly, through which relays, or not at all) and why. */
+  reachability: ReachabilityStatus
   /** Tags this node is a provider of on the DHT right now. */
   announced: string[]
   /** Serves as a circuit relay for browser tabs. */
@@ -221,6 +237,8 @@ export interface GridNode {
   /** Connected peers with address, direction and round-trip time (pinged if not yet measured). */
   peers(options?: AbortOptions): Promise<PeerSummary[]>
   status(): GridNodeStatus
+  /** Called whenever how peers reach this node changes; returns the unsubscribe. */
+  onReachability(listener: (status: ReachabilityStatus) => void): () => void
   /** A DHT lookup of the peers closest to a key. */
   closestPeers(key: PeerId, options?: AbortOptions): Promise<PeerId[]>
   readonly datasets: GridNodeDatasets

@@ -1,6 +1,7 @@
 import * as c from './constants.js'
-import { InvalidLanSettingError, InvalidNetworkError, PlatformUnsupportedError, TlsConfigError } from './errors.js'
+import { InvalidLanSettingError, InvalidNetworkError, InvalidPublicRangeError, PlatformUnsupportedError, TlsConfigError } from './errors.js'
 import { parseMultiaddr } from './network/addresses.js'
+import { PublicRanges } from './network/public-ranges.js'
 import { defaultListen, relayByDefault } from '#platform'
 import type { GridNodeInit } from './index.js'
 import type { LanSetting } from './network/address-policy.js'
@@ -13,6 +14,7 @@ export interface Validated {
   bootstrap: Multiaddr[]
   relay: RelayInit | false
   lan: LanSetting
+  ranges: PublicRanges
 }
 
 /** Checks everything a person typed before anything touches the data dir. */
@@ -23,6 +25,8 @@ export function validateInit (init: GridNodeInit): Validated {
   const bootstrap = (init.bootstrap ?? []).map(a => parseMultiaddr('bootstrap address', a))
   const lan = init.lan ?? 'auto'
   if (lan !== true && lan !== false && lan !== 'auto') throw new InvalidLanSettingError(lan)
+  if (init.publicRanges != null && !Array.isArray(init.publicRanges)) throw new InvalidPublicRangeError(init.publicRanges)
+  const ranges = new PublicRanges(init.publicRanges ?? [])
   const secure = listen.filter(a => /\/(tls\/ws|wss)(\/|$)/.test(a))
   if (secure.length > 0 && init.tls == null) throw new TlsConfigError(`listening on ${secure.join(', ')} needs a TLS certificate and key (--tls-cert and --tls-key)`)
   if (init.tls != null && (typeof init.tls.cert !== 'string' || typeof init.tls.key !== 'string' || !init.tls.cert.includes('-----BEGIN') || !init.tls.key.includes('-----BEGIN'))) {
@@ -30,7 +34,7 @@ export function validateInit (init: GridNodeInit): Validated {
   }
   if (init.relay != null && init.relay !== false && !relayByDefault) throw new PlatformUnsupportedError('serving as a circuit relay')
   const relay = init.relay === false || (init.relay == null && !relayByDefault) ? false : (init.relay === true || init.relay == null ? {} : init.relay)
-  return { network, listen, bootstrap, relay, lan }
+  return { network, listen, bootstrap, relay, lan, ranges }
 }
 
 /** The platform's listeners, plus secure WebSockets when a certificate is given. */

@@ -48,6 +48,7 @@ async function holderService (init: { access?: AccessPolicy, datasets?: ReturnTy
   const datasets = init.datasets ?? fakeDatasets()
   const service = new CatalogService({
     libp2p: libp2p as unknown as CatalogComponents['libp2p'],
+    streams: libp2p,
     datasets: datasets as unknown as DatasetStore,
     access: init.access ?? new AccessPolicy(),
     logger: defaultLogger()
@@ -161,6 +162,7 @@ describe('catalog protocol: the requester', () => {
     const libp2p = fakeLibp2p(holder)
     const service = new CatalogService({
       libp2p: libp2p as unknown as CatalogComponents['libp2p'],
+      streams: libp2p,
       datasets: fakeDatasets([]) as unknown as DatasetStore,
       access: new AccessPolicy(),
       logger: defaultLogger()

@@ -84,6 +84,7 @@ async function holderService (init: { pool?: ReturnType<typeof fakePool>, access
   const datasets = fakeDatasets()
   const service = new ComputeService({
     libp2p: libp2p as unknown as ComputeComponents['libp2p'],
+    streams: libp2p,
     datasets: datasets as unknown as DatasetStore,
     pool: pool as unknown as WorkerPool,
     access: init.access ?? new AccessPolicy(),
@@ -264,6 +265,7 @@ describe('compute protocol: the requester', () => {
 
   const requesterService = (holder: (stream: Stream) => void): ComputeService => new ComputeService({
     libp2p: fakeLibp2p(holder) as unknown as ComputeComponents['libp2p'],
+    streams: fakeLibp2p(holder),
     datasets: fakeDatasets() as unknown as DatasetStore,
     pool: fakePool(runs(null)) as unknown as WorkerPool,
     access: new AccessPolicy(),
@@ -285,7 +287,8 @@ describe('compute protocol: the requester', () => {
     const service = requesterService(answering([{ type: 'accepted', queuePosition: 1 }, { type: 'started' }, { type: 'log', text: 'hi' }, { type: 'result', value: [1, 2] }], req => { got = req }))
     const events: JobEvent[] = []
     for await (const event of service.send(HOLDER, { id: 'j', code: 'export default () => [1, 2]', dataset: 'cars', args: { k: 1 }, timeoutMs: 2_000 })) events.push(event)
-    expect(events).toEqual([{ type: 'accepted', queuePosition: 1 }, { type: 'started' }, { type: 'log', text: 'hi' }, { type: 'result', value: [1, 2] }])
+    // the requester adds which path the stream took
+    expect(events).toEqual([{ type: 'accepted', queuePosition: 1, via: 'direct' }, { type: 'started' }, { type: 'log', text: 'hi' }, { type: 'result', value: [1, 2] }])
     expect(got).toEqual({ id: 'j', code: 'export default () => [1, 2]', dataset: 'cars', argsJson: '{"k":1}', timeoutMs: 2_000 })
   })
 
@@ -300,7 +303,7 @@ describe('compute protocol: the requester', () => {
     let holderEnd: Stream | undefined
     const service = requesterService(stream => { holderEnd = stream; answering([{ type: 'accepted', queuePosition: 0 }])(stream) })
     const events = service.send(HOLDER, { id: 'j', code: '' })
-    expect((await events.next()).value).toEqual({ type: 'accepted', queuePosition: 0 })
+    expect((await events.next()).value).toEqual({ type: 'accepted', queuePosition: 0, via: 'direct' })
     await events.return(undefined)
     await expect.poll(() => holderEnd?.status).toBe('reset')
   })

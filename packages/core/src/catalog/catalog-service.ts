@@ -9,9 +9,12 @@ import type { DatasetDescriptor } from './descriptor.js'
 import type { AccessPolicy } from '../access.js'
 import type { DatasetStore } from './datasets.js'
 import type { AbortOptions, ComponentLogger, Connection, Libp2p, Logger, PeerId, Startable, Stream } from '@libp2p/interface'
+import type { StreamOpener } from '../network/grid-streams.js'
 
 export interface CatalogComponents {
-  libp2p: Pick<Libp2p, 'handle' | 'unhandle' | 'dialProtocol'>
+  libp2p: Pick<Libp2p, 'handle' | 'unhandle'>
+  /** Opens streams to peers: directly when possible, through a relay otherwise. */
+  streams: StreamOpener
   datasets: DatasetStore
   /** Which capability tags this node offers right now (`#compute:js` while it runs others' jobs). */
   access: Pick<AccessPolicy, 'capabilities'>
@@ -92,7 +95,7 @@ export class CatalogService implements Startable {
     const signal = anySignal([options.signal, AbortSignal.timeout(c.CATALOG_HANDLER_TIMEOUT)])
     let stream: Stream | undefined
     try {
-      stream = await this.components.libp2p.dialProtocol(peer, this.protocol, { signal, runOnLimitedConnection: true })
+      stream = (await this.components.streams.open(peer, this.protocol, { signal })).stream
       const pb = pbStream(stream, { maxDataLength: c.MAX_CATALOG_RESPONSE_BYTES })
       await pb.write({ tags, matchAll: match === 'all' }, CatalogRequest, { signal })
       const response = await pb.read(CatalogResponse, { signal })

@@ -14,9 +14,12 @@ import type { WorkerPool } from './pool.js'
 import type { AccessInit, AccessPolicy } from '../access.js'
 import type { DatasetStore } from '../catalog/datasets.js'
 import type { AbortOptions, ComponentLogger, Connection, Libp2p, Logger, PeerId, Startable, Stream } from '@libp2p/interface'
+import type { StreamOpener } from '../network/grid-streams.js'
 
 export interface ComputeComponents {
-  libp2p: Pick<Libp2p, 'handle' | 'unhandle' | 'dialProtocol'>
+  libp2p: Pick<Libp2p, 'handle' | 'unhandle'>
+  /** Opens streams to peers: directly when possible (waiting a little for a hole punch), through a relay otherwise. */
+  streams: StreamOpener
   datasets: DatasetStore
   pool: WorkerPool
   /** Who may run jobs here and how many at once. */
@@ -178,12 +181,14 @@ export class ComputeService implements Startable {
     let stream: Stream | undefined
     let finished = false
     try {
-      stream = await this.components.libp2p.dialProtocol(peer, this.protocol, { signal, runOnLimitedConnection: true })
+      const opened = await this.components.streams.open(peer, this.protocol, { signal, waitForDirectMs: c.DIRECT_PATH_WAIT })
+      stream = opened.stream
       // a result may be up to 16 MiB in one frame: the read buffer must hold all of it
       const pb = pbStream(stream, { maxDataLength: c.MAX_JOB_EVENT_BYTES, maxBufferSize: c.MAX_JOB_EVENT_BYTES })
       await pb.write({ id: job.id, code: job.code, dataset: job.dataset ?? '', argsJson: JSON.stringify(job.args ?? null), timeoutMs: job.timeoutMs ?? 0 }, JobRequest, { signal })
       for (;;) {
-        const event = fromPbJobEvent(await pb.read(PbJobEvent, { signal }))
+        const received = fromPbJobEvent(await pb.read(PbJobEvent, { signal }))
+        const event: JobEvent = received.type === 'accepted' ? { ...received, via: opened.via } : received
         watchdog.heard(event)
         yield event
         if (event.type === 'result' || event.type === 'error') break

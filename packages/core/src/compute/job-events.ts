@@ -1,8 +1,10 @@
 import type { SandboxFailure } from './sandbox-failure.js'
+import type { StreamPath } from '../network/grid-streams.js'
 
 /** What a requester sees of a job, in order: accepted → started → progress/log* → result | error. */
 export type JobEvent =
-  | { type: 'accepted', queuePosition: number }
+  /** `via`: whether the job's stream runs on a direct connection or through a relay (requester side). */
+  | { type: 'accepted', queuePosition: number, via?: StreamPath }
   | { type: 'started' }
   | { type: 'progress', value: unknown }
   | { type: 'log', text: string }

@@ -15,8 +15,7 @@
  * and a WAN one): one routing table and one set of provider records is all a grid needs, and
  * both DHTs would have to be queried and provided to on every search and announce.
  */
-import { removePrivateAddressesMapper } from '@libp2p/kad-dht'
-import { isPrivateIp } from '@libp2p/utils'
+import { PublicRanges } from './public-ranges.js'
 import type { Connection, IdentifyResult, Libp2pEvents, PeerInfo, TypedEventTarget } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
@@ -42,14 +41,16 @@ export interface AddressWarning {
   message: string
 }
 
-/** Where an address leads: its first host, for a relayed address the relay's. Undefined: no IP or DNS host. */
-export function addressScope (addr: Multiaddr): AddressScope | undefined {
+/**
+ * Where an address leads: its first host, for a relayed address the relay's. Undefined: no IP
+ * or DNS host. `ranges` says which IP ranges count as public (the internet's by default).
+ */
+export function addressScope (addr: Multiaddr, ranges: PublicRanges = PublicRanges.internet): AddressScope | undefined {
   const host = addr.getComponents()[0]
   if (host == null || host.value == null) return undefined
   if (host.name.startsWith('dns')) return host.value === 'localhost' ? 'loopback' : 'public'
   if (host.name !== 'ip4' && host.name !== 'ip6') return undefined
-  if (host.value.startsWith('127.') || host.value === '::1') return 'loopback'
-  return isPrivateIp(host.value) === true ? 'private' : 'public'
+  return ranges.scopeOf(host.value)
 }
 
 export interface PolicyFacts {
@@ -58,15 +59,17 @@ export interface PolicyFacts {
   bootstrap: Multiaddr[]
   /** The first grid peer reached over a public address, if any. */
   publicPeer?: { peerId: string, addr: Multiaddr }
+  /** Which IP ranges count as public. @default the internet's */
+  ranges?: PublicRanges
 }
 
 /** The mode a setting gives, with the facts that decided it. */
 export function decideMode (setting: LanSetting, facts: PolicyFacts): AddressPolicyStatus {
   if (setting === true) return { setting, mode: 'lan', reason: 'asked for with --lan (lan: true)' }
   if (setting === false) return { setting, mode: 'public', reason: 'asked for with --public-only (lan: false)' }
-  const own = facts.ownAddrs.find(a => addressScope(a) === 'public')
+  const own = facts.ownAddrs.find(a => addressScope(a, facts.ranges) === 'public')
   if (own != null) return { setting, mode: 'public', reason: `this node has a public address (${own.toString()})` }
-  const boot = facts.bootstrap.find(a => addressScope(a) === 'public')
+  const boot = facts.bootstrap.find(a => addressScope(a, facts.ranges) === 'public')
   if (boot != null) return { setting, mode: 'public', reason: `a bootstrap address is public (${boot.toString()})` }
   if (facts.publicPeer != null) {
     return { setting, mode: 'public', reason: `peer ${facts.publicPeer.peerId} was reached on a public address (${facts.publicPeer.addr.toString()})` }
@@ -80,8 +83,8 @@ export function decideMode (setting: LanSetting, facts: PolicyFacts): AddressPol
  * loopback ones while it is connected to a peer at a LAN or public address, which from another
  * machine cannot dial 127.0.0.1 back.
  */
-export function addressWarning (mode: AddressMode, ownAddrs: Multiaddr[], connections: Array<Pick<Connection, 'remoteAddr' | 'remotePeer'>>): AddressWarning | undefined {
-  const scopes = ownAddrs.map(addressScope).filter(s => s != null)
+export function addressWarning (mode: AddressMode, ownAddrs: Multiaddr[], connections: Array<Pick<Connection, 'remoteAddr' | 'remotePeer'>>, ranges: PublicRanges = PublicRanges.internet): AddressWarning | undefined {
+  const scopes = ownAddrs.map(a => addressScope(a, ranges)).filter(s => s != null)
   if (scopes.length === 0) return undefined
   const listed = ownAddrs.slice(0, 3).map(a => a.toString().replace(/\/p2p\/[^/]+$/, '')).join(', ') + (ownAddrs.length > 3 ? ', …' : '')
   if (mode === 'public' && !scopes.includes('public')) {
@@ -91,7 +94,7 @@ export function addressWarning (mode: AddressMode, ownAddrs: Multiaddr[], connec
     }
   }
   if (scopes.every(s => s === 'loopback')) {
-    const remote = connections.find(c => { const s = addressScope(c.remoteAddr); return s != null && s !== 'loopback' })
+    const remote = connections.find(c => { const s = addressScope(c.remoteAddr, ranges); return s != null && s !== 'loopback' })
     if (remote != null) {
       return {
         code: 'loopback-only',
@@ -115,6 +118,8 @@ export interface AddressPolicyInit {
   bootstrap: Multiaddr[]
   /** The grid's DHT protocol: only peers that speak it count as the grid's peers. */
   kadProtocol: string
+  /** Which IP ranges count as public. @default the internet's */
+  ranges?: PublicRanges
 }
 
 /**
@@ -128,14 +133,26 @@ export class AddressPolicy {
   private publicPeer?: { peerId: string, addr: Multiaddr }
   private decided: AddressPolicyStatus
 
+  readonly ranges: PublicRanges
+
   constructor (init: AddressPolicyInit) {
     this.init = init
-    this.decided = decideMode(init.lan, { ownAddrs: [], bootstrap: init.bootstrap })
+    this.ranges = init.ranges ?? PublicRanges.internet
+    this.decided = decideMode(init.lan, { ownAddrs: [], bootstrap: init.bootstrap, ranges: this.ranges })
   }
 
-  /** kad-dht's `peerInfoMapper`: every peer it stores or hands out passes through it. */
+  /**
+   * kad-dht's `peerInfoMapper`: every peer it stores or hands out passes through it. In public
+   * mode only public addresses (by this grid's ranges; a relayed address by its relay's) pass.
+   */
   readonly peerInfoMapper = (peer: PeerInfo): PeerInfo => {
-    return this.decided.mode === 'lan' ? peer : removePrivateAddressesMapper(peer)
+    if (this.decided.mode === 'lan') return peer
+    return { ...peer, multiaddrs: peer.multiaddrs.filter(a => { const s = addressScope(a, this.ranges); return s !== 'private' && s !== 'loopback' }) }
+  }
+
+  /** Whether an address leads to the grid's public side. */
+  isPublic (addr: Multiaddr): boolean {
+    return addressScope(addr, this.ranges) === 'public'
   }
 
   /** Call it before libp2p starts, so no grid peer goes unseen; then `update()` once it listens. */
@@ -155,7 +172,7 @@ export class AddressPolicy {
 
   warning (): AddressWarning | undefined {
     if (this.components == null) return undefined
-    return addressWarning(this.decided.mode, this.components.getMultiaddrs(), this.components.getConnections())
+    return addressWarning(this.decided.mode, this.components.getMultiaddrs(), this.components.getConnections(), this.ranges)
   }
 
   /** Reads this node's own addresses again: they change when a listener starts or a relay reservation comes or goes. */
@@ -167,7 +184,7 @@ export class AddressPolicy {
   private readonly onIdentify = (event: CustomEvent<IdentifyResult>): void => {
     const { connection, protocols, peerId } = event.detail
     if (this.publicPeer != null || !protocols.includes(this.init.kadProtocol)) return
-    if (addressScope(connection.remoteAddr) !== 'public') return
+    if (!this.isPublic(connection.remoteAddr)) return
     this.publicPeer = { peerId: peerId.toString(), addr: connection.remoteAddr }
     this.decide()
   }
@@ -178,6 +195,7 @@ export class AddressPolicy {
     this.decided = decideMode(this.init.lan, {
       ownAddrs: this.ownAddrs,
       bootstrap: this.init.bootstrap,
+      ranges: this.ranges,
       ...(this.publicPeer != null ? { publicPeer: this.publicPeer } : {})
     })
   }

@@ -1,7 +1,7 @@
 import { peerIdFromString } from '@libp2p/peer-id'
-import { isPrivateIp } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import { InvalidMultiaddrError } from '../errors.js'
+import { PublicRanges } from './public-ranges.js'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 /** Parses a multiaddr given by a person, with an error that names the culprit. */
@@ -40,8 +40,12 @@ export function peerIdOf (addr: Multiaddr): string | undefined {
  * addresses a listener expands to (one per interface for 0.0.0.0), the most reachable one -
  * public before private before loopback.
  */
-export function shareableAddrs (addrs: Multiaddr[]): Multiaddr[] {
-  return bestPerListener(addrs, reachability)
+export function shareableAddrs (addrs: Multiaddr[], ranges: PublicRanges = PublicRanges.internet): Multiaddr[] {
+  return bestPerListener(addrs, (kind, host) => {
+    if (kind.startsWith('dns')) return 3
+    const scope = ranges.scopeOf(host)
+    return scope === 'public' ? 2 : scope === 'private' ? 1 : 0
+  })
 }
 
 /**
@@ -67,10 +71,4 @@ function bestPerListener (addrs: Multiaddr[], rankOf: (kind: string, host: strin
     if (current == null || rank > current.rank) best.set(listener, { addr, rank })
   }
   return [...best.values()].map(b => b.addr)
-}
-
-function reachability (kind: string, host: string): number {
-  if (kind.startsWith('dns')) return 3
-  if (host === '::1' || host.startsWith('127.')) return 0
-  return isPrivateIp(host) === true ? 1 : 2
 }

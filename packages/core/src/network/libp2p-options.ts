@@ -6,9 +6,14 @@ import { kadDHT } from '@libp2p/kad-dht'
 import { ping } from '@libp2p/ping'
 import { dhtClientByDefault, transports } from '#platform'
 import * as c from '../constants.js'
+import { HolePunch } from './hole-punch.js'
+import { PublicRelayFilter } from './relay-filter.js'
+import { Reachability } from './reachability.js'
 import type { Identify } from '@libp2p/identify'
-import type { LanSetting } from './address-policy.js'
-import type { ComponentLogger, PeerInfo, PrivateKey } from '@libp2p/interface'
+import type { AddressPolicy } from './address-policy.js'
+import type { HolePunchComponents } from './hole-punch.js'
+import type { ReachabilityComponents } from './reachability.js'
+import type { ComponentLogger, PrivateKey } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 import type { Ping } from '@libp2p/ping'
 import type { Datastore } from 'interface-datastore'
@@ -19,6 +24,8 @@ export interface GridServices extends Record<string, unknown> {
   identify: Identify
   ping: Ping
   dht: KadDHT
+  reachability: Reachability
+  punch: HolePunch
 }
 
 export interface StackInit {
@@ -26,10 +33,15 @@ export interface StackInit {
   datastore: Datastore
   network: string
   listen: string[]
-  /** Which addresses the DHT keeps (see address-policy.ts); `lan: true` also opens a browser's gater. */
-  lan: LanSetting
-  /** Follows `lan`: kad-dht's peerInfoMapper. */
-  peerInfoMapper: (peer: PeerInfo) => PeerInfo
+  /**
+   * Which addresses count as public and which the DHT keeps (see address-policy.ts); its
+   * `lan: true` setting also opens a browser's gater.
+   */
+  policy: AddressPolicy
+  /** Which peers may hold this node's relay reservations: attach it to libp2p once created. */
+  relayFilter: PublicRelayFilter
+  /** Test-only fault: answer dial-back requests with "not reached" (a lying peer). */
+  lieOnDialBack?: boolean
   /** Query the DHT without serving it: a short-lived client such as a one-off CLI search. */
   dhtClient?: boolean
   /** Serve as a circuit relay, so peers that cannot listen (browser tabs) are reachable through this node. */
@@ -69,11 +81,11 @@ export function libp2pOptions (init: StackInit): Libp2pOptions<GridServices> {
     datastore: init.datastore,
     ...(init.logger != null ? { logger: init.logger } : {}),
     addresses: { listen: init.listen },
-    transports: transports(init.tls),
+    transports: transports(init.tls, init.relayFilter),
     // only an explicit `lan: true` lets a browser dial private and plain-ws addresses, which
     // libp2p refuses there by default: a page must not probe the LAN of whoever opened it just
     // because it saw no public address yet. In Node.js the default gater allows them anyway.
-    ...(init.lan === true ? { connectionGater: { denyDialMultiaddr: async () => false } } : {}),
+    ...(init.policy.status().setting === true ? { connectionGater: { denyDialMultiaddr: async () => false } } : {}),
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionManager: {
@@ -98,7 +110,7 @@ export function libp2pOptions (init: StackInit): Libp2pOptions<GridServices> {
         // the first self-query runs as soon as the routing table has a peer, not a second later:
         // every other query waits for it, and the joiner reports ready when it is done
         initialQuerySelfInterval: 0,
-        peerInfoMapper: init.peerInfoMapper,
+        peerInfoMapper: init.policy.peerInfoMapper,
         logPrefix: 'grid:dht',
         providers: {
           provideValidity: Math.round((init.provide?.validityMs ?? c.PROVIDE_VALIDITY) / 1000),
@@ -110,7 +122,14 @@ export function libp2pOptions (init: StackInit): Libp2pOptions<GridServices> {
           interval: init.provide?.reprovideIntervalMs ?? c.REPROVIDE_INTERVAL
         }
       }),
-      ...(relay != null ? { relay: relayServer(relay) } : {})
+      ...(relay != null ? { relay: relayServer(relay) } : {}),
+      reachability: (components: ReachabilityComponents) => new Reachability(components, {
+        network: init.network,
+        policy: init.policy,
+        ...(init.dhtClient === true ? { client: true } : {}),
+        ...(init.lieOnDialBack === true ? { lieOnDialBack: true } : {})
+      }),
+      punch: (components: HolePunchComponents) => new HolePunch(components, { network: init.network, policy: init.policy })
     }
   }
 }

@@ -1,4 +1,5 @@
 import { decodeMessage, encodeMessage, enumeration, MaxLengthError, message, streamMessage } from 'protons-runtime'
+import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
 import type { Codec, DecodeOptions } from 'protons-runtime'
 import type { Uint8ArrayList } from 'uint8arraylist'
 
@@ -1360,5 +1361,441 @@ export namespace JobEvent {
 
   export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobEvent>): Generator<JobEventTypeFieldEvent | JobEventQueuePositionFieldEvent | JobEventJsonFieldEvent | JobEventTextFieldEvent | JobEventStatusFieldEvent | JobEventFailureFieldEvent> {
     return streamMessage(buf, JobEvent.codec(), opts)
+  }
+}
+
+export interface DialBackRequest {
+  addrs: Uint8Array<ArrayBuffer>[]
+}
+
+export namespace DialBackRequest {
+  let _codec: Codec<DialBackRequest>
+
+  export const codec = (): Codec<DialBackRequest> => {
+    if (_codec == null) {
+      _codec = message<DialBackRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.addrs != null && obj.addrs.length > 0) {
+          for (const value of obj.addrs) {
+            w.uint32(10)
+            w.bytes(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          addrs: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.addrs != null && obj.addrs.length === opts.limits.addrs) {
+                throw new MaxLengthError('Decode error - repeated field "addrs" had too many elements')
+              }
+
+              obj.addrs.push(reader.bytes())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          addrs: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.addrs != null && obj.addrs === opts.limits.addrs) {
+                throw new MaxLengthError('Streaming decode error - repeated field "addrs" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.addrs[]`,
+                index: obj.addrs,
+                value: reader.bytes()
+              }
+
+              obj.addrs++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface DialBackRequestAddrsFieldEvent {
+    field: '$.addrs[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<DialBackRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, DialBackRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DialBackRequest>): DialBackRequest {
+    return decodeMessage(buf, DialBackRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DialBackRequest>): Generator<DialBackRequestAddrsFieldEvent> {
+    return streamMessage(buf, DialBackRequest.codec(), opts)
+  }
+}
+
+export interface DialBackResponse {
+  status: Status
+  reached: boolean
+  addr: Uint8Array<ArrayBuffer>
+  message: string
+}
+
+export namespace DialBackResponse {
+  let _codec: Codec<DialBackResponse>
+
+  export const codec = (): Codec<DialBackResponse> => {
+    if (_codec == null) {
+      _codec = message<DialBackResponse>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.status != null && __StatusValues[obj.status] !== 0) {
+          w.uint32(8)
+          Status.codec().encode(obj.status, w)
+        }
+
+        if ((obj.reached != null && obj.reached !== false)) {
+          w.uint32(16)
+          w.bool(obj.reached)
+        }
+
+        if ((obj.addr != null && obj.addr.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.addr)
+        }
+
+        if ((obj.message != null && obj.message !== '')) {
+          w.uint32(34)
+          w.string(obj.message)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          status: Status.OK,
+          reached: false,
+          addr: uint8ArrayAlloc(0),
+          message: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.status = Status.codec().decode(reader)
+              break
+            }
+            case 2: {
+              obj.reached = reader.bool()
+              break
+            }
+            case 3: {
+              obj.addr = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.message = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.status`,
+                value: Status.codec().decode(reader)
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.reached`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.addr`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.message`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface DialBackResponseStatusFieldEvent {
+    field: '$.status'
+    value: Status
+  }
+
+  export interface DialBackResponseReachedFieldEvent {
+    field: '$.reached'
+    value: boolean
+  }
+
+  export interface DialBackResponseAddrFieldEvent {
+    field: '$.addr'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DialBackResponseMessageFieldEvent {
+    field: '$.message'
+    value: string
+  }
+
+  export function encode (obj: Partial<DialBackResponse>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, DialBackResponse.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DialBackResponse>): DialBackResponse {
+    return decodeMessage(buf, DialBackResponse.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DialBackResponse>): Generator<DialBackResponseStatusFieldEvent | DialBackResponseReachedFieldEvent | DialBackResponseAddrFieldEvent | DialBackResponseMessageFieldEvent> {
+    return streamMessage(buf, DialBackResponse.codec(), opts)
+  }
+}
+
+export interface PunchMessage {
+  type: PunchMessage.Type
+  addrs: Uint8Array<ArrayBuffer>[]
+  predicted: Uint8Array<ArrayBuffer>
+}
+
+export namespace PunchMessage {
+  export enum Type {
+    CONNECT = 'CONNECT',
+    SYNC = 'SYNC'
+  }
+
+  enum __TypeValues {
+    CONNECT = 0,
+    SYNC = 1
+  }
+
+  export namespace Type {
+    export const codec = (): Codec<Type> => {
+      return enumeration<Type>(__TypeValues)
+    }
+  }
+
+  let _codec: Codec<PunchMessage>
+
+  export const codec = (): Codec<PunchMessage> => {
+    if (_codec == null) {
+      _codec = message<PunchMessage>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.type != null && __TypeValues[obj.type] !== 0) {
+          w.uint32(8)
+          PunchMessage.Type.codec().encode(obj.type, w)
+        }
+
+        if (obj.addrs != null && obj.addrs.length > 0) {
+          for (const value of obj.addrs) {
+            w.uint32(18)
+            w.bytes(value)
+          }
+        }
+
+        if ((obj.predicted != null && obj.predicted.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.predicted)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          type: Type.CONNECT,
+          addrs: [],
+          predicted: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.type = PunchMessage.Type.codec().decode(reader)
+              break
+            }
+            case 2: {
+              if (opts.limits?.addrs != null && obj.addrs.length === opts.limits.addrs) {
+                throw new MaxLengthError('Decode error - repeated field "addrs" had too many elements')
+              }
+
+              obj.addrs.push(reader.bytes())
+              break
+            }
+            case 3: {
+              obj.predicted = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          addrs: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.type`,
+                value: PunchMessage.Type.codec().decode(reader)
+              }
+              break
+            }
+            case 2: {
+              if (opts.limits?.addrs != null && obj.addrs === opts.limits.addrs) {
+                throw new MaxLengthError('Streaming decode error - repeated field "addrs" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.addrs[]`,
+                index: obj.addrs,
+                value: reader.bytes()
+              }
+
+              obj.addrs++
+
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.predicted`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface PunchMessageTypeFieldEvent {
+    field: '$.type'
+    value: PunchMessage.Type
+  }
+
+  export interface PunchMessageAddrsFieldEvent {
+    field: '$.addrs[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface PunchMessagePredictedFieldEvent {
+    field: '$.predicted'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<PunchMessage>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, PunchMessage.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PunchMessage>): PunchMessage {
+    return decodeMessage(buf, PunchMessage.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PunchMessage>): Generator<PunchMessageTypeFieldEvent | PunchMessageAddrsFieldEvent | PunchMessagePredictedFieldEvent> {
+    return streamMessage(buf, PunchMessage.codec(), opts)
   }
 }

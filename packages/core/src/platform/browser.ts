@@ -7,6 +7,7 @@ import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { webSockets } from '@libp2p/websockets'
 import type { WorkerHandle } from './seam.js'
 import type { Libp2pOptions } from 'libp2p'
+import type { TopologyFilter } from '@libp2p/interface'
 
 /** `/p2p-circuit`: reserve a slot on a relay among the connected peers, and be dialled there. */
 export const defaultListen: string[] = ['/p2p-circuit']
@@ -17,8 +18,13 @@ export const dhtClientByDefault = true
 /** A tab cannot relay for others. */
 export const relayByDefault = false
 
-export function transports (): NonNullable<Libp2pOptions['transports']> {
-  return [webSockets(), circuitRelayTransport()]
+export function transports (_tls?: unknown, relays?: TopologyFilter): NonNullable<Libp2pOptions['transports']> {
+  return [webSockets(), circuitRelayTransport(relays != null ? { discoveryFilter: relays } : {})]
+}
+
+/** A page cannot choose its TCP ports: no hole punching from a tab. */
+export async function freeLocalPort (): Promise<number | undefined> {
+  return undefined
 }
 
 export function databaseLocation (dataDir: string): string {

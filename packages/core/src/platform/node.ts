@@ -2,12 +2,14 @@
  * The Node.js side of the platform seam: TCP and WebSockets, listening on every interface.
  * Selected through the `#platform` import; `browser.ts` is its twin.
  */
+import { createServer } from 'node:net'
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import type { TlsInit, WorkerHandle } from './seam.js'
+import type { TopologyFilter } from '@libp2p/interface'
 import type { Libp2pOptions } from 'libp2p'
 
 /** libp2p v3 needs Node.js 22 (Promise.withResolvers and more). */
@@ -29,9 +31,24 @@ export const dhtClientByDefault = false
 /** A Node.js peer relays for browser tabs unless told not to. */
 export const relayByDefault = true
 
-/** TCP, WebSockets (over TLS too, given a certificate), and dialling tabs through their relays. */
-export function transports (tls?: TlsInit): NonNullable<Libp2pOptions['transports']> {
-  return [tcp(), webSockets(tls != null ? { https: { cert: tls.cert, key: tls.key } } : {}), circuitRelayTransport()]
+/**
+ * TCP, WebSockets (over TLS too, given a certificate), and relayed connections: dialling tabs
+ * through their relays, and reserving slots on relays (`relays` says which peers may be one).
+ */
+export function transports (tls?: TlsInit, relays?: TopologyFilter): NonNullable<Libp2pOptions['transports']> {
+  return [tcp(), webSockets(tls != null ? { https: { cert: tls.cert, key: tls.key } } : {}), circuitRelayTransport(relays != null ? { discoveryFilter: relays } : {})]
+}
+
+/** A local TCP port nothing uses now, for a hole punch to dial from. */
+export async function freeLocalPort (): Promise<number | undefined> {
+  return new Promise(resolve => {
+    const server = createServer()
+    server.once('error', () => { resolve(undefined) })
+    server.listen(0, () => {
+      const address = server.address()
+      server.close(() => { resolve(typeof address === 'object' && address != null ? address.port : undefined) })
+    })
+  })
 }
 
 /** The level database lives in `<dataDir>/db`, beside the files the CLI keeps there. */

@@ -8,7 +8,7 @@ export const HOLDER = peerIdFromString('12D3KooWRKktW4vjpGeKNxGeSTDwNUs8s3xW5vcS
 export const STRANGER = peerIdFromString('12D3KooWNnfcsPArbLiWzhdHZAZvKRujKT3w2WWhHEnBnAF4CHCz')
 export const FRIEND = peerIdFromString('12D3KooWBWX4Ga8wr8APCbAuPhXnWeE22cqPSLsiYR59ZDQwGPdP')
 
-/** A libp2p whose `handle` records the handler, and whose `dialProtocol` hands one end of a stream pair to `holder`. */
+/** A libp2p whose `handle` records the handler, and a stream opener whose `open` hands one end of a stream pair to `holder`. */
 export function fakeLibp2p (holder?: (stream: Stream) => void) {
   const handlers = new Map<string, { handler: StreamHandler, options?: StreamHandlerOptions }>()
   return {
@@ -16,11 +16,12 @@ export function fakeLibp2p (holder?: (stream: Stream) => void) {
     dialed: [] as Array<{ peer: string, protocol: string }>,
     handle: async (protocol: string, handler: StreamHandler, options?: StreamHandlerOptions) => { handlers.set(protocol, { handler, options }) },
     unhandle: async (protocol: string) => { handlers.delete(protocol) },
-    async dialProtocol (peer: PeerId, protocol: string): Promise<Stream> {
+    /** The grid's stream opener: every stream is "direct". */
+    async open (peer: PeerId, protocol: string): Promise<{ stream: Stream, via: 'direct' }> {
       this.dialed.push({ peer: peer.toString(), protocol })
       const [outbound, inbound] = await streamPair()
       holder?.(inbound)
-      return outbound
+      return { stream: outbound, via: 'direct' }
     }
   }
 }

@@ -1,0 +1,211 @@
+/**
+ * A direct connection to a peer first met over a relay: hole punching in the way of libp2p's
+ * DCUtR (exchange addresses over the relayed connection, measure its round trip, then both
+ * sides dial at once), with the two things js-libp2p's DCUtR cannot do over TCP:
+ *
+ * - Each side predicts its NAT's mapping of a fresh local port (its observed public IP, that
+ *   port) and dials the other's prediction from that very port. Two NATs that map a port the
+ *   same way whatever the destination (endpoint-independent mapping) then each see an outbound
+ *   SYN before the other's arrives, and the two SYNs become one connection (TCP simultaneous
+ *   open). DCUtR dials from an ephemeral port, so its SYN meets a NAT with no mapping for it.
+ * - Which addresses count as public follows the grid's `publicRanges`, not libp2p's fixed list.
+ *
+ * Listeners are exchanged too: a public peer's is dialled outright (a connection reversal) and a
+ * peer on the same LAN is reached at its private address. A symmetric NAT maps every
+ * destination to a new port, so the prediction fails and the relay keeps carrying the traffic.
+ */
+import { pbStream } from '@libp2p/utils'
+import { multiaddr } from '@multiformats/multiaddr'
+import * as c from '../constants.js'
+import { PunchMessage } from '../pb/grid.js'
+import { freeLocalPort } from '#platform'
+import type { AddressPolicy } from './address-policy.js'
+import type { AbortOptions, Connection, IdentifyResult, Logger, PeerId, Stream } from '@libp2p/interface'
+import type { NetworkServiceComponents } from './service-components.js'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+export type HolePunchComponents = NetworkServiceComponents
+
+export interface HolePunchInit {
+  network: string
+  policy: AddressPolicy
+}
+
+/** What one side offers: its listeners, and its NAT's predicted mapping of `localPort`. */
+interface Offer {
+  addrs: Multiaddr[]
+  predicted?: Multiaddr
+  localPort?: number
+}
+
+export class HolePunch {
+  private readonly components: HolePunchComponents
+  private readonly init: HolePunchInit
+  private readonly protocol: string
+  private readonly log: Logger
+  /** Public IPs peers saw this node's connections come from, newest last: its NAT's address. */
+  private readonly observed: string[] = []
+  private readonly inFlight = new Map<string, Promise<Connection | undefined>>()
+
+  constructor (components: HolePunchComponents, init: HolePunchInit) {
+    this.components = components
+    this.init = init
+    this.protocol = c.punchProtocol(init.network)
+    this.log = components.logger.forComponent('grid:punch')
+  }
+
+  async start (): Promise<void> {
+    await this.components.registrar.handle(this.protocol, (stream, connection) => {
+      void this.answer(stream, connection)
+    }, { maxInboundStreams: 2, maxOutboundStreams: 2, runOnLimitedConnection: true })
+    this.components.events.addEventListener('peer:identify', this.onIdentify)
+  }
+
+  async stop (): Promise<void> {
+    this.components.events.removeEventListener('peer:identify', this.onIdentify)
+    await this.components.registrar.unhandle(this.protocol)
+  }
+
+  /**
+   * A direct connection to `peer`: one that exists, or one punched through the relayed
+   * connection to it. Undefined when there is no connection at all or punching failed (the relay
+   * then carries the traffic). Concurrent callers share one attempt.
+   */
+  async direct (peer: PeerId, options: AbortOptions = {}): Promise<Connection | undefined> {
+    const conns = this.components.connectionManager.getConnections(peer).filter(conn => conn.status === 'open')
+    const direct = conns.find(conn => conn.direct)
+    if (direct != null) return direct
+    const relayed = conns.find(conn => !conn.direct)
+    if (relayed == null) return undefined
+    const key = peer.toString()
+    let attempt = this.inFlight.get(key)
+    if (attempt == null) {
+      attempt = this.punch(relayed).finally(() => { this.inFlight.delete(key) })
+      this.inFlight.set(key, attempt)
+    }
+    if (options.signal == null) return attempt
+    return Promise.race([attempt, new Promise<undefined>(resolve => { options.signal?.addEventListener('abort', () => { resolve(undefined) }, { once: true }) })])
+  }
+
+  private readonly onIdentify = (event: CustomEvent<IdentifyResult>): void => {
+    const { connection, observedAddr } = event.detail
+    if (observedAddr == null || !connection.direct || !this.init.policy.isPublic(connection.remoteAddr)) return
+    const ip = observedAddr.getComponents()[0]
+    if (ip?.name !== 'ip4' || ip.value == null || !this.init.policy.isPublic(observedAddr)) return
+    this.observed.push(ip.value)
+    if (this.observed.length > 8) this.observed.shift()
+  }
+
+  /** As the side that wants the direct path: CONNECT, read theirs, SYNC, wait half a round trip, dial. */
+  private async punch (relayed: Connection): Promise<Connection | undefined> {
+    for (let attempt = 1; attempt <= c.PUNCH_ATTEMPTS; attempt++) {
+      const signal = AbortSignal.timeout(c.PUNCH_TIMEOUT)
+      let stream: Stream | undefined
+      try {
+        stream = await relayed.newStream(this.protocol, { signal, runOnLimitedConnection: true })
+        const pb = pbStream(stream, { maxDataLength: c.PUNCH_MAX_MESSAGE_BYTES })
+        const mine = await this.offer()
+        const sent = performance.now()
+        await pb.write(toMessage(PunchMessage.Type.CONNECT, mine), PunchMessage, { signal })
+        const theirs = fromMessage(await pb.read(PunchMessage, { signal }))
+        const rtt = performance.now() - sent
+        await pb.write({ type: PunchMessage.Type.SYNC, addrs: [], predicted: new Uint8Array() }, PunchMessage, { signal })
+        await stream.close({ signal }).catch(() => {})
+        await new Promise(resolve => setTimeout(resolve, rtt / 2))
+        const conn = await this.dialAll(relayed.remotePeer, mine, theirs, true, signal)
+        if (conn != null) {
+          this.log('direct connection to %p at %a (attempt %d)', relayed.remotePeer, conn.remoteAddr, attempt)
+          return conn
+        }
+      } catch (err) {
+        stream?.abort(err as Error)
+        this.log('hole punch to %p, attempt %d, failed - %e', relayed.remotePeer, attempt, err)
+      }
+    }
+    return undefined
+  }
+
+  /** As the other side: read CONNECT, answer with our offer, dial the moment SYNC arrives. */
+  private async answer (stream: Stream, relayed: Connection): Promise<void> {
+    const signal = AbortSignal.timeout(c.PUNCH_TIMEOUT)
+    try {
+      const pb = pbStream(stream, { maxDataLength: c.PUNCH_MAX_MESSAGE_BYTES })
+      const connect = await pb.read(PunchMessage, { signal })
+      if (connect.type !== PunchMessage.Type.CONNECT) throw new Error('expected CONNECT')
+      const theirs = fromMessage(connect)
+      const mine = await this.offer()
+      await pb.write(toMessage(PunchMessage.Type.CONNECT, mine), PunchMessage, { signal })
+      const sync = await pb.read(PunchMessage, { signal })
+      if (sync.type !== PunchMessage.Type.SYNC) throw new Error('expected SYNC')
+      await stream.close({ signal }).catch(() => {})
+      const conn = await this.dialAll(relayed.remotePeer, mine, theirs, false, signal)
+      if (conn != null) this.log('direct connection from %p at %a', relayed.remotePeer, conn.remoteAddr)
+    } catch (err) {
+      stream.abort(err as Error)
+      this.log('hole punch from %p failed - %e', relayed.remotePeer, err)
+    }
+  }
+
+  /**
+   * Dials every address of theirs at once; the first connection wins. Their prediction is
+   * dialled from our own predicted port, and only the side that opened the punch stream acts as
+   * the initiator on it: a simultaneous open is one TCP connection that both sides dialled.
+   */
+  private async dialAll (peer: PeerId, mine: Offer, theirs: Offer, initiator: boolean, signal: AbortSignal): Promise<Connection | undefined> {
+    const withPeer = (a: Multiaddr): Multiaddr => a.encapsulate(`/p2p/${peer.toString()}`)
+    const dials: Array<Promise<Connection>> = theirs.addrs.map(async a => this.components.connectionManager.openConnection(withPeer(a), { signal, force: true }))
+    if (theirs.predicted != null && mine.localPort != null) {
+      const options = { signal, localPort: mine.localPort, initiator }
+      dials.push(this.components.transportManager.dial(withPeer(theirs.predicted), options as AbortOptions))
+    }
+    if (dials.length === 0) return undefined
+    try {
+      return await Promise.any(dials)
+    } catch {
+      return undefined
+    }
+  }
+
+  /** Our listeners that another machine could dial, and our NAT's mapping of a fresh port. */
+  private async offer (): Promise<Offer> {
+    const addrs = this.components.addressManager.getAddresses()
+      .map(a => a.decapsulateCode(421))
+      .filter(a => {
+        const parts = a.getComponents()
+        return parts[0]?.name === 'ip4' && parts[1]?.name === 'tcp' && parts.length === 2 && !(parts[0].value ?? '').startsWith('127.')
+      })
+      .slice(0, c.PUNCH_MAX_ADDRS)
+    const ip = this.natAddress()
+    if (ip == null || addrs.some(a => a.getComponents()[0]?.value === ip)) return { addrs }
+    const localPort = await freeLocalPort()
+    if (localPort == null) return { addrs }
+    return { addrs, predicted: multiaddr(`/ip4/${ip}/tcp/${localPort}`), localPort }
+  }
+
+  /** The public IP most peers saw us at, if any. */
+  private natAddress (): string | undefined {
+    const counts = new Map<string, number>()
+    for (const ip of this.observed) counts.set(ip, (counts.get(ip) ?? 0) + 1)
+    return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0]
+  }
+}
+
+function toMessage (type: PunchMessage.Type, offer: Offer): PunchMessage {
+  return { type, addrs: offer.addrs.map(a => a.bytes), predicted: offer.predicted?.bytes ?? new Uint8Array() }
+}
+
+/** Only plain `/ip4|ip6/…/tcp/…` addresses: nothing relayed, no DNS to resolve, at most 8. */
+function fromMessage (message: PunchMessage): Offer {
+  const parse = (bytes: Uint8Array): Multiaddr | undefined => {
+    try {
+      const a = multiaddr(bytes)
+      const parts = a.getComponents()
+      return (parts[0]?.name === 'ip4' || parts[0]?.name === 'ip6') && parts[1]?.name === 'tcp' && parts.length === 2 ? a : undefined
+    } catch {
+      return undefined
+    }
+  }
+  const addrs = message.addrs.slice(0, c.PUNCH_MAX_ADDRS).map(parse).filter(a => a != null)
+  const predicted = message.predicted.byteLength > 0 ? parse(message.predicted) : undefined
+  return { addrs, ...(predicted != null ? { predicted } : {}) }
+}

@@ -1,0 +1,12 @@
+import type { ComponentLogger, Libp2pEvents, TypedEventTarget } from '@libp2p/interface'
+import type { AddressManager, ConnectionManager, Registrar, TransportManager } from '@libp2p/interface-internal'
+
+/** The parts of libp2p the grid's own network services (reachability, hole punching) work with. */
+export interface NetworkServiceComponents {
+  registrar: Registrar
+  connectionManager: ConnectionManager
+  transportManager: TransportManager
+  addressManager: AddressManager
+  events: TypedEventTarget<Libp2pEvents>
+  logger: ComponentLogger
+}
