@@ -5,7 +5,7 @@ import { createGridNode, DEFAULT_NETWORK, peerIdOf } from '@grid-node/core'
 import { multiaddr } from '@multiformats/multiaddr'
 import { dataDirOf } from './data-dir.js'
 import { BootstrapUnreachableError, NodeNotRunningError } from './errors.js'
-import { LAN_OPTIONS, lanSetting } from './lan-option.js'
+import { LAN_OPTIONS, lanSetting, publicRanges } from './lan-option.js'
 import { listValue, stringValue } from './options.js'
 import type { OptionSpec, Values } from './options.js'
 import type { GridNode } from '@grid-node/core'
@@ -32,7 +32,8 @@ export async function withShortLivedNode<T> (values: Values, signal: AbortSignal
   const dataDir = await mkdtemp(join(tmpdir(), 'grid-client-'))
   try {
     const network = stringValue(values, 'network')
-    const node = await createGridNode({ dataDir, listen: [], bootstrap, lan: lanSetting(values), dhtClient: true, ...(network != null ? { network } : {}) })
+    const ranges = publicRanges(values)
+    const node = await createGridNode({ dataDir, listen: [], bootstrap, lan: lanSetting(values), dhtClient: true, ...(ranges != null ? { publicRanges: ranges } : {}), ...(network != null ? { network } : {}) })
     try {
       await joinThrough(node, bootstrap, signal)
       return await work(node)

@@ -56,7 +56,8 @@ async function status (node: GridNode): Promise<StatusAnswer> {
     routingTableSize: s.routingTableSize,
     uptimeMs: s.uptimeMs,
     addressPolicy: s.addressPolicy,
-    addressWarning: s.addressWarning ?? null
+    addressWarning: s.addressWarning ?? null,
+    reachability: s.reachability
   }
 }
 

@@ -34,6 +34,8 @@ export interface StatusAnswer {
   /** Whether the DHT keeps private and loopback addresses, and why. */
   addressPolicy?: { setting: boolean | 'auto', mode: 'lan' | 'public', reason: string }
   addressWarning?: { code: string, message: string } | null
+  /** How peers reach this node: directly, through which relays, or not at all, and why. */
+  reachability?: { state: 'direct' | 'relayed' | 'unreachable' | 'checking', relays: string[], dhtServer: boolean, reason: string }
 }
 
 /** One peer of `GET /v1/peers`: '' for an address or direction not known, `lastSeen` 0 for never. */

@@ -23,6 +23,8 @@ export function runPrinter (io: Io, json: boolean, init: RunPrinterInit = {}): {
   let failures = 0
   const queued = new Map<string, number>()
   const sent = new Map<string, number>()
+  /** Whether each job's stream ran on a direct connection or through a relay, as its holder accepted it. */
+  const paths = new Map<string, string>()
   // an error that no peer sent (nobody holds the tag) has no peer to name: the line starts with what happened
   const who = (e: RunEvent): string => e.peerId === '' ? '' : `${e.peerId.slice(0, 8)}…${e.peerId.slice(-6)}${e.dataset != null ? ` ${e.dataset}` : ''}  `
   const elapsed = (e: RunEvent): number | undefined => { const at = sent.get(e.jobId); return at == null ? undefined : now() - at }
@@ -30,11 +32,13 @@ export function runPrinter (io: Io, json: boolean, init: RunPrinterInit = {}): {
   return {
     event: (e) => {
       if (e.type === 'dispatched' && e.jobId !== '' && !sent.has(e.jobId)) sent.set(e.jobId, now())
+      if (e.type === 'accepted' && e.via != null) paths.set(e.jobId, e.via)
       if (e.type === 'result') results++
       if (e.type === 'error') failures++
       if (json) {
         const ms = elapsed(e)
-        if (e.type === 'result' || e.type === 'error') io.out(JSON.stringify(ms != null ? { ...e, elapsedMs: ms } : e))
+        const via = paths.get(e.jobId)
+        if (e.type === 'result' || e.type === 'error') io.out(JSON.stringify({ ...e, ...(ms != null ? { elapsedMs: ms } : {}), ...(via != null ? { via } : {}) }))
         return
       }
       const took = elapsed(e)
@@ -48,7 +52,7 @@ export function runPrinter (io: Io, json: boolean, init: RunPrinterInit = {}): {
         case 'started': io.out(`${who(e)}running`); break
         case 'progress': io.out(`${who(e)}progress ${typeof e.value === 'number' && e.value <= 1 ? `${Math.round(e.value * 100)} %` : JSON.stringify(e.value)}`); break
         case 'log': io.out(`${who(e)}log: ${e.text}`); break
-        case 'result': io.out(`${who(e)}result${took != null ? ` (${seconds(took)})` : ''}: ${JSON.stringify(e.value)}`); break
+        case 'result': io.out(`${who(e)}result${took != null ? ` (${[seconds(took), paths.get(e.jobId) === 'relay' ? 'through a relay' : ''].filter(Boolean).join(', ')})` : ''}: ${JSON.stringify(e.value)}`); break
         case 'error': {
           const detail = [e.status, e.failure].filter(Boolean).join(', ')
           io.err(`${who(e)}error (${detail}${took != null ? `; ${seconds(took)}` : ''}): ${e.failure === 'threw' || e.failure === 'syntax' ? message(e.message) : e.message}`)

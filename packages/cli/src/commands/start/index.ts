@@ -4,7 +4,7 @@ import { createGridNode, DEFAULT_LISTEN, DEFAULT_NETWORK, DEFAULT_SECURE_WEBSOCK
 import { startApiServer } from '../../api/server.js'
 import { apiToken, DATA_DIR_OPTION, dataDirOf, prepareDataDir, removeApiFile, removeDataDir, writeApiFile } from '../../data-dir.js'
 import { UsageError } from '../../errors.js'
-import { LAN_OPTIONS, lanSetting } from '../../lan-option.js'
+import { LAN_OPTIONS, lanSetting, publicRanges } from '../../lan-option.js'
 import { byteCount } from '../../format.js'
 import { flag, listValue, peerIdList, stringValue, wholeNumberValue } from '../../options.js'
 import { API_OPTION, runningApiUrl } from '../../running-node.js'
@@ -110,13 +110,17 @@ async function nodeInit (values: Values, dataDir: string): Promise<GridNodeInit 
   const maxFileBytes = wholeNumberValue(values, 'dataset-max-bytes')
   const allow = peerIdList(values, 'allow-compute')
   const poolSize = wholeNumberValue(values, 'pool-size')
+  const ranges = publicRanges(values)
   return {
     dataDir,
     listen: listValue(values, 'listen').length > 0 ? listValue(values, 'listen') : undefined,
     bootstrap: listValue(values, 'bootstrap'),
     network: stringValue(values, 'network'),
     lan,
+    ...(ranges != null ? { publicRanges: ranges } : {}),
     relay: !flag(values, 'no-relay'),
+    // a test-only fault for the testnet's lying-peer test, deliberately not a flag
+    ...(process.env.GRID_NODE_TEST_LIE_ON_DIAL_BACK === '1' ? { faults: { lieOnDialBack: true } } : {}),
     ...tls,
     liveness,
     ...provide,

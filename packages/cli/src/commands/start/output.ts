@@ -1,4 +1,5 @@
 import { addressScope, sameHostAddrs, shareableAddrs } from '@grid-node/core'
+import { reachabilityText } from '../../reachability-text.js'
 import { version } from '../../version.js'
 import type { Io } from '../../io.js'
 import type { GridNode, GridNodeStatus } from '@grid-node/core'
@@ -35,11 +36,15 @@ export function bootstrapLines (addrs: Multiaddr[]): BootstrapLine[] {
  * bootstrap addresses, the API, the address policy, readiness, and any address warning.
  */
 export function announce (io: Io, json: boolean): StartAnnouncer {
-  let said: { mode?: string, warning?: string } = {}
-  /** The address policy and warning, when they differ from what was said last. */
-  const changes = (s: GridNodeStatus): { mode?: true, warning?: true } => {
-    const now = { mode: s.addressPolicy.mode, warning: s.addressWarning?.code }
-    const changed = { ...(now.mode !== said.mode ? { mode: true as const } : {}), ...(now.warning !== said.warning ? { warning: true as const } : {}) }
+  let said: { mode?: string, warning?: string, reach?: string } = {}
+  /** The address policy, its warning and reachability, when they differ from what was said last. */
+  const changes = (s: GridNodeStatus): { mode?: true, warning?: true, reach?: true } => {
+    const now = { mode: s.addressPolicy.mode, warning: s.addressWarning?.code, reach: `${s.reachability.state} ${s.reachability.relays.join(',')}` }
+    const changed = {
+      ...(now.mode !== said.mode ? { mode: true as const } : {}),
+      ...(now.warning !== said.warning ? { warning: true as const } : {}),
+      ...(now.reach !== said.reach ? { reach: true as const } : {})
+    }
     said = now
     return changed
   }
@@ -60,7 +65,8 @@ export function announce (io: Io, json: boolean): StartAnnouncer {
           api,
           relay: s.relaying,
           addressPolicy: s.addressPolicy,
-          addressWarning: s.addressWarning ?? null
+          addressWarning: s.addressWarning ?? null,
+          reachability: s.reachability
         })
       },
       ready: (node) => { const s = node.status(); emit({ event: 'ready', peers: s.peers, routingTableSize: s.routingTableSize }) },
@@ -69,6 +75,7 @@ export function announce (io: Io, json: boolean): StartAnnouncer {
         const changed = changes(s)
         if (changed.mode === true) emit({ event: 'address-policy', ...s.addressPolicy })
         if (changed.warning === true) emit({ event: 'address-warning', addressWarning: s.addressWarning ?? null })
+        if (changed.reach === true) emit({ event: 'reachability', ...s.reachability })
       },
       stopping: () => { emit({ event: 'stopping' }) },
       stopped: () => { emit({ event: 'stopped' }) }
@@ -92,6 +99,7 @@ export function announce (io: Io, json: boolean): StartAnnouncer {
       row('Version', `grid-node ${version()}`)
       row('Relay', s.relaying ? 'on: browser tabs joining through this node are reachable through it (--no-relay: off)' : 'off')
       policyRow(s)
+      row('Reachable', reachabilityText(s.reachability))
       warn(s)
       if (!node.ready && bootstrapCount > 0) row('Joining', `through ${bootstrapCount} bootstrap address${bootstrapCount === 1 ? '' : 'es'} and remembered peers…`)
     },
@@ -105,6 +113,7 @@ export function announce (io: Io, json: boolean): StartAnnouncer {
       const s = node.status()
       const changed = changes(s)
       if (changed.mode === true) policyRow(s)
+      if (changed.reach === true) row('Reachable', reachabilityText(s.reachability))
       if (changed.warning === true) warn(s)
     },
     stopping: () => { io.err('stopping… (Ctrl-C again to force)') },

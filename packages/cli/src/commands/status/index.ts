@@ -1,6 +1,7 @@
 import { nodeOptions, requireApi } from '../../running-node.js'
 import { duration, json } from '../../format.js'
 import { flag } from '../../options.js'
+import { reachabilityText } from '../../reachability-text.js'
 import type { StatusAnswer } from '../../api/shapes.js'
 import type { Command, Context } from '../../options.js'
 
@@ -24,6 +25,7 @@ export const status: Command = {
     row('Uptime', duration(s.uptimeMs))
     for (const addr of s.addrs) row('Address', addr)
     if (s.addressPolicy != null) row('DHT addresses', `${s.addressPolicy.mode === 'lan' ? 'private and loopback shared' : 'public only'}: ${s.addressPolicy.reason}`)
+    if (s.reachability != null) row('Reachable', reachabilityText(s.reachability))
     if (s.addressWarning != null) row('Warning', s.addressWarning.message)
     return 0
   }
