@@ -3,7 +3,7 @@ import { createLibp2p } from 'libp2p'
 import { AccessPolicy, isPublic } from './access.js'
 import * as c from './constants.js'
 import { DialError, ListenError, NotStartedError } from './errors.js'
-import { AddressPolicy } from './network/address-policy.js'
+import { AddressPolicy, addressScope } from './network/address-policy.js'
 import { parseMultiaddr, shareableAddrs } from './network/addresses.js'
 import { Joiner } from './network/joiner.js'
 import { libp2pOptions } from './network/libp2p-options.js'
@@ -110,7 +110,7 @@ class GridNodeImpl implements GridNode {
     this.compute = new ComputeService({ libp2p, streams, datasets: datasetStore, pool: this.pool, access: this.access, logger }, { ...init.compute, network: valid.network })
     this.catalog = new CatalogService({ libp2p, streams, datasets: datasetStore, access: this.access, logger }, { network: valid.network })
     this.announcer = new Announcer({ libp2p, datasets: datasetStore, logger }, { network: valid.network, extraTags: this.access.capabilities() })
-    this.searcher = new Searcher({ libp2p, catalog: this.catalog, datasets: datasetStore, logger }, { network: valid.network })
+    this.searcher = new Searcher({ libp2p, catalog: this.catalog, datasets: datasetStore, logger }, { network: valid.network, neighbours: () => this.lanNeighbours() })
     this.liveness = new LivenessMonitor({ libp2p, logger }, init.liveness)
     this.scheduler = new Scheduler({
       libp2p,
@@ -211,6 +211,16 @@ class GridNodeImpl implements GridNode {
   getMultiaddrs (): Multiaddr[] { return this.libp2p.getMultiaddrs() }
 
   shareableAddrs (): Multiaddr[] { return shareableAddrs(this.libp2p.getMultiaddrs(), this.addressPolicy.ranges) }
+
+  /** In a public grid: peers connected directly at a private address, on this node's own LAN. */
+  private lanNeighbours (): PeerId[] {
+    if (this.addressPolicy.status().mode === 'lan') return []
+    const ids = new Map<string, PeerId>()
+    for (const conn of this.libp2p.getConnections()) {
+      if (conn.direct && addressScope(conn.remoteAddr, this.addressPolicy.ranges) === 'private') ids.set(conn.remotePeer.toString(), conn.remotePeer)
+    }
+    return [...ids.values()].slice(0, c.LAN_SEARCH_PEERS)
+  }
 
   onReachability (listener: (status: ReachabilityStatus) => void): () => void {
     return this.libp2p.services.reachability.onChange(listener)

@@ -49,17 +49,24 @@ export interface SearchComponents {
 export interface SearcherInit {
   /** The grid (`--network`) whose protocol IDs and DHT keys this speaks. @default DEFAULT_NETWORK ('main') */
   network?: string
+  /**
+   * Peers asked besides the DHT's providers: in a public grid, those this node reaches over its
+   * own LAN, so a site cut off from the public side still finds its own holders.
+   */
+  neighbours?: () => PeerId[]
 }
 
 export class Searcher implements Startable {
   private readonly components: SearchComponents
   private readonly network: string
+  private readonly neighbours: () => PeerId[]
   private readonly log: Logger
   private readonly cache = new Map<string, { at: number, results: SearchResult[] }>()
 
   constructor (components: SearchComponents, init: SearcherInit = {}) {
     this.components = components
     this.network = init.network ?? c.DEFAULT_NETWORK
+    this.neighbours = init.neighbours ?? (() => [])
     this.log = components.logger.forComponent('grid:search')
   }
 
@@ -119,13 +126,15 @@ export class Searcher implements Startable {
     const slots = new Queue<void>({ concurrency: c.VERIFY_CONCURRENCY })
     // for all-match a holder must provide every tag, so the providers of one tag are the candidates
     const lookupTags = match === 'all' ? tags.slice(0, 1) : tags
+    const check = (provider: PeerInfo): void => {
+      if (seen.has(provider.id.toString())) return
+      seen.add(provider.id.toString())
+      checks.push(slots.add(async () => { await this.verify(provider, tags, match, found, signal) }))
+    }
+    for (const id of this.neighbours()) check({ id, multiaddrs: [] })
     await Promise.all(lookupTags.map(async tag => {
       try {
-        for await (const provider of this.components.libp2p.contentRouting.findProviders(await tagKey(this.network, tag), { signal })) {
-          if (seen.has(provider.id.toString())) continue
-          seen.add(provider.id.toString())
-          checks.push(slots.add(async () => { await this.verify(provider, tags, match, found, signal) }))
-        }
+        for await (const provider of this.components.libp2p.contentRouting.findProviders(await tagKey(this.network, tag), { signal })) check(provider)
       } catch (err) {
         if (!signal.aborted) this.log('provider lookup for %s ended - %e', tag, err)
       }

@@ -153,16 +153,30 @@ export class HolePunch {
    */
   private async dialAll (peer: PeerId, mine: Offer, theirs: Offer, initiator: boolean, signal: AbortSignal): Promise<Connection | undefined> {
     const withPeer = (a: Multiaddr): Multiaddr => a.encapsulate(`/p2p/${peer.toString()}`)
-    const dials: Array<Promise<Connection>> = theirs.addrs.map(async a => this.components.connectionManager.openConnection(withPeer(a), { signal, force: true }))
+    // one controller per dial, never aborted once its dial won: libp2p's TCP transport hands the
+    // signal to the socket itself, which an abort would destroy after the connection was made
+    const dials: Array<{ controller: AbortController, dial: Promise<Connection> }> = []
+    const start = (dial: (signal: AbortSignal) => Promise<Connection>): void => {
+      const controller = new AbortController()
+      dials.push({ controller, dial: dial(controller.signal) })
+    }
+    for (const a of theirs.addrs) start(async s => this.components.connectionManager.openConnection(withPeer(a), { signal: s, force: true }))
     if (theirs.predicted != null && mine.localPort != null) {
-      const options = { signal, localPort: mine.localPort, initiator }
-      dials.push(this.components.transportManager.dial(withPeer(theirs.predicted), options as AbortOptions))
+      const predicted = withPeer(theirs.predicted)
+      start(async s => this.components.transportManager.dial(predicted, { signal: s, localPort: mine.localPort, initiator } as unknown as AbortOptions))
     }
     if (dials.length === 0) return undefined
+    const giveUp = (): void => { for (const d of dials) d.controller.abort(new Error('the hole punch timed out')) }
+    signal.addEventListener('abort', giveUp, { once: true })
     try {
-      return await Promise.any(dials)
+      const winner = await Promise.any(dials.map(async (d, i) => ({ conn: await d.dial, i })))
+      signal.removeEventListener('abort', giveUp)
+      dials.forEach((d, i) => { if (i !== winner.i) d.controller.abort(new Error('another path won')) })
+      return winner.conn
     } catch {
       return undefined
+    } finally {
+      signal.removeEventListener('abort', giveUp)
     }
   }
 

@@ -14,10 +14,11 @@
  */
 import { multiaddr } from '@multiformats/multiaddr'
 import * as c from '../constants.js'
+import { lanDiscovery } from '#platform'
 import { DialBack } from './dial-back.js'
 import type { DialBackAnswer } from './dial-back.js'
 import type { AddressPolicy } from './address-policy.js'
-import type { Connection, IdentifyResult, Logger } from '@libp2p/interface'
+import type { Connection, IdentifyResult, Logger, PeerDiscovery, PeerInfo, Startable } from '@libp2p/interface'
 import type { NetworkServiceComponents } from './service-components.js'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
@@ -70,6 +71,7 @@ export class Reachability {
   private timer?: ReturnType<typeof setInterval>
   private check?: Check
   private relayListening = false
+  private lan?: PeerDiscovery & Startable
   private current: ReachabilityStatus
 
   constructor (components: ReachabilityComponents, init: ReachabilityInit) {
@@ -94,6 +96,10 @@ export class Reachability {
 
   async stop (): Promise<void> {
     clearInterval(this.timer)
+    if (this.lan != null) {
+      this.lan.removeEventListener('peer', this.onLanPeer)
+      await this.lan.stop()
+    }
     this.components.events.removeEventListener('peer:identify', this.onIdentify)
     this.components.events.removeEventListener('self:peer:update', this.evaluate)
     await this.dialBack.stop()
@@ -159,14 +165,36 @@ export class Reachability {
     return { state: 'unreachable', relays, dhtServer: false, reason: `${why}, and ${hint}` }
   }
 
-  /** Two `/p2p-circuit` listeners: the relay transport reserves a slot on one relay for each. */
+  /**
+   * Two `/p2p-circuit` listeners (the relay transport reserves a slot on one relay for each),
+   * and multicast DNS on the LAN: peers behind the same NAT connect directly, and stay
+   * connected when the link to the public side goes down.
+   */
   private listenOnRelays (): void {
     if (this.relayListening) return
     this.relayListening = true
+    this.startLanDiscovery()
     const already = this.components.transportManager.getListeners().some(l => l.getAddrs().some(a => a.toString().includes('/p2p-circuit')))
     if (already) return
     const wanted = Array.from({ length: c.RELAY_RESERVATIONS_WANTED }, () => multiaddr('/p2p-circuit'))
     this.components.transportManager.listen(wanted).catch(err => { this.log('could not listen on relays - %e', err) })
+  }
+
+  private startLanDiscovery (): void {
+    const lan = lanDiscovery(this.init.network, this.components)
+    if (lan == null) return
+    this.lan = lan
+    lan.addEventListener('peer', this.onLanPeer)
+    Promise.resolve(lan.start()).catch(err => { this.log('no LAN discovery - %e', err) })
+  }
+
+  private readonly onLanPeer = (event: CustomEvent<PeerInfo>): void => {
+    const { id, multiaddrs } = event.detail
+    if (this.components.connectionManager.getConnections(id).some(conn => conn.direct)) return
+    const local = multiaddrs.filter(a => a.getComponents()[0]?.name === 'ip4' && !a.toString().includes('/p2p-circuit'))
+    if (local.length === 0) return
+    this.components.connectionManager.openConnection(local.map(a => a.toString().includes('/p2p/') ? a : a.encapsulate(`/p2p/${id.toString()}`)), { force: true })
+      .catch(err => { this.log('LAN peer %p not reached - %e', id, err) })
   }
 
   private relays (): string[] {

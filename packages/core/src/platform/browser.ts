@@ -22,6 +22,11 @@ export function transports (_tls?: unknown, relays?: TopologyFilter): NonNullabl
   return [webSockets(), circuitRelayTransport(relays != null ? { discoveryFilter: relays } : {})]
 }
 
+/** A page cannot send multicast: no LAN discovery from a tab. */
+export function lanDiscovery (): undefined {
+  return undefined
+}
+
 /** A page cannot choose its TCP ports: no hole punching from a tab. */
 export async function freeLocalPort (): Promise<number | undefined> {
   return undefined

@@ -6,10 +6,12 @@ import { createServer } from 'node:net'
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import { mdns } from '@libp2p/mdns'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import type { TlsInit, WorkerHandle } from './seam.js'
-import type { TopologyFilter } from '@libp2p/interface'
+import type { ComponentLogger, PeerDiscovery, Startable, TopologyFilter } from '@libp2p/interface'
+import type { AddressManager } from '@libp2p/interface-internal'
 import type { Libp2pOptions } from 'libp2p'
 
 /** libp2p v3 needs Node.js 22 (Promise.withResolvers and more). */
@@ -37,6 +39,15 @@ export const relayByDefault = true
  */
 export function transports (tls?: TlsInit, relays?: TopologyFilter): NonNullable<Libp2pOptions['transports']> {
   return [tcp(), webSockets(tls != null ? { https: { cert: tls.cert, key: tls.key } } : {}), circuitRelayTransport(relays != null ? { discoveryFilter: relays } : {})]
+}
+
+/**
+ * Finding the grid's peers on this node's own LAN by multicast DNS, under a service name of
+ * the grid's network: how peers behind the same NAT reach each other directly.
+ */
+export function lanDiscovery (network: string, components: { addressManager: AddressManager, logger: ComponentLogger }): PeerDiscovery & Startable {
+  const serviceTag = `_grid-${network.replace(/[^a-z0-9-]/g, '-')}._udp.local`
+  return mdns({ serviceTag })(components) as PeerDiscovery & Startable
 }
 
 /** A local TCP port nothing uses now, for a hole punch to dial from. */
