@@ -20,7 +20,7 @@ import * as c from '../constants.js'
 import { PunchMessage } from '../pb/grid.js'
 import { freeLocalPort } from '#platform'
 import type { AddressPolicy } from './address-policy.js'
-import type { AbortOptions, Connection, IdentifyResult, Logger, PeerId, Stream } from '@libp2p/interface'
+import type { AbortOptions, Connection, DialTransportOptions, IdentifyResult, Logger, MultiaddrConnection, PeerId, Stream, Upgrader, UpgraderOptions } from '@libp2p/interface'
 import type { NetworkServiceComponents } from './service-components.js'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
@@ -161,9 +161,11 @@ export class HolePunch {
       dials.push({ controller, dial: dial(controller.signal) })
     }
     for (const a of theirs.addrs) start(async s => this.components.connectionManager.openConnection(withPeer(a), { signal: s, force: true }))
-    if (theirs.predicted != null && mine.localPort != null) {
+    const transport = theirs.predicted != null ? this.components.transportManager.dialTransportForMultiaddr(theirs.predicted) : undefined
+    if (theirs.predicted != null && mine.localPort != null && transport != null) {
       const predicted = withPeer(theirs.predicted)
-      start(async s => this.components.transportManager.dial(predicted, { signal: s, localPort: mine.localPort, initiator } as unknown as AbortOptions))
+      const upgrader = initiator ? this.components.upgrader : asResponder(this.components.upgrader)
+      start(async s => transport.dial(predicted, { signal: s, localPort: mine.localPort, upgrader } as unknown as DialTransportOptions))
     }
     if (dials.length === 0) return undefined
     const giveUp = (): void => { for (const d of dials) d.controller.abort(new Error('the hole punch timed out')) }
@@ -202,6 +204,26 @@ export class HolePunch {
     for (const ip of this.observed) counts.set(ip, (counts.get(ip) ?? 0) + 1)
     return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0]
   }
+}
+
+/**
+ * The upgrader as the side that did not open the punch stream uses it: both sides dialled the
+ * one TCP connection, and this side must act as the one that answered it — multistream
+ * listener, Noise responder and yamux server — or both would be clients.
+ */
+function asResponder (upgrader: Upgrader): Upgrader {
+  return new Proxy(upgrader, {
+    get (target, prop) {
+      if (prop === 'upgradeOutbound') {
+        return async (maConn: MultiaddrConnection, options: UpgraderOptions) => {
+          maConn.direction = 'inbound'
+          return target.upgradeOutbound(maConn, { ...options, initiator: false } as UpgraderOptions)
+        }
+      }
+      const value = Reflect.get(target, prop, target)
+      return typeof value === 'function' ? value.bind(target) : value
+    }
+  })
 }
 
 function toMessage (type: PunchMessage.Type, offer: Offer): PunchMessage {

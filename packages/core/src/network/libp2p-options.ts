@@ -126,6 +126,7 @@ export function libp2pOptions (init: StackInit): Libp2pOptions<GridServices> {
       reachability: (components: ReachabilityComponents) => new Reachability(components, {
         network: init.network,
         policy: init.policy,
+        listens: init.listen.some(a => !a.includes('/p2p-circuit')),
         ...(init.dhtClient === true ? { client: true } : {}),
         ...(init.lieOnDialBack === true ? { lieOnDialBack: true } : {})
       }),

@@ -46,6 +46,8 @@ export interface ReachabilityInit {
   policy: AddressPolicy
   /** A short-lived client (a one-off CLI search) never reserves relays nor serves the DHT. */
   client?: boolean
+  /** It was asked to listen on addresses of its own (TCP, WebSockets), not only through relays. */
+  listens: boolean
   /** Test-only fault: answer every dial-back request with "not reached". */
   lieOnDialBack?: boolean
 }
@@ -134,6 +136,9 @@ export class Reachability {
       return { state: 'unreachable', relays, dhtServer: false, reason: 'a short-lived client: it only dials out' }
     }
     const own = this.directAddrs()
+    if (own.length === 0 && this.init.listens) {
+      return { state: 'checking', relays, dhtServer: this.current.dhtServer, reason: 'its listeners have no address yet' }
+    }
     if (this.init.policy.status().mode === 'lan') {
       if (own.length === 0) return this.behindNat(relays, 'it cannot listen (a browser tab)')
       return { state: 'direct', relays, dhtServer: true, reason: 'a grid on one host or one LAN: peers dial this node\'s own addresses' }
