@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { delimiter, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromiumPlan, installCommands } from './chromium.mjs'
+import { installCommands, packagesPlan } from './test-packages.mjs'
 
 const NODE_VERSION = '24.21.0'
 const PNPM_VERSION = '10.34.9' // must equal package.json "packageManager", or pnpm fetches another
@@ -76,9 +76,9 @@ function checkExample (name) {
   process.exit(2)
 }
 
-/** The browser tests need Debian's Chromium: install it when this user can, else stop with the command. */
-function ensureChromium () {
-  const plan = chromiumPlan({
+/** The tests need Debian's Chromium, iptables and iproute2: install them when this user can, else stop with the command. */
+function ensureTestPackages () {
+  const plan = packagesPlan({
     exists: existsSync,
     hasAptGet: () => existsSync('/usr/bin/apt-get'),
     isRoot: () => process.getuid?.() === 0,
@@ -89,10 +89,10 @@ function ensureChromium () {
     process.stderr.write(`grid-node: ${plan.message}\n`)
     process.exit(1)
   }
-  process.stderr.write('grid-node: installing Debian\'s chromium for the browser tests (first run only)\n')
-  for (const [file, args] of installCommands(plan.sudo)) {
+  process.stderr.write(`grid-node: installing Debian's ${plan.missing.join(', ')} for the tests (first run only)\n`)
+  for (const [file, args] of installCommands(plan.sudo, plan.missing)) {
     const result = spawnSync(file, args, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
-    if (result.status !== 0) fail(`installing chromium (${[file, ...args].join(' ')})`, result.status ?? 1)
+    if (result.status !== 0) fail(`installing ${plan.missing.join(', ')} (${[file, ...args].join(' ')})`, result.status ?? 1)
   }
 }
 
@@ -113,7 +113,7 @@ if (commands[command] == null) {
   process.exit(2)
 }
 // before minutes of installing: a test run that cannot drive a browser says so at once
-if (command === 'test') ensureChromium()
+if (command === 'test') ensureTestPackages()
 if (command === 'example') checkExample(rest[0])
 const toolchain = ensureToolchain()
 ensureInstalled(toolchain.env)
