@@ -69,6 +69,13 @@ export class GridProcess {
     }
   }
 
+  /** What its console said last about reachability: in the `started` event, then in `reachability` events. */
+  reachabilitySaid (): { state: string, reason: string } | undefined {
+    const said = this.events.filter(e => e.event === 'reachability' || (e.event === 'started' && e.reachability != null))
+    const last = said.at(-1)
+    return last == null ? undefined : last.event === 'started' ? last.reachability : last as unknown as { state: string, reason: string }
+  }
+
   /** Its first TCP address on the public segment or its LAN, with its peer ID: a bootstrap address. */
   async address (): Promise<string> {
     const started = await this.event('started')
