@@ -25,7 +25,7 @@ describe('the grid across NATs (testnet: public segment, sites a and b behind pu
   const publicIds = new Map<string, string>()
 
   beforeAll(async () => {
-    net = await Testnet.create({ publicHosts: 5, sites: [{ name: 'a', nat: 'eim', hosts: 2 }, { name: 'b', nat: 'eim', hosts: 2 }, { name: 'c', nat: 'symmetric', hosts: 2 }] })
+    net = await Testnet.create({ publicHosts: 6, sites: [{ name: 'a', nat: 'eim', hosts: 2 }, { name: 'b', nat: 'eim', hosts: 2 }, { name: 'c', nat: 'symmetric', hosts: 3 }] })
     work = await mkdtemp(join(tmpdir(), 'grid-testnet-work-'))
     job = join(work, 'count.js')
     await writeFile(job, 'export default ({ data }) => ({ rows: data.length, sum: data.reduce((s, r) => s + r.x, 0) })')
@@ -127,6 +127,17 @@ describe('the grid across NATs (testnet: public segment, sites a and b behind pu
     } finally {
       await net.healSite('c')
     }
+  }, 120_000)
+
+  it('a relay that refuses reservations: the node behind NAT says it is not reachable, and why', async () => {
+    // a grid of its own whose only public peer relays for nobody
+    const refusing = await GridProcess.start(net, net.host('p6'), { args: ['--network', 'refused', '--no-relay'] })
+    nodes.push(refusing)
+    const behind = await GridProcess.start(net, net.host('c-3'), { bootstrap: [await refusing.address()], args: ['--network', 'refused'] })
+    nodes.push(behind)
+    await behind.event('ready')
+    const s = await behind.statusUntil(s => s.reachability?.state === 'unreachable' && /holds a relay reservation/.test(s.reachability.reason))
+    expect(s.reachability.reason).toMatch(/none of the 1 connected public peer holds a relay reservation for it yet/)
   }, 120_000)
 
   it('a relay that goes away: the holder reserves on another and stays reachable; a restarted holder is found again with no --bootstrap', async () => {

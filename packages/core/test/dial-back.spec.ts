@@ -159,6 +159,26 @@ describe('dial-back: the answering peer', () => {
     for (const { addr } of dialed) expect(allowed).toContain(addr)
   })
 
+  it('tries the next address at the asker\'s IP when one fails: one closed listener does not make it look unreachable', async () => {
+    const { request, dialed } = await answering(async addr => {
+      if (addr.toString().includes('/tcp/7400/')) throw new Error('connection refused')
+      return ASKER
+    })
+    const response = await request([`/ip4/${ASKER_IP}/tcp/7400`, `/ip4/${ASKER_IP}/tcp/7401/ws`])
+    expect(response).toMatchObject({ status: Status.OK, reached: true })
+    expect(addrOf(response)).toBe(`/ip4/${ASKER_IP}/tcp/7401/ws`)
+    expect(dialed.map(d => d.addr)).toEqual([`/ip4/${ASKER_IP}/tcp/7400/p2p/${ASKER.toString()}`, `/ip4/${ASKER_IP}/tcp/7401/ws/p2p/${ASKER.toString()}`])
+  })
+
+  it('dials nothing when the asker\'s connection has no IP (a DNS or in-memory address): no third party by name', async () => {
+    const { request, dialed } = await answering()
+    for (const remote of ['/dns4/grid.example.org/tcp/7400', '/memory/abc']) {
+      const response = await request(['/dns4/victim.example/tcp/80', '/ip4/8.8.4.4/tcp/2'], inbound(remote))
+      expect(response).toMatchObject({ status: Status.OK, reached: false, message: expect.stringMatching(/only addresses at your IP/) })
+    }
+    expect(dialed).toEqual([])
+  })
+
   it('answers not reached, naming the error, when the dial fails', async () => {
     const { request, closed } = await answering(async () => { throw new Error('connection refused') })
     const response = await request([`/ip4/${ASKER_IP}/tcp/7400`])

@@ -108,21 +108,29 @@ export class DialBack {
       return refuse(Status.BUSY, 'too many dial-back requests here right now; ask another peer')
     }
     const from = hostOf(connection.remoteAddr)
+    if (from == null) return { status: Status.OK, reached: false, addr: new Uint8Array(), message: 'ask over a connection with an IP address: only addresses at your IP are dialled' }
     const candidates = request.addrs.slice(0, c.DIAL_BACK_MAX_ADDRS).flatMap(bytes => {
       try { return [multiaddr(bytes)] } catch { return [] }
     }).filter(a => hostOf(a) === from && a.getComponents().every(x => x.name !== 'p2p-circuit'))
-    const target = candidates[0]
-    if (target == null) return { status: Status.OK, reached: false, addr: new Uint8Array(), message: `no address at ${from ?? 'your IP'}, the address your request came from` }
-    if (this.init.lie === true) return { status: Status.OK, reached: false, addr: target.bytes, message: 'dial failed' }
-    const withPeer = target.getComponents().some(x => x.name === 'p2p') ? target : target.encapsulate(`/p2p/${connection.remotePeer.toString()}`)
-    try {
-      const back = await this.components.connectionManager.openConnection(withPeer, { signal, force: true })
-      const reached = back.remotePeer.equals(connection.remotePeer)
-      await back.close().catch(() => {})
-      return { status: Status.OK, reached, addr: target.bytes, message: reached ? 'reached' : 'another peer answered there' }
-    } catch (err: any) {
-      return { status: Status.OK, reached: false, addr: target.bytes, message: `dial failed: ${String(err?.message ?? err).slice(0, 200)}` }
+    const first = candidates[0]
+    if (first == null) return { status: Status.OK, reached: false, addr: new Uint8Array(), message: `no address at ${from}, the address your request came from` }
+    if (this.init.lie === true) return { status: Status.OK, reached: false, addr: first.bytes, message: 'dial failed' }
+    // each address in turn until one reaches the asker: one closed listener must not make it look unreachable
+    let last = ''
+    for (const target of candidates) {
+      const withPeer = target.getComponents().some(x => x.name === 'p2p') ? target : target.encapsulate(`/p2p/${connection.remotePeer.toString()}`)
+      try {
+        const back = await this.components.connectionManager.openConnection(withPeer, { signal, force: true })
+        const reached = back.remotePeer.equals(connection.remotePeer)
+        await back.close().catch(() => {})
+        if (reached) return { status: Status.OK, reached, addr: target.bytes, message: 'reached' }
+        last = 'another peer answered there'
+      } catch (err: any) {
+        last = `dial failed: ${String(err?.message ?? err).slice(0, 200)}`
+      }
+      if (signal.aborted) break
     }
+    return { status: Status.OK, reached: false, addr: first.bytes, message: last }
   }
 }
 

@@ -244,7 +244,7 @@ export class Reachability {
       if (check.asked.has(peer)) continue
       check.asked.add(peer)
       check.inFlight++
-      void this.ask(check, conn, peer).finally(() => { check.inFlight-- })
+      void this.ask(check, conn, peer)
     }
   }
 
@@ -256,6 +256,8 @@ export class Reachability {
     } catch (err) {
       // an answer that never came counts for neither side; the next peer is asked instead
       this.log('%s gave no dial-back answer - %e', peer, err)
+    } finally {
+      check.inFlight--
     }
     const reached = check.answers.filter(a => a.reached).length
     const missed = check.answers.length - reached
