@@ -103,6 +103,14 @@ export const PUNCH_ATTEMPTS = 2
 export const PUNCH_MAX_ADDRS = 8
 export const PUNCH_MAX_MESSAGE_BYTES = 4096
 export const DIRECT_PATH_WAIT = 6_000
+/**
+ * A peer a punch failed to (behind a symmetric NAT, say) is not tried again for 10 min, so
+ * its jobs do not each wait for a punch that cannot work; 1,024 such peers are remembered.
+ * Answering a punch dials addresses a peer named: 16 answers per 10 s in all.
+ */
+export const PUNCH_RETRY_AFTER = 10 * 60_000
+export const PUNCH_FAILURES_KEPT = 1024
+export const PUNCH_ANSWER_RATE = { points: 16, durationS: 10 }
 
 /**
  * A search in a public grid also asks up to 16 peers this node reaches over its own LAN, so a

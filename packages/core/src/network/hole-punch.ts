@@ -14,7 +14,7 @@
  * peer on the same LAN is reached at its private address. A symmetric NAT maps every
  * destination to a new port, so the prediction fails and the relay keeps carrying the traffic.
  */
-import { pbStream } from '@libp2p/utils'
+import { RateLimiter, pbStream } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import * as c from '../constants.js'
 import { PunchMessage } from '../pb/grid.js'
@@ -46,6 +46,10 @@ export class HolePunch {
   /** Public IPs peers saw this node's connections come from, newest last: its NAT's address. */
   private readonly observed: string[] = []
   private readonly inFlight = new Map<string, Promise<Connection | undefined>>()
+  /** Peers a punch failed to, and when: not tried again for a while (a symmetric NAT stays one). */
+  private readonly failed = new Map<string, number>()
+  /** Punches answered, in all: each makes this node dial addresses a peer named. */
+  private readonly answers = new RateLimiter({ points: c.PUNCH_ANSWER_RATE.points, duration: c.PUNCH_ANSWER_RATE.durationS })
 
   constructor (components: HolePunchComponents, init: HolePunchInit) {
     this.components = components
@@ -78,13 +82,26 @@ export class HolePunch {
     const relayed = conns.find(conn => !conn.direct)
     if (relayed == null) return undefined
     const key = peer.toString()
+    const failedAt = this.failed.get(key)
+    if (failedAt != null && Date.now() - failedAt < c.PUNCH_RETRY_AFTER) return undefined
     let attempt = this.inFlight.get(key)
     if (attempt == null) {
-      attempt = this.punch(relayed).finally(() => { this.inFlight.delete(key) })
+      attempt = this.punch(relayed).then(conn => {
+        this.remember(key, conn)
+        return conn
+      }).finally(() => { this.inFlight.delete(key) })
       this.inFlight.set(key, attempt)
     }
     if (options.signal == null) return attempt
     return Promise.race([attempt, new Promise<undefined>(resolve => { options.signal?.addEventListener('abort', () => { resolve(undefined) }, { once: true }) })])
+  }
+
+  /** A failure is kept (at most PUNCH_FAILURES_KEPT peers, the oldest dropped first); a success forgets it. */
+  private remember (key: string, conn: Connection | undefined): void {
+    this.failed.delete(key)
+    if (conn != null) return
+    this.failed.set(key, Date.now())
+    if (this.failed.size > c.PUNCH_FAILURES_KEPT) this.failed.delete(this.failed.keys().next().value as string)
   }
 
   private readonly onIdentify = (event: CustomEvent<IdentifyResult>): void => {
@@ -129,6 +146,9 @@ export class HolePunch {
   private async answer (stream: Stream, relayed: Connection): Promise<void> {
     const signal = AbortSignal.timeout(c.PUNCH_TIMEOUT)
     try {
+      // a punch makes this node dial what a peer named: only over a relay, and only so often
+      if (relayed.direct) throw new Error('a punch is asked over a relayed connection')
+      this.answers.consume('all')
       const pb = pbStream(stream, { maxDataLength: c.PUNCH_MAX_MESSAGE_BYTES })
       const connect = await pb.read(PunchMessage, { signal })
       if (connect.type !== PunchMessage.Type.CONNECT) throw new Error('expected CONNECT')
