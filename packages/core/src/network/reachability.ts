@@ -17,6 +17,7 @@ import * as c from '../constants.js'
 import { lanDiscovery } from '#platform'
 import { DialBack } from './dial-back.js'
 import type { DialBackAnswer } from './dial-back.js'
+import { addressScope } from './address-policy.js'
 import type { AddressPolicy } from './address-policy.js'
 import type { Connection, IdentifyResult, Logger, PeerDiscovery, PeerInfo, Startable } from '@libp2p/interface'
 import type { NetworkServiceComponents } from './service-components.js'
@@ -185,7 +186,9 @@ export class Reachability {
     this.components.transportManager.listen(wanted).catch(err => { this.log('could not listen on relays - %e', err) })
   }
 
+  /** Only with an address on a LAN: a node on loopback alone has no neighbours to multicast to. */
   private startLanDiscovery (): void {
+    if (!this.directAddrs().some(a => addressScope(a, this.init.policy.ranges) === 'private')) return
     const lan = lanDiscovery(this.init.network, this.components)
     if (lan == null) return
     this.lan = lan
