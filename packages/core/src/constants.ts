@@ -275,3 +275,44 @@ export const MAX_DATASET_COLUMNS = 1024
  * `datasets ls` re-checks at once.
  */
 export const DATASET_STATUS_REFRESH_INTERVAL = 60_000
+
+/**
+ * Indirect liveness probes (SWIM's ping-req). After a missed ping, 3 other grid peers are asked
+ * to ping the suspect: any one reaching it keeps it up (the miss was this node's own slowness or
+ * a bad path); none reaching it while at least one tried marks it down at once; no answer at all
+ * leaves the misses rule to decide. The probe takes at most 0.4 of an interval, never more than
+ * the ping timeout, so a dead peer is down within interval + timeout + 0.4 × interval of dying
+ * (19 s with the defaults, against 30 s for three misses), with 0.2 of an interval to spare for
+ * timers and scheduling against the goal of 1.6 × interval + timeout. Helpers get 70% of the
+ * probe to ping the suspect; the rest opens the stream to them, carries the question there and
+ * the answer back (1.2 s with the defaults: two round trips of a slow path, and a busy helper).
+ */
+export function probeProtocol (network: string): string {
+  return `/grid/${network}/probe/1.0.0`
+}
+export const PROBE_HELPERS = 3
+export const PROBE_INTERVAL_SHARE = 0.4
+export const PROBE_HELPER_SHARE = 0.7
+/**
+ * A ping whose deadline fired over 200 ms late (or a tenth of the timeout, if more) was timed by
+ * a node that was itself stalled (a blocked event loop, a starved process, a throttled tab): when
+ * no other peer could say, that miss is not counted, so a busy node does not mark its peers down.
+ */
+export const LIVENESS_STALL_MIN = 200
+export const LIVENESS_STALL_SHARE = 0.1
+/**
+ * Serving probes for others, whoever asks: a request is one peer ID (the largest, an identity
+ * multihash of a secp256k1 key, is 39 bytes; 128 leave room for the timeout and framing), and
+ * must arrive within 2 s. A probe tries for 100 ms to 5 s, whatever is asked, and shares its ping
+ * with any probe of the same peer already under way. 4 streams per connection; 16 probes per
+ * asker and 64 in all per 10 s: a whole grid asking about one death costs each helper about 3,
+ * and no asker makes this node ping or dial at its own pace.
+ */
+export const PROBE_MAX_REQUEST_BYTES = 128
+export const PROBE_MAX_RESPONSE_BYTES = 512
+export const PROBE_READ_TIMEOUT = 2_000
+export const PROBE_MIN_TIMEOUT = 100
+export const PROBE_MAX_TIMEOUT = 5_000
+export const PROBE_MAX_STREAMS = 4
+export const PROBE_RATE = { points: 64, durationS: 10 }
+export const PROBE_RATE_PER_PEER = { points: 16, durationS: 10 }

@@ -18,6 +18,7 @@ import { WorkerPool } from './compute/pool.js'
 import { Scheduler } from './compute/scheduler.js'
 import { Announcer } from './discovery/announcer.js'
 import { LivenessMonitor } from './discovery/liveness.js'
+import { ProbeService } from './discovery/probe.js'
 import { Searcher } from './discovery/search.js'
 import { JobTargets } from './discovery/targets.js'
 import { loadOrCreatePrivateKey } from './store/identity.js'
@@ -111,7 +112,7 @@ class GridNodeImpl implements GridNode {
     this.catalog = new CatalogService({ libp2p, streams, datasets: datasetStore, access: this.access, logger }, { network: valid.network })
     this.announcer = new Announcer({ libp2p, datasets: datasetStore, logger }, { network: valid.network, extraTags: this.access.capabilities() })
     this.searcher = new Searcher({ libp2p, catalog: this.catalog, datasets: datasetStore, logger }, { network: valid.network, neighbours: () => this.lanNeighbours() })
-    this.liveness = new LivenessMonitor({ libp2p, logger }, init.liveness)
+    this.liveness = new LivenessMonitor({ libp2p, logger, probe: new ProbeService({ libp2p, logger }, { network: valid.network }) }, init.liveness)
     this.scheduler = new Scheduler({
       libp2p,
       compute: this.compute,

@@ -1799,3 +1799,291 @@ export namespace PunchMessage {
     return streamMessage(buf, PunchMessage.codec(), opts)
   }
 }
+
+export interface ProbeRequest {
+  peer: Uint8Array<ArrayBuffer>
+  timeoutMs: number
+}
+
+export namespace ProbeRequest {
+  let _codec: Codec<ProbeRequest>
+
+  export const codec = (): Codec<ProbeRequest> => {
+    if (_codec == null) {
+      _codec = message<ProbeRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.peer != null && obj.peer.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.peer)
+        }
+
+        if ((obj.timeoutMs != null && obj.timeoutMs !== 0)) {
+          w.uint32(16)
+          w.uint32(obj.timeoutMs)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          peer: uint8ArrayAlloc(0),
+          timeoutMs: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.peer = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.timeoutMs = reader.uint32()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.peer`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.timeoutMs`,
+                value: reader.uint32()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ProbeRequestPeerFieldEvent {
+    field: '$.peer'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ProbeRequestTimeoutMsFieldEvent {
+    field: '$.timeoutMs'
+    value: number
+  }
+
+  export function encode (obj: Partial<ProbeRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ProbeRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ProbeRequest>): ProbeRequest {
+    return decodeMessage(buf, ProbeRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ProbeRequest>): Generator<ProbeRequestPeerFieldEvent | ProbeRequestTimeoutMsFieldEvent> {
+    return streamMessage(buf, ProbeRequest.codec(), opts)
+  }
+}
+
+export interface ProbeResponse {
+  status: Status
+  outcome: ProbeResponse.Outcome
+  rttMs: number
+  message: string
+}
+
+export namespace ProbeResponse {
+  export enum Outcome {
+    NOT_TRIED = 'NOT_TRIED',
+    REACHED = 'REACHED',
+    UNREACHED = 'UNREACHED'
+  }
+
+  enum __OutcomeValues {
+    NOT_TRIED = 0,
+    REACHED = 1,
+    UNREACHED = 2
+  }
+
+  export namespace Outcome {
+    export const codec = (): Codec<Outcome> => {
+      return enumeration<Outcome>(__OutcomeValues)
+    }
+  }
+
+  let _codec: Codec<ProbeResponse>
+
+  export const codec = (): Codec<ProbeResponse> => {
+    if (_codec == null) {
+      _codec = message<ProbeResponse>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.status != null && __StatusValues[obj.status] !== 0) {
+          w.uint32(8)
+          Status.codec().encode(obj.status, w)
+        }
+
+        if (obj.outcome != null && __OutcomeValues[obj.outcome] !== 0) {
+          w.uint32(16)
+          ProbeResponse.Outcome.codec().encode(obj.outcome, w)
+        }
+
+        if ((obj.rttMs != null && obj.rttMs !== 0)) {
+          w.uint32(24)
+          w.uint32(obj.rttMs)
+        }
+
+        if ((obj.message != null && obj.message !== '')) {
+          w.uint32(34)
+          w.string(obj.message)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          status: Status.OK,
+          outcome: Outcome.NOT_TRIED,
+          rttMs: 0,
+          message: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.status = Status.codec().decode(reader)
+              break
+            }
+            case 2: {
+              obj.outcome = ProbeResponse.Outcome.codec().decode(reader)
+              break
+            }
+            case 3: {
+              obj.rttMs = reader.uint32()
+              break
+            }
+            case 4: {
+              obj.message = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.status`,
+                value: Status.codec().decode(reader)
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.outcome`,
+                value: ProbeResponse.Outcome.codec().decode(reader)
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.rttMs`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.message`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ProbeResponseStatusFieldEvent {
+    field: '$.status'
+    value: Status
+  }
+
+  export interface ProbeResponseOutcomeFieldEvent {
+    field: '$.outcome'
+    value: ProbeResponse.Outcome
+  }
+
+  export interface ProbeResponseRttMsFieldEvent {
+    field: '$.rttMs'
+    value: number
+  }
+
+  export interface ProbeResponseMessageFieldEvent {
+    field: '$.message'
+    value: string
+  }
+
+  export function encode (obj: Partial<ProbeResponse>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ProbeResponse.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ProbeResponse>): ProbeResponse {
+    return decodeMessage(buf, ProbeResponse.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ProbeResponse>): Generator<ProbeResponseStatusFieldEvent | ProbeResponseOutcomeFieldEvent | ProbeResponseRttMsFieldEvent | ProbeResponseMessageFieldEvent> {
+    return streamMessage(buf, ProbeResponse.codec(), opts)
+  }
+}
