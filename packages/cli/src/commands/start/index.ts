@@ -34,7 +34,7 @@ export const start: Command = {
     api: { ...API_OPTION, description: 'where the local HTTP API listens (port 0 picks a free one)', default: DEFAULT_API },
     'liveness-interval': { type: 'string', description: 'ms between liveness pings of each peer', default: String(LIVENESS_INTERVAL), placeholder: 'ms' },
     'liveness-timeout': { type: 'string', description: 'ms a peer has to answer a liveness ping', default: String(LIVENESS_TIMEOUT), placeholder: 'ms' },
-    'liveness-misses': { type: 'string', description: 'missed pings in a row before a peer is down', default: String(LIVENESS_MISSES), placeholder: 'n' },
+    'liveness-misses': { type: 'string', description: 'missed pings in a row before a peer is down when no other peer can be asked about it', default: String(LIVENESS_MISSES), placeholder: 'n' },
     'allow-compute': { type: 'string', multiple: true, description: 'run jobs only for this peer (default: for anyone)', placeholder: 'peerId' },
     'pool-size': { type: 'string', description: 'worker threads running jobs', default: 'the CPU count', placeholder: 'n' },
     'dataset-max-bytes': { type: 'string', description: 'refuse dataset files larger than this', default: byteCount(MAX_DATASET_FILE_BYTES), placeholder: 'bytes' },
