@@ -226,11 +226,6 @@ export const MAX_RESULT_DEPTH = 128
 export const PROVIDE_TIMEOUT = 10_000
 /** After a first connection, wait for identify and the routing table before providing. */
 export const PROVIDE_RETRY_DELAY = 1_000
-/**
- * With no peer yet, a provide only stores this node's own record (kad-dht does that first, then
- * waits for peers to send it to): 2 s, then it is given up until peers come.
- */
-export const LOCAL_PROVIDE_TIMEOUT = 2_000
 /** A provide that failed with peers around is tried again after about a minute. */
 export const PROVIDE_FAILED_RETRY_DELAY = 60_000
 /** kad-dht's own self-query gives up after 5 s; the joiner waits a little longer before running its own. */

@@ -1,5 +1,5 @@
 import { anySignal } from 'any-signal'
-import { DEFAULT_NETWORK, LOCAL_PROVIDE_TIMEOUT, PROVIDE_FAILED_RETRY_DELAY, PROVIDE_RETRY_DELAY, PROVIDE_TIMEOUT } from '../constants.js'
+import { DEFAULT_NETWORK, PROVIDE_FAILED_RETRY_DELAY, PROVIDE_RETRY_DELAY, PROVIDE_TIMEOUT } from '../constants.js'
 import { tagKey } from '../tags.js'
 import type { DatasetStore } from '../catalog/datasets.js'
 import type { GridServices } from '../network/libp2p-options.js'
@@ -117,21 +117,11 @@ export class Announcer implements Startable {
     await this.announce([...tags], options)
   }
 
-  /** kad-dht stores its own provider record before it looks for peers to send it to: that first half is enough here. */
-  private async keepLocally (tag: string): Promise<void> {
-    try {
-      await this.components.libp2p.contentRouting.provide(await tagKey(this.network, tag), { signal: AbortSignal.timeout(LOCAL_PROVIDE_TIMEOUT) })
-    } catch {}
-  }
-
   /** Provides these tags now, in parallel; failures are logged, never thrown. */
   async announce (tags: string[], options: AbortOptions = {}): Promise<void> {
     if (this.components.libp2p.getConnections().length === 0 || this.components.libp2p.getMultiaddrs().length === 0) {
       for (const tag of tags) this.pending.add(tag)
       this.log('no peers or no address yet: %d tags wait', tags.length)
-      // the DHT keeps this node's own record at once, so a peer that asks it directly (a short
-      // search that connects and leaves before any retry) finds it; the record goes out later
-      for (const tag of tags) void this.keepLocally(tag)
       return
     }
     await Promise.all(tags.map(async tag => {
