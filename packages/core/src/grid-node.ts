@@ -60,7 +60,7 @@ export async function createNode (init: GridNodeInit): Promise<GridNode> {
       ...(init.provide != null ? { provide: init.provide } : {}),
       ...(init.logger != null ? { logger: init.logger } : {})
     }))
-    relayFilter.attach(peer => libp2p.getConnections(peer))
+    relayFilter.attach(peer => libp2p.getConnections(peer), conn => libp2p.services.punch.isPunched(conn))
     const node = new GridNodeImpl(libp2p, store, valid, init, addressPolicy)
     if (init.start !== false) await node.start()
     return node

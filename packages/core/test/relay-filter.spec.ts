@@ -19,8 +19,8 @@ const RELAYED_PEER = peerIdFromString('12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYK
 const WAN_RELAY = peerIdFromString('12D3KooWGC6TvWhfapngX6wvJHMYvKpDMXPb3ZnCZ6dMoaMtimQ5')
 const STRANGER = peerIdFromString('12D3KooWSCufgHzV4fCwRijfH2k3abrpAJxTKxEvN1FDuRXA2U9x')
 
-const conn = (peer: PeerId, remoteAddr: string, direct = true): Connection =>
-  ({ remotePeer: peer, remoteAddr: multiaddr(remoteAddr), direct }) as unknown as Connection
+const conn = (peer: PeerId, remoteAddr: string, direct = true, direction: 'inbound' | 'outbound' = 'outbound'): Connection =>
+  ({ remotePeer: peer, remoteAddr: multiaddr(remoteAddr), direct, direction }) as unknown as Connection
 
 const CONNECTIONS = [
   conn(PUBLIC_RELAY, '/ip4/8.8.4.4/tcp/7400'),
@@ -42,6 +42,16 @@ const ALL = [PUBLIC_RELAY, LAN_RELAY, RELAYED_PEER, WAN_RELAY, STRANGER]
 const skipped = (f: PublicRelayFilter): string[] => ALL.filter(p => f.has(p)).map(String)
 
 describe('PublicRelayFilter', () => {
+  it('in a public grid, a peer that dialled us or that we reached by hole punching is no relay: its address is its NAT\'s', () => {
+    const policy = new AddressPolicy({ lan: false, bootstrap: [], kadProtocol: '/grid/lab/kad/1.0.0' })
+    const filter = new PublicRelayFilter(policy)
+    const inbound = conn(STRANGER, '/ip4/8.8.8.8/tcp/40000', true, 'inbound')
+    const punched = conn(WAN_RELAY, '/ip4/8.8.8.9/tcp/40001')
+    filter.attach(peer => [inbound, punched].filter(c => c.remotePeer.equals(peer)), c => c === punched)
+    expect(filter.has(STRANGER)).toBe(true)
+    expect(filter.has(WAN_RELAY)).toBe(true)
+  })
+
   it('on one host or one LAN, every peer may be a relay', () => {
     expect(skipped(filter(true))).toEqual([])
     expect(skipped(filter(true, PublicRanges.internet, false))).toEqual([])

@@ -46,6 +46,8 @@ export class HolePunch {
   /** Public IPs peers saw this node's connections come from, newest last: its NAT's address. */
   private readonly observed: string[] = []
   private readonly inFlight = new Map<string, Promise<Connection | undefined>>()
+  /** Connections made by punching: their remote address is a NAT's mapping, not a peer's listener. */
+  private readonly punchedConnections = new WeakSet<Connection>()
   /** Peers a punch failed to, and when: not tried again for a while (a symmetric NAT stays one). */
   private readonly failed = new Map<string, number>()
   /** Punches answered, in all: each makes this node dial addresses a peer named. */
@@ -102,6 +104,11 @@ export class HolePunch {
     if (conn != null) return
     this.failed.set(key, Date.now())
     if (this.failed.size > c.PUNCH_FAILURES_KEPT) this.failed.delete(this.failed.keys().next().value as string)
+  }
+
+  /** Whether this connection was made by a hole punch. */
+  isPunched (conn: Connection): boolean {
+    return this.punchedConnections.has(conn)
   }
 
   private readonly onIdentify = (event: CustomEvent<IdentifyResult>): void => {
@@ -193,6 +200,7 @@ export class HolePunch {
     try {
       const winner = await Promise.any(dials.map(async (d, i) => ({ conn: await d.dial, i })))
       signal.removeEventListener('abort', giveUp)
+      this.punchedConnections.add(winner.conn)
       dials.forEach((d, i) => { if (i !== winner.i) d.controller.abort(new Error('another path won')) })
       return winner.conn
     } catch {
