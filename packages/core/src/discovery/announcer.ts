@@ -3,10 +3,11 @@ import { DEFAULT_NETWORK, PROVIDE_FAILED_RETRY_DELAY, PROVIDE_RETRY_DELAY, PROVI
 import { tagKey } from '../tags.js'
 import type { DatasetStore } from '../catalog/datasets.js'
 import type { GridServices } from '../network/libp2p-options.js'
-import type { AbortOptions, ComponentLogger, Libp2p, Logger, Startable } from '@libp2p/interface'
+import type { AbortOptions, ComponentLogger, Libp2p, Logger, PeerId, Startable } from '@libp2p/interface'
+import type { CID } from 'multiformats/cid'
 
 export interface AnnouncerComponents {
-  libp2p: Pick<Libp2p<GridServices>, 'contentRouting' | 'services' | 'getConnections' | 'getMultiaddrs' | 'addEventListener' | 'removeEventListener'>
+  libp2p: Pick<Libp2p<GridServices>, 'peerId' | 'contentRouting' | 'services' | 'getConnections' | 'getMultiaddrs' | 'addEventListener' | 'removeEventListener'>
   datasets: DatasetStore
   logger: ComponentLogger
 }
@@ -117,11 +118,26 @@ export class Announcer implements Startable {
     await this.announce([...tags], options)
   }
 
+  /**
+   * With no peer to send a record to, this node still keeps its own (the first half of
+   * kad-dht's provide), so a peer that connects and asks it at once (a short `search
+   * --bootstrap` at a lone holder) finds it before the announcement goes out.
+   */
+  private async keepOwnRecord (tag: string): Promise<void> {
+    const dht = this.components.libp2p.services.dht as unknown as { providers?: { addProvider: (key: CID, peer: PeerId) => Promise<void> } }
+    try {
+      await dht.providers?.addProvider(await tagKey(this.network, tag), this.components.libp2p.peerId)
+    } catch (err) {
+      this.log('could not keep the record of %s - %e', tag, err)
+    }
+  }
+
   /** Provides these tags now, in parallel; failures are logged, never thrown. */
   async announce (tags: string[], options: AbortOptions = {}): Promise<void> {
     if (this.components.libp2p.getConnections().length === 0 || this.components.libp2p.getMultiaddrs().length === 0) {
       for (const tag of tags) this.pending.add(tag)
       this.log('no peers or no address yet: %d tags wait', tags.length)
+      await Promise.all(tags.map(async tag => { await this.keepOwnRecord(tag) }))
       return
     }
     await Promise.all(tags.map(async tag => {
