@@ -18,6 +18,9 @@ import { WorkerPool } from './compute/pool.js'
 import { Scheduler } from './compute/scheduler.js'
 import { Announcer } from './discovery/announcer.js'
 import { LivenessMonitor } from './discovery/liveness.js'
+import { EventBus } from './events/event-bus.js'
+import { JobTracker } from './events/job-tracker.js'
+import { tapJob, tapRun, tapSearch } from './events/taps.js'
 import { ProbeService } from './discovery/probe.js'
 import { Searcher } from './discovery/search.js'
 import { JobTargets } from './discovery/targets.js'
@@ -30,6 +33,7 @@ import type { ServedJobEvent } from './compute/compute-service.js'
 import type { JobEvent, JobInit } from './compute/job-events.js'
 import type { RunEvent, RunInit } from './compute/scheduler.js'
 import type { PeerLiveness } from './discovery/liveness.js'
+import type { GridEvent } from './events/grid-events.js'
 import type { SearchOptions, SearchResult } from './discovery/search.js'
 import type { GridNode, GridNodeDatasets, GridNodeInit, GridNodeStatus, PeerSummary } from './index.js'
 import type { GridServices } from './network/libp2p-options.js'
@@ -90,6 +94,14 @@ class GridNodeImpl implements GridNode {
   private readonly dhtClient: boolean
   private readonly log: Logger
   private stopFollowingReachability: () => void = () => {}
+  private readonly bus: EventBus
+  private readonly servedJobs = new JobTracker()
+  private readonly requestedJobs = new JobTracker()
+  /** Unsubscribes from the sources of the event stream. */
+  private stopEvents: Array<() => void> = []
+  /** Each dataset's status as last listed: a change is an event. */
+  private readonly datasetStatus = new Map<string, string>()
+  private lastReachability = ''
   private announcedRelays = ''
   private startedAt = 0
   private state: 'stopped' | 'started' | 'closed' = 'stopped'
@@ -102,6 +114,7 @@ class GridNodeImpl implements GridNode {
     this.listen = valid.listen
     const logger = libp2p.logger
     this.log = logger.forComponent('grid:node')
+    this.bus = new EventBus(err => { this.log.error('an event listener failed - %e', err) })
     this.dhtClient = init.dhtClient === true
     const datasetStore = new DatasetStore(store.sublevel('datasets'), init.datasets ?? {})
     this.access = new AccessPolicy(init.compute ?? {})
@@ -124,21 +137,26 @@ class GridNodeImpl implements GridNode {
     this.joiner = new Joiner({ libp2p, logger }, {
       bootstrap: valid.bootstrap,
       ...init.rebootstrap,
-      onJoined: () => { void this.announcer.announceAll() }
+      onJoined: () => { void this.announcer.announceAll() },
+      onReadyChange: ready => { this.bus.emit(ready ? { type: 'ready' } : { type: 'not-ready', reason: 'its last peer left: joining again through the bootstrap list' }) }
     })
     this.datasets = {
       add: async (dataset: AddDatasetInit): Promise<DatasetDescriptor> => {
         const added = await datasetStore.add(dataset)
+        this.datasetStatus.set(added.name, added.status)
+        this.bus.emit({ type: 'dataset:added', name: added.name, tags: added.tags, rows: added.rows, private: !isPublic(added) })
         if (isPublic(added) && this.state === 'started') await this.announcer.announce(added.tags)
         return added
       },
       remove: async (name: string): Promise<DatasetDescriptor> => {
         const removed = await datasetStore.remove(name)
+        this.datasetStatus.delete(removed.name)
+        this.bus.emit({ type: 'dataset:removed', name: removed.name, tags: removed.tags })
         if (this.state === 'started') void this.announcer.announceAll()
         return removed
       },
-      list: async () => datasetStore.list(),
-      get: async (name: string) => datasetStore.get(name),
+      list: async () => this.noticeChanges(await datasetStore.list()),
+      get: async (name: string) => (await this.noticeChanges([await datasetStore.get(name)]))[0]!,
       readRows: async (name: string) => datasetStore.readRows(name)
     }
   }
@@ -167,6 +185,7 @@ class GridNodeImpl implements GridNode {
     this.liveness.start()
     this.joiner.start()
     this.stopFollowingReachability = this.libp2p.services.reachability.onChange(status => { void this.followReachability(status) })
+    this.followEvents()
     void this.followReachability(this.libp2p.services.reachability.status())
     void this.announcer.announceAll()
   }
@@ -195,6 +214,8 @@ class GridNodeImpl implements GridNode {
     this.state = 'closed'
     this.joiner.stop()
     this.stopFollowingReachability()
+    for (const stop of this.stopEvents) stop()
+    this.stopEvents = []
     this.addressPolicy.stop()
     this.liveness.stop()
     this.announcer.stop()
@@ -243,7 +264,7 @@ class GridNodeImpl implements GridNode {
 
   search (tags: string[], options: SearchOptions = {}): AsyncGenerator<SearchResult> {
     this.assertStarted()
-    return this.searcher.search(tags, options)
+    return tapSearch(this.searcher.search(tags, options), tags, this.bus)
   }
 
   async searchAll (tags: string[], options: SearchOptions = {}): Promise<SearchResult[]> {
@@ -254,12 +275,13 @@ class GridNodeImpl implements GridNode {
 
   runJob (peer: PeerId, job: JobInit, options: AbortOptions = {}): AsyncGenerator<JobEvent> {
     this.assertStarted()
-    return this.compute.send(peer, { ...job, id: crypto.randomUUID() }, options)
+    const id = crypto.randomUUID()
+    return tapJob(this.compute.send(peer, { ...job, id }, options), id, peer.toString(), this.bus, this.requestedJobs)
   }
 
   run (init: RunInit): AsyncGenerator<RunEvent> {
     this.assertStarted()
-    return this.scheduler.schedule(init)
+    return tapRun(this.scheduler.schedule(init), this.bus, this.requestedJobs)
   }
 
   async runAll (init: RunInit): Promise<RunEvent[]> {
@@ -282,6 +304,46 @@ class GridNodeImpl implements GridNode {
   }
 
   get offeringCompute (): boolean { return this.access.offering }
+
+  onEvent (listener: (event: GridEvent) => void): () => void {
+    return this.bus.subscribe(listener)
+  }
+
+  recentEvents (since?: number): GridEvent[] {
+    return this.bus.recent(since)
+  }
+
+  /** Puts on the event stream what peers, jobs served here and reachability do. */
+  private followEvents (): void {
+    this.stopEvents.push(
+      this.liveness.onChange((peer, state, reason) => {
+        this.bus.emit(state === 'up' ? { type: 'peer:up', peerId: peer.toString() } : { type: 'peer:down', peerId: peer.toString(), reason })
+      }),
+      this.compute.onServed(({ jobId, from, event }) => {
+        const fields = this.servedJobs.fields(jobId, from, event)
+        if (fields != null) this.bus.emit({ type: 'job:served', ...fields })
+      }),
+      this.libp2p.services.reachability.onChange(status => { this.reachabilityEvent(status) })
+    )
+    this.reachabilityEvent(this.libp2p.services.reachability.status())
+  }
+
+  private reachabilityEvent (status: ReachabilityStatus): void {
+    const key = `${status.state} ${status.relays.join(' ')}`
+    if (key === this.lastReachability) return
+    this.lastReachability = key
+    this.bus.emit({ type: 'reachability', state: status.state, relays: [...status.relays], reason: status.reason })
+  }
+
+  /** A dataset whose file moved on (changed, missing, back) since it was last listed is an event. */
+  private noticeChanges (datasets: DatasetDescriptor[]): DatasetDescriptor[] {
+    for (const d of datasets) {
+      const before = this.datasetStatus.get(d.name)
+      this.datasetStatus.set(d.name, d.status)
+      if (before != null && before !== d.status) this.bus.emit({ type: 'dataset:changed', name: d.name, status: d.status })
+    }
+    return datasets
+  }
 
   onServedJob (listener: (served: ServedJobEvent) => void): () => void {
     return this.compute.onServed(listener)

@@ -33,6 +33,7 @@ import type { JobEvent, JobInit } from './compute/job-events.js'
 import type { RunEvent, RunInit } from './compute/scheduler.js'
 import type { LivenessInit, PeerLiveness } from './discovery/liveness.js'
 import type { SearchOptions, SearchResult } from './discovery/search.js'
+import type { GridEvent } from './events/grid-events.js'
 import type { AddressPolicyStatus, AddressWarning, LanSetting } from './network/address-policy.js'
 import type { GridServices, RelayInit, TlsInit } from './network/libp2p-options.js'
 import type { ReachabilityStatus } from './network/reachability.js'
@@ -70,6 +71,9 @@ export type { Column, ColumnType } from './catalog/schema.js'
 export type { Row } from './catalog/parse.js'
 export type { SearchOptions, SearchResult } from './discovery/search.js'
 export type { LivenessInit, PeerLiveness } from './discovery/liveness.js'
+export { GRID_EVENT_TYPES } from './events/grid-events.js'
+export type { GridEvent, GridEventBody, GridEventType, JobEventFields, JobPhase } from './events/grid-events.js'
+export { RECENT_EVENTS_KEPT } from './events/event-bus.js'
 
 export interface GridNodeInit {
   /**
@@ -274,6 +278,14 @@ export interface GridNode {
    */
   offerCompute(on: boolean): Promise<void>
   readonly offeringCompute: boolean
+  /**
+   * Everything that happens on this node, as it happens (see GridEvent): ready, peers up and
+   * down, datasets, jobs served here and requested from here, searches, reachability. Returns
+   * the unsubscribe. A listener that throws is logged and never stops the node.
+   */
+  onEvent(listener: (event: GridEvent) => void): () => void
+  /** The last RECENT_EVENTS_KEPT (512) events, oldest first; only those after `since` (a `seq`) when given. */
+  recentEvents(since?: number): GridEvent[]
   /** Every event of every job this node runs for another peer; returns the unsubscribe. */
   onServedJob(listener: (served: ServedJobEvent) => void): () => void
   /** Grows or shrinks this node's worker pool; queued jobs are kept, none runs twice. */

@@ -53,6 +53,7 @@ export class LivenessMonitor implements Startable {
   private readonly checking = new Map<string, { again: boolean, done: Promise<void> }>()
   private timer?: ReturnType<typeof setTimeout>
   private readonly stopping = new AbortController()
+  private readonly changeListeners = new Set<(peer: PeerId, state: 'up' | 'down', reason: string) => void>()
 
   constructor (components: LivenessComponents, init: LivenessInit = {}) {
     this.components = components
@@ -100,8 +101,22 @@ export class LivenessMonitor implements Startable {
     return p != null ? { ...p } : undefined
   }
 
+  /** Called once when a peer comes up (connects, new or after being down) and once when it goes down. */
+  onChange (listener: (peer: PeerId, state: 'up' | 'down', reason: string) => void): () => void {
+    this.changeListeners.add(listener)
+    return () => { this.changeListeners.delete(listener) }
+  }
+
+  private changed (peer: PeerId, state: 'up' | 'down', reason: string): void {
+    for (const listener of [...this.changeListeners]) {
+      try { listener(peer, state, reason) } catch (err) { this.log.error('a liveness listener failed - %e', err) }
+    }
+  }
+
   private readonly onConnect = (evt: CustomEvent<PeerId>): void => {
+    const known = this.peers.get(evt.detail.toString())
     const entry = this.entry(evt.detail)
+    if (known == null || known.state === 'down') this.changed(evt.detail, 'up', 'connected')
     entry.state = 'up'
     entry.misses = 0
     entry.lastSeen = Date.now()
@@ -191,6 +206,7 @@ export class LivenessMonitor implements Startable {
   private async down (p: PeerLiveness, why: string, err: unknown): Promise<void> {
     p.state = 'down'
     this.log('%p is down: %s - %e', p.peerId, why, err)
+    this.changed(p.peerId, 'down', why)
     await this.components.libp2p.hangUp(p.peerId).catch(() => {})
   }
 

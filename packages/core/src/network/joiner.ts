@@ -24,6 +24,8 @@ export interface JoinerInit {
   selfLookupTimeout?: number
   /** Called each time the node (re)joins the grid, e.g. to announce what it holds. */
   onJoined?: () => void
+  /** Called when the node becomes ready, and when it loses its last peer (not ready). */
+  onReadyChange?: (ready: boolean) => void
 }
 
 /**
@@ -34,8 +36,9 @@ export interface JoinerInit {
  */
 export class Joiner implements Startable {
   private readonly components: JoinerComponents
-  private readonly init: Required<Omit<JoinerInit, 'onJoined'>>
+  private readonly init: Required<Omit<JoinerInit, 'onJoined' | 'onReadyChange'>>
   private readonly onJoined: () => void
+  private readonly onReadyChange: (ready: boolean) => void
   private readonly log: Logger
   private readonly events = new EventTarget()
   private running = false
@@ -52,6 +55,7 @@ export class Joiner implements Startable {
     this.components = components
     this.log = components.logger.forComponent('grid:join')
     this.onJoined = init.onJoined ?? (() => {})
+    this.onReadyChange = init.onReadyChange ?? (() => {})
     this.init = {
       bootstrap: init.bootstrap,
       initialDelay: init.initialDelay ?? c.REBOOTSTRAP_INITIAL_DELAY,
@@ -223,6 +227,7 @@ export class Joiner implements Startable {
   private setReady (ready: boolean): void {
     if (this.ready === ready) return
     this.ready = ready
+    this.onReadyChange(ready)
     if (!ready) return
     this.events.dispatchEvent(new Event('ready'))
     this.onJoined()
