@@ -316,3 +316,53 @@ export const PROBE_MAX_TIMEOUT = 5_000
 export const PROBE_MAX_STREAMS = 4
 export const PROBE_RATE = { points: 64, durationS: 10 }
 export const PROBE_RATE_PER_PEER = { points: 16, durationS: 10 }
+
+/**
+ * Pub/sub (gossipsub). A topic is `/grid/<network>/topic/<name>` on the wire, so two grids never
+ * share one; a name is what users type (`chat`): 1-64 of A-Z a-z 0-9 . _ - : starting with a
+ * letter or digit (no `/`, so a wire topic always splits back into network and name).
+ */
+export function pubsubTopic (network: string, name: string): string {
+  return `/grid/${network}/topic/${name}`
+}
+export const TOPIC_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/
+/**
+ * A message is at most 64 KiB: chat lines, events and small JSON documents; anything bigger is a
+ * dataset or a job result. Gossipsub keeps the last few seconds of messages for gossip and every
+ * peer in a topic holds a copy, so the cap bounds what one message costs the whole grid.
+ */
+export const PUBSUB_MAX_MESSAGE_BYTES = 64 * 1024
+/**
+ * What one sender may publish: a burst of 20 messages, then 10 a second (a chat at typing speed,
+ * an event feed). A node refuses its own publishes past it (PublishRateError) so peers never
+ * have to; receivers allow twice the burst at the same rate, so network jitter that bunches an
+ * honest sender's messages never gets it penalised.
+ */
+export const PUBSUB_PUBLISH_RATE = { burst: 20, perSecond: 10 }
+export const PUBSUB_RECEIVE_BURST = 40
+/** Senders whose rate is tracked at once; the least recently seen is forgotten first. */
+export const PUBSUB_MAX_TRACKED_SENDERS = 4096
+/**
+ * Scoring. A message over the rate that a peer sends itself costs it 1 point, one over the size
+ * limit 10 (no honest node publishes or forwards one); points decay by 10% a second and stop at
+ * 1000. Gossipsub scores a peer minus its points (its application-specific score), so 10 points
+ * stop gossip with it, 50 stop publishing to it, and at 80 every message of it is ignored
+ * (graylisted): a flood of hundreds a second is shut out within a second and forgiven about a
+ * minute after it stops. A peer that only forwards someone's excess is never penalised: its
+ * messages are ignored, not rejected.
+ */
+export const PUBSUB_PENALTY = { overRate: 1, overSize: 10, max: 1000, decayPerSecond: 0.9 }
+export const PUBSUB_SCORE_THRESHOLDS = { gossipThreshold: -10, publishThreshold: -50, graylistThreshold: -80, acceptPXThreshold: 10, opportunisticGraftThreshold: 20 }
+/**
+ * One gossipsub frame may carry many messages (an answer to IWANT, forwarded batches): 4 MiB,
+ * the framing library's own default, holds 60 of the largest. A larger frame ends the stream.
+ */
+export const PUBSUB_MAX_FRAME_BYTES = 4 * 1024 * 1024
+/**
+ * A subscription buffers up to 128 messages or 2 MiB for a consumer that reads slowly; past
+ * either, the oldest are dropped and the next message says how many. A node holds at most 128
+ * subscriptions on at most 64 topics: 256 MiB in the very worst case, usually nothing.
+ */
+export const PUBSUB_SUBSCRIPTION_BUFFER = { messages: 128, bytes: 2 * 1024 * 1024 }
+export const PUBSUB_MAX_SUBSCRIPTIONS = 128
+export const PUBSUB_MAX_TOPICS = 64

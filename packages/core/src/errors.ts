@@ -226,3 +226,40 @@ export class SandboxError extends Error {
     this.failure = failure
   }
 }
+
+/** A pub/sub topic name that is not 1-64 of A-Z a-z 0-9 . _ - : starting with a letter or digit. */
+export class TopicInvalidError extends Error {
+  static override name = 'TopicInvalidError'
+  constructor (topic: string) {
+    super(`invalid topic "${topic.length > 80 ? `${topic.slice(0, 80)}…` : topic}": use 1-64 characters of A-Z, a-z, 0-9, . _ - : starting with a letter or digit (e.g. chat)`)
+    this.name = TopicInvalidError.name
+  }
+}
+
+/** A message over the pub/sub size limit. */
+export class MessageTooLargeError extends Error {
+  static override name = 'MessageTooLargeError'
+  /** `bytes` undefined: more than the limit was offered (read from a stream, which stopped there). */
+  constructor (bytes: number | undefined, limit: number) {
+    super(`the message is ${bytes != null ? `${bytes} bytes, over` : 'over'} the limit of ${limit} bytes; send large data as a dataset or a job result`)
+    this.name = MessageTooLargeError.name
+  }
+}
+
+/** This node published faster than peers accept from one sender. */
+export class PublishRateError extends Error {
+  static override name = 'PublishRateError'
+  constructor (burst: number, perSecond: number) {
+    super(`publishing too fast: peers accept a burst of ${burst} messages from one sender, then ${perSecond} a second; wait and send again`)
+    this.name = PublishRateError.name
+  }
+}
+
+/** Too many subscriptions or topics on this node at once. */
+export class SubscriptionLimitError extends Error {
+  static override name = 'SubscriptionLimitError'
+  constructor (message: string) {
+    super(message)
+    this.name = SubscriptionLimitError.name
+  }
+}

@@ -24,6 +24,8 @@ import { tapJob, tapRun, tapSearch } from './events/taps.js'
 import { ProbeService } from './discovery/probe.js'
 import { Searcher } from './discovery/search.js'
 import { JobTargets } from './discovery/targets.js'
+import { PubSubGuard } from './pubsub/guard.js'
+import { PubSubService } from './pubsub/pubsub-service.js'
 import { loadOrCreatePrivateKey } from './store/identity.js'
 import { validateInit } from './validate-init.js'
 import { openStore } from './store/store.js'
@@ -50,6 +52,7 @@ export async function createNode (init: GridNodeInit): Promise<GridNode> {
     const privateKey = await loadOrCreatePrivateKey(store)
     const addressPolicy = new AddressPolicy({ lan: valid.lan, bootstrap: valid.bootstrap, kadProtocol: c.kadProtocol(valid.network), ranges: valid.ranges })
     const relayFilter = new PublicRelayFilter(addressPolicy)
+    const pubsubGuard = new PubSubGuard()
     const libp2p = await createLibp2p(libp2pOptions({
       privateKey,
       datastore: store.datastore,
@@ -58,6 +61,7 @@ export async function createNode (init: GridNodeInit): Promise<GridNode> {
       policy: addressPolicy,
       relayFilter,
       relay: valid.relay,
+      pubsubScore: pubsubGuard.score,
       ...(init.faults?.lieOnDialBack === true ? { lieOnDialBack: true } : {}),
       ...(init.tls != null ? { tls: init.tls } : {}),
       ...(init.dhtClient != null ? { dhtClient: init.dhtClient } : {}),
@@ -65,7 +69,7 @@ export async function createNode (init: GridNodeInit): Promise<GridNode> {
       ...(init.logger != null ? { logger: init.logger } : {})
     }))
     relayFilter.attach(peer => libp2p.getConnections(peer), conn => libp2p.services.punch.isPunched(conn))
-    const node = new GridNodeImpl(libp2p, store, valid, init, addressPolicy)
+    const node = new GridNodeImpl(libp2p, store, valid, init, addressPolicy, pubsubGuard)
     if (init.start !== false) await node.start()
     return node
   } catch (err) {
@@ -88,6 +92,7 @@ class GridNodeImpl implements GridNode {
   private readonly compute: ComputeService
   private readonly scheduler: Scheduler
   readonly datasets: GridNodeDatasets
+  readonly pubsub: PubSubService
   private readonly access: AccessPolicy
   private readonly relaying: boolean
   private readonly addressPolicy: AddressPolicy
@@ -106,7 +111,7 @@ class GridNodeImpl implements GridNode {
   private startedAt = 0
   private state: 'stopped' | 'started' | 'closed' = 'stopped'
 
-  constructor (libp2p: Libp2p<GridServices>, store: Store, valid: Validated, init: GridNodeInit, addressPolicy: AddressPolicy) {
+  constructor (libp2p: Libp2p<GridServices>, store: Store, valid: Validated, init: GridNodeInit, addressPolicy: AddressPolicy, pubsubGuard: PubSubGuard) {
     this.libp2p = libp2p
     this.store = store
     this.addressPolicy = addressPolicy
@@ -134,6 +139,7 @@ class GridNodeImpl implements GridNode {
       readRows: async (name, options) => datasetStore.readRows(name, { ...options, maxFileBytes: init.compute?.memoryBytes ?? c.SANDBOX_MEMORY_BYTES }),
       logger
     })
+    this.pubsub = new PubSubService({ libp2p, guard: pubsubGuard, logger }, { network: valid.network })
     this.joiner = new Joiner({ libp2p, logger }, {
       bootstrap: valid.bootstrap,
       ...init.rebootstrap,
@@ -180,6 +186,7 @@ class GridNodeImpl implements GridNode {
     this.startedAt = Date.now()
     await this.catalog.start()
     await this.compute.start()
+    this.pubsub.start()
     this.announcer.start()
     this.searcher.start()
     this.liveness.start()
@@ -220,6 +227,7 @@ class GridNodeImpl implements GridNode {
     this.liveness.stop()
     this.announcer.stop()
     this.searcher.stop()
+    this.pubsub.stop()
     if (this.libp2p.status === 'started') await Promise.all([this.catalog.stop(), this.compute.stop()])
     await this.pool.close()
     await this.libp2p.stop()

@@ -37,11 +37,12 @@ import type { GridEvent } from './events/grid-events.js'
 import type { AddressPolicyStatus, AddressWarning, LanSetting } from './network/address-policy.js'
 import type { GridServices, RelayInit, TlsInit } from './network/libp2p-options.js'
 import type { ReachabilityStatus } from './network/reachability.js'
+import type { GridNodePubSub } from './pubsub/pubsub-service.js'
 import type { AbortOptions, ComponentLogger, Libp2p, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 export * from './errors.js'
-export { DEFAULT_NETWORK, DEFAULT_SECURE_WEBSOCKETS_LISTEN, JOB_RETRIES, LIVENESS_INTERVAL, LIVENESS_MISSES, LIVENESS_TIMEOUT, MAX_CATALOG_TAGS, MAX_DATASET_FILE_BYTES, PROVIDE_VALIDITY, SANDBOX_TIMEOUT, SEARCH_TIMEOUT } from './constants.js'
+export { DEFAULT_NETWORK, DEFAULT_SECURE_WEBSOCKETS_LISTEN, JOB_RETRIES, LIVENESS_INTERVAL, LIVENESS_MISSES, LIVENESS_TIMEOUT, MAX_CATALOG_TAGS, MAX_DATASET_FILE_BYTES, PROVIDE_VALIDITY, PUBSUB_MAX_MESSAGE_BYTES, PUBSUB_PUBLISH_RATE, SANDBOX_TIMEOUT, SEARCH_TIMEOUT } from './constants.js'
 /** Where a node listens unless told otherwise, on this platform (Node.js: fixed TCP and WebSockets ports). */
 export { defaultListen as DEFAULT_LISTEN } from '#platform'
 export { parseMultiaddr, peerIdOf, sameHostAddrs, shareableAddrs } from './network/addresses.js'
@@ -71,6 +72,8 @@ export type { Column, ColumnType } from './catalog/schema.js'
 export type { Row } from './catalog/parse.js'
 export type { SearchOptions, SearchResult } from './discovery/search.js'
 export type { LivenessInit, PeerLiveness } from './discovery/liveness.js'
+export type { GridNodePubSub, PubSubMessage, SubscribeOptions } from './pubsub/pubsub-service.js'
+export { validateTopic } from './pubsub/topic.js'
 export { GRID_EVENT_TYPES } from './events/grid-events.js'
 export type { GridEvent, GridEventBody, GridEventType, JobEventFields, JobPhase } from './events/grid-events.js'
 export { RECENT_EVENTS_KEPT } from './events/event-bus.js'
@@ -246,6 +249,13 @@ export interface GridNode {
   /** A DHT lookup of the peers closest to a key. */
   closestPeers(key: PeerId, options?: AbortOptions): Promise<PeerId[]>
   readonly datasets: GridNodeDatasets
+  /**
+   * Gossipsub topics between the grid's peers (browser tabs too): `subscribe(topic)` yields
+   * messages as they come, `publish(topic, data)` signs and sends one. Topics are scoped to the
+   * network (`/grid/<network>/topic/<name>` on the wire); messages are at most 64 KiB, and a
+   * sender past 20 at once then 10 a second is refused here and penalised by its peers.
+   */
+  readonly pubsub: GridNodePubSub
   /**
    * Live holders of datasets with these tags, each yielded as soon as it answered a ping and
    * described its matching datasets. Dead provider records never reach the caller.

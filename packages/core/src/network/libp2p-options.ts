@@ -1,14 +1,17 @@
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayServer } from '@libp2p/circuit-relay-v2'
+import { gossipsub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
 import { kadDHT } from '@libp2p/kad-dht'
 import { ping } from '@libp2p/ping'
 import { dhtClientByDefault, transports } from '#platform'
 import * as c from '../constants.js'
+import { gossipOptions } from '../pubsub/gossip-options.js'
 import { HolePunch } from './hole-punch.js'
 import { PublicRelayFilter } from './relay-filter.js'
 import { Reachability } from './reachability.js'
+import type { GossipSub } from '@libp2p/gossipsub'
 import type { Identify } from '@libp2p/identify'
 import type { AddressPolicy } from './address-policy.js'
 import type { HolePunchComponents } from './hole-punch.js'
@@ -26,6 +29,7 @@ export interface GridServices extends Record<string, unknown> {
   dht: KadDHT
   reachability: Reachability
   punch: HolePunch
+  pubsub: GossipSub
 }
 
 export interface StackInit {
@@ -50,6 +54,8 @@ export interface StackInit {
   tls?: TlsInit
   /** Provider-record validity and re-provide cadence, in ms. */
   provide?: { validityMs?: number, reprovideThresholdMs?: number, reprovideIntervalMs?: number }
+  /** Gossipsub's application-specific score of a peer (the pub/sub guard's penalties). @default none */
+  pubsubScore?: (peer: string) => number
   logger?: ComponentLogger
 }
 
@@ -130,7 +136,8 @@ export function libp2pOptions (init: StackInit): Libp2pOptions<GridServices> {
         ...(init.dhtClient === true ? { client: true } : {}),
         ...(init.lieOnDialBack === true ? { lieOnDialBack: true } : {})
       }),
-      punch: (components: HolePunchComponents) => new HolePunch(components, { network: init.network, policy: init.policy })
+      punch: (components: HolePunchComponents) => new HolePunch(components, { network: init.network, policy: init.policy }),
+      pubsub: gossipsub(gossipOptions(init.pubsubScore ?? (() => 0)))
     }
   }
 }
