@@ -66,7 +66,8 @@ export async function createNode (init: GridNodeInit): Promise<GridNode> {
       ...(init.tls != null ? { tls: init.tls } : {}),
       ...(init.dhtClient != null ? { dhtClient: init.dhtClient } : {}),
       ...(init.provide != null ? { provide: init.provide } : {}),
-      ...(init.logger != null ? { logger: init.logger } : {})
+      ...(init.logger != null ? { logger: init.logger } : {}),
+      ...(init.metrics != null ? { metrics: init.metrics } : {})
     }))
     relayFilter.attach(peer => libp2p.getConnections(peer), conn => libp2p.services.punch.isPunched(conn))
     const node = new GridNodeImpl(libp2p, store, valid, init, addressPolicy, pubsubGuard)
@@ -359,6 +360,11 @@ class GridNodeImpl implements GridNode {
 
   poolStatus (): { size: number, running: number, waiting: number } {
     return { size: this.pool.size, running: this.pool.running, waiting: this.pool.waiting }
+  }
+
+  jobResultBytes (): { served: number, requested: number } {
+    const { served, requested } = this.compute.resultBytes
+    return { served, requested }
   }
 
   peerLiveness (): PeerLiveness[] {

@@ -40,6 +40,7 @@ import type { ReachabilityStatus } from './network/reachability.js'
 import type { GridNodePubSub } from './pubsub/pubsub-service.js'
 import type { AbortOptions, ComponentLogger, Libp2p, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
+import type { Libp2pOptions } from 'libp2p'
 
 export * from './errors.js'
 export { DEFAULT_NETWORK, DEFAULT_SECURE_WEBSOCKETS_LISTEN, JOB_RETRIES, LIVENESS_INTERVAL, LIVENESS_MISSES, LIVENESS_TIMEOUT, MAX_CATALOG_TAGS, MAX_DATASET_FILE_BYTES, PROVIDE_VALIDITY, PUBSUB_MAX_MESSAGE_BYTES, PUBSUB_PUBLISH_RATE, SANDBOX_TIMEOUT, SEARCH_TIMEOUT } from './constants.js'
@@ -177,6 +178,14 @@ export interface GridNodeInit {
    * @default { maxFileBytes: 1 GiB, statusRefreshMs: 60_000 }
    */
   datasets?: DatasetStoreInit
+  /**
+   * libp2p's metrics (connections, streams, traffic per protocol, the DHT), e.g.
+   * `prometheusMetrics({ registry })` from `@libp2p/prometheus-metrics` in Node.js, as the CLI's
+   * `/metrics` does. The grid's own figures come from `onEvent`, `poolStatus` and `jobResultBytes`.
+   *
+   * @default none
+   */
+  metrics?: Libp2pOptions['metrics']
   /** @internal Faults for tests: `lieOnDialBack` answers every reachability check with "not reached". */
   faults?: { lieOnDialBack?: boolean }
 }
@@ -301,6 +310,11 @@ export interface GridNode {
   /** Grows or shrinks this node's worker pool; queued jobs are kept, none runs twice. */
   resizePool(size: number): void
   poolStatus(): { size: number, running: number, waiting: number }
+  /**
+   * Bytes of job results since start, counted as their frames pass on the compute protocol:
+   * `served`, sent to requesters by this node; `requested`, received here from holders.
+   */
+  jobResultBytes(): { served: number, requested: number }
 }
 
 /**

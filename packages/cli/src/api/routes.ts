@@ -6,6 +6,7 @@ import { RECENT_PEER_WINDOW } from './constants.js'
 import { datasetRoutes } from './dataset-routes.js'
 import { BodyInvalidError, PathInvalidError, UpstreamError } from './errors.js'
 import { readJsonBody, readQuery } from './http.js'
+import { metricsRoutes } from './metrics-routes.js'
 import { runRoutes } from './run-routes.js'
 import { JoinBody, PeersQuery } from './schemas.js'
 import { searchRoutes } from './search-routes.js'
@@ -26,7 +27,8 @@ export const routes: Route[] = [
   { method: 'GET', pattern: /^\/v1\/closest-peers\/([^/]+)$/, handler: closestPeers },
   ...searchRoutes,
   ...datasetRoutes,
-  ...runRoutes
+  ...runRoutes,
+  ...metricsRoutes
 ]
 
 async function healthCheck (node: GridNode): Promise<HealthAnswer> {

@@ -1,7 +1,7 @@
 import { pbStream } from '@libp2p/utils'
 import { anySignal } from 'any-signal'
 import * as c from '../constants.js'
-import { JobEvent as PbJobEvent, JobRequest } from '../pb/grid.js'
+import { JobRequest } from '../pb/grid.js'
 import { maySee } from '../access.js'
 import { BusyError, DatasetTooLargeError } from '../errors.js'
 import { fromPbJobEvent, toPbJobEvent } from './convert.js'
@@ -9,6 +9,7 @@ import { JobEventSender } from './job-event-sender.js'
 import { JobWatchdog } from './job-watchdog.js'
 import { jsonDepthExceeds } from '../json-depth.js'
 import { QueueKeepalive } from './queue-keepalive.js'
+import { ResultBytes } from './result-bytes.js'
 import type { JobEvent, JobInit } from './job-events.js'
 import type { WorkerPool } from './pool.js'
 import type { AccessInit, AccessPolicy } from '../access.js'
@@ -57,6 +58,10 @@ export class ComputeService implements Startable {
   private readonly log: Logger
   private readonly perPeer = new Map<string, number>()
   private readonly listeners = new Set<(served: ServedJobEvent) => void>()
+  /** Bytes of results sent to requesters and received from holders, counted as their frames pass. */
+  readonly resultBytes = new ResultBytes()
+  private readonly servedCodec = this.resultBytes.codec('served')
+  private readonly requestedCodec = this.resultBytes.codec('requested')
 
   constructor (components: ComputeComponents, init: ComputeServiceInit = {}) {
     this.components = components
@@ -99,7 +104,7 @@ export class ComputeService implements Startable {
     const cancel = new AbortController()
     stream.addEventListener('close', () => { cancel.abort(new Error('the requester went away')) }, { once: true })
     const peer = connection.remotePeer.toString()
-    const sender = new JobEventSender(async event => { if (stream.status === 'open') await pb.write(toPbJobEvent(event), PbJobEvent) })
+    const sender = new JobEventSender(async event => { if (stream.status === 'open') await pb.write(toPbJobEvent(event), this.servedCodec) })
     const send = (event: JobEvent): void => {
       for (const listener of this.listeners) listener({ jobId: request.id, from: peer, event })
       sender.send(event)
@@ -187,7 +192,7 @@ export class ComputeService implements Startable {
       const pb = pbStream(stream, { maxDataLength: c.MAX_JOB_EVENT_BYTES, maxBufferSize: c.MAX_JOB_EVENT_BYTES })
       await pb.write({ id: job.id, code: job.code, dataset: job.dataset ?? '', argsJson: JSON.stringify(job.args ?? null), timeoutMs: job.timeoutMs ?? 0 }, JobRequest, { signal })
       for (;;) {
-        const received = fromPbJobEvent(await pb.read(PbJobEvent, { signal }))
+        const received = fromPbJobEvent(await pb.read(this.requestedCodec, { signal }))
         const event: JobEvent = received.type === 'accepted' ? { ...received, via: opened.via } : received
         watchdog.heard(event)
         yield event

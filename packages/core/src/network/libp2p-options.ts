@@ -57,6 +57,8 @@ export interface StackInit {
   /** Gossipsub's application-specific score of a peer (the pub/sub guard's penalties). @default none */
   pubsubScore?: (peer: string) => number
   logger?: ComponentLogger
+  /** libp2p's metrics factory, e.g. `@libp2p/prometheus-metrics`: none unless given. */
+  metrics?: Libp2pOptions['metrics']
 }
 
 export interface RelayInit {
@@ -86,6 +88,7 @@ export function libp2pOptions (init: StackInit): Libp2pOptions<GridServices> {
     privateKey: init.privateKey,
     datastore: init.datastore,
     ...(init.logger != null ? { logger: init.logger } : {}),
+    ...(init.metrics != null ? { metrics: init.metrics } : {}),
     addresses: { listen: init.listen },
     transports: transports(init.tls, init.relayFilter),
     // only an explicit `lan: true` lets a browser dial private and plain-ws addresses, which

@@ -1,10 +1,12 @@
 import { readFile } from 'node:fs/promises'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createGridNode, DEFAULT_LISTEN, DEFAULT_NETWORK, DEFAULT_SECURE_WEBSOCKETS_LISTEN, LIVENESS_INTERVAL, LIVENESS_MISSES, LIVENESS_TIMEOUT, MAX_DATASET_FILE_BYTES, PROVIDE_VALIDITY, validateInit } from '@grid-node/core'
+import { attachMetrics } from '../../api/metrics-routes.js'
 import { startApiServer } from '../../api/server.js'
 import { apiToken, DATA_DIR_OPTION, dataDirOf, prepareDataDir, removeApiFile, removeDataDir, writeApiFile } from '../../data-dir.js'
 import { UsageError } from '../../errors.js'
 import { LAN_OPTIONS, lanSetting, publicRanges } from '../../lan-option.js'
+import { createNodeMetrics } from '../../metrics/node-metrics.js'
 import { byteCount } from '../../format.js'
 import { flag, listValue, peerIdList, stringValue, wholeNumberValue } from '../../options.js'
 import { API_OPTION, runningApiUrl } from '../../running-node.js'
@@ -29,6 +31,7 @@ export const start: Command = {
     network: { type: 'string', description: 'the grid to join; grids with different names never mix', default: DEFAULT_NETWORK, placeholder: 'name' },
     ...LAN_OPTIONS,
     'no-relay': { type: 'boolean', description: 'do not relay for browser tabs (the circuit relay is on by default)' },
+    'no-metrics': { type: 'boolean', description: 'do not serve /metrics (libp2p\'s and the grid\'s Prometheus metrics, on by default)' },
     'tls-cert': { type: 'string', description: `PEM certificate for WebSockets over TLS (wss://, which https pages need); adds /tls/ws on port ${TLS_PORT}`, placeholder: 'file' },
     'tls-key': { type: 'string', description: 'PEM private key of --tls-cert', placeholder: 'file' },
     api: { ...API_OPTION, description: 'where the local HTTP API listens (port 0 picks a free one)', default: DEFAULT_API },
@@ -56,12 +59,17 @@ async function startNode ({ values, io, signal }: Context): Promise<number> {
 
   const { created } = await prepareDataDir(dataDir)
   const undo = async (): Promise<void> => { if (created) await removeDataDir(dataDir) }
+  const metrics = flag(values, 'no-metrics') ? undefined : createNodeMetrics({ statfsLocation: dataDir })
   let node: GridNode
   try {
-    node = await createGridNode(init)
+    node = await createGridNode({ ...init, ...(metrics != null ? { metrics: metrics.libp2p } : {}) })
   } catch (err) {
     await undo()
     throw err
+  }
+  if (metrics != null) {
+    metrics.follow(node)
+    attachMetrics(node, metrics)
   }
   let server
   try {
@@ -89,6 +97,7 @@ async function startNode ({ values, io, signal }: Context): Promise<number> {
     say.stopping()
   } finally {
     clearInterval(watch)
+    metrics?.close()
     await removeApiFile(dataDir)
     await server.close()
     await node.stop()
