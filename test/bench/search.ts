@@ -7,7 +7,8 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
-import { createGridNode, tagKey } from '@grid-node/core'
+import { createGridNode } from '@grid-node/core'
+import { rawLookup } from './raw-lookup.ts'
 import { mean, median, percentile } from './stats.ts'
 import type { GridNode } from '@grid-node/core'
 import type { PeerId } from '@libp2p/interface'
@@ -33,36 +34,6 @@ async function grid (size: number): Promise<GridNode[]> {
   // in one process is busy with those provides for a while, a running grid is not
   await new Promise(resolve => setTimeout(resolve, SETTLE_MS))
   return nodes
-}
-
-interface Lookup { ms: number, providers: number, hops: number[], messages: number }
-
-/** The baseline: kad-dht's findProviders for the tag, then a ping of every provider. Counts hops and messages. */
-async function rawLookup (node: GridNode, tag: string): Promise<Lookup> {
-  const started = performance.now()
-  const depth = new Map<string, number>()
-  const hops: number[] = []
-  const providers = new Set<string>()
-  let messages = 0
-  const pings: Array<Promise<unknown>> = []
-  for await (const event of node.libp2p.services.dht.findProviders(await tagKey(node.network, tag))) {
-    if (event.name === 'SEND_QUERY') {
-      messages++
-      if (!depth.has(event.to.toString())) depth.set(event.to.toString(), 1)
-    } else if (event.name === 'PEER_RESPONSE') {
-      const d = depth.get(event.from.toString()) ?? 1
-      for (const p of event.closer) if (!depth.has(p.id.toString())) depth.set(p.id.toString(), d + 1)
-    } else if (event.name === 'PROVIDER') {
-      for (const p of event.providers) {
-        if (providers.has(p.id.toString())) continue
-        providers.add(p.id.toString())
-        hops.push(depth.get(event.from.toString()) ?? 1)
-        pings.push(node.libp2p.services.ping.ping(p.id, { signal: AbortSignal.timeout(3_000) }).catch(() => {}))
-      }
-    }
-  }
-  await Promise.all(pings)
-  return { ms: performance.now() - started, providers: providers.size, hops, messages }
 }
 
 async function timedSearch (node: GridNode, tag: string): Promise<{ ms: number, found: number }> {
@@ -101,11 +72,11 @@ async function measureSize (size: number): Promise<string[]> {
           ours.push(r.ms)
           if (r.found === HOLDERS) successes++
         } else {
-          const r = await rawLookup(searcher, '#cars')
+          const r = await rawLookup(searcher, '#cars', { pingTimeoutMs: 3_000 })
           raw.push(r.ms)
           hops.push(...r.hops)
           // our search sends the DHT's queries plus a ping and a catalog request per holder
-          messages.push(r.messages + 2 * r.providers)
+          messages.push(r.messages + 2 * r.providers.length)
         }
       }
     }
