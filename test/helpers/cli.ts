@@ -63,6 +63,9 @@ export class CliNode {
     }
   }
 
+  /** Every JSON line printed so far with this `event`. */
+  printed (name: string): Array<Record<string, any>> { return this.events.filter(e => e.event === name) }
+
   async started (): Promise<StartedEvent> { return await this.event('started') as StartedEvent }
 
   async api<T> (path: string, init: RequestInit = {}): Promise<{ status: number, body: T }> {

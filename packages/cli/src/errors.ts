@@ -27,6 +27,15 @@ export class BootstrapUnreachableError extends Error {
   }
 }
 
+/** `grid-node events`: the running node's event stream broke or ended (the node stopped, or went silent). */
+export class EventStreamEndedError extends Error {
+  static override name = 'EventStreamEndedError'
+  constructor (url: string, why: string) {
+    super(`the event stream of the node at ${url} ended: ${why}; check it is still running (\`grid-node status\`) and run \`grid-node events\` again`)
+    this.name = EventStreamEndedError.name
+  }
+}
+
 export class DataDirError extends Error {
   static override name = 'DataDirError'
   constructor (dir: string, detail: string) {

@@ -1,4 +1,5 @@
 import { datasetsAdd, datasetsLs, datasetsRm } from './commands/datasets/index.js'
+import { events } from './commands/events/index.js'
 import { id } from './commands/id/index.js'
 import { peers } from './commands/peers/index.js'
 import { runJob } from './commands/run/index.js'
@@ -13,7 +14,7 @@ import { alternatives, closest } from './suggest.js'
 import type { Io } from './io.js'
 import type { Command } from './options.js'
 
-export const commands: Command[] = [start, id, peers, status, search, datasetsAdd, datasetsLs, datasetsRm, runJob, version]
+export const commands: Command[] = [start, id, peers, status, events, search, datasetsAdd, datasetsLs, datasetsRm, runJob, version]
 
 const EXIT_USAGE = 2
 /** What `grid-node` takes before (instead of) a command. */

@@ -366,3 +366,9 @@ export const PUBSUB_MAX_FRAME_BYTES = 4 * 1024 * 1024
 export const PUBSUB_SUBSCRIPTION_BUFFER = { messages: 128, bytes: 2 * 1024 * 1024 }
 export const PUBSUB_MAX_SUBSCRIPTIONS = 128
 export const PUBSUB_MAX_TOPICS = 64
+/**
+ * A `pubsub:message` event carries the message itself up to 16 KiB (chat lines, small JSON);
+ * a larger one only its size: the node keeps its last 512 events, and a flood of 64 KiB messages
+ * would otherwise hold 45 MiB of them and replay that to every event stream that reconnects.
+ */
+export const PUBSUB_EVENT_MAX_BYTES = 16 * 1024

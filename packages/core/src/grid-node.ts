@@ -21,6 +21,7 @@ import { LivenessMonitor } from './discovery/liveness.js'
 import { EventBus } from './events/event-bus.js'
 import { JobTracker } from './events/job-tracker.js'
 import { tapJob, tapRun, tapSearch } from './events/taps.js'
+import { pubsubEvent } from './events/pubsub-event.js'
 import { ProbeService } from './discovery/probe.js'
 import { Searcher } from './discovery/search.js'
 import { JobTargets } from './discovery/targets.js'
@@ -322,17 +323,18 @@ class GridNodeImpl implements GridNode {
     return this.bus.recent(since)
   }
 
-  /** Puts on the event stream what peers, jobs served here and reachability do. */
+  /** Puts on the event stream what peers, jobs served here, reachability and subscribed topics do. */
   private followEvents (): void {
     this.stopEvents.push(
       this.liveness.onChange((peer, state, reason) => {
         this.bus.emit(state === 'up' ? { type: 'peer:up', peerId: peer.toString() } : { type: 'peer:down', peerId: peer.toString(), reason })
       }),
-      this.compute.onServed(({ jobId, from, event }) => {
-        const fields = this.servedJobs.fields(jobId, from, event)
+      this.compute.onServed(({ jobId, from, event, dataset }) => {
+        const fields = this.servedJobs.fields(jobId, from, event, dataset)
         if (fields != null) this.bus.emit({ type: 'job:served', ...fields })
       }),
-      this.libp2p.services.reachability.onChange(status => { this.reachabilityEvent(status) })
+      this.libp2p.services.reachability.onChange(status => { this.reachabilityEvent(status) }),
+      this.pubsub.onMessage(message => { this.bus.emit(pubsubEvent(message)) })
     )
     this.reachabilityEvent(this.libp2p.services.reachability.status())
   }

@@ -1,5 +1,7 @@
 import { ApiError, NodeNotRunningError, UsageError } from '../errors.js'
 import { NDJSON_TYPE, readNdjson } from './ndjson.js'
+import { readSse, SSE_TYPE } from './sse.js'
+import type { SseItem } from './sse.js'
 
 /** A status call answers in milliseconds; 10 s means the node is stuck or gone. */
 const REQUEST_TIMEOUT = 10_000
@@ -11,6 +13,11 @@ export interface ApiClient {
   delete<T>(path: string): Promise<T>
   /** A streaming GET (a POST with `body`): one parsed JSON value per NDJSON line, as the node sends them. */
   lines<T>(path: string, options?: { timeoutMs?: number, body?: unknown, signal?: AbortSignal }): AsyncGenerator<T>
+  /**
+   * A GET of Server-Sent Events: each event and comment as it arrives, for as long as the node
+   * keeps the stream open or until `signal`; `timeoutMs` bounds only the wait for the answer's headers.
+   */
+  sse(path: string, options?: { timeoutMs?: number, signal?: AbortSignal }): AsyncGenerator<SseItem>
 }
 
 /** `host:port`, `:port` or a URL → `http://host:port`. */
@@ -80,6 +87,26 @@ export function apiClient (url: string, token: string | undefined): ApiClient {
         throw apiError(res.status, payload)
       }
       yield * readNdjson<T>(res.body)
+    },
+    sse: async function * (path: string, options: { timeoutMs?: number, signal?: AbortSignal } = {}): AsyncGenerator<SseItem> {
+      const timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT
+      const answered = new AbortController()
+      const timer = setTimeout(() => { answered.abort() }, timeoutMs)
+      let res: Response
+      try {
+        res = await send('GET', path, undefined, AbortSignal.any([answered.signal, ...(options.signal != null ? [options.signal] : [])]), SSE_TYPE)
+      } catch (err) {
+        if (options.signal?.aborted === true) throw err
+        if (answered.signal.aborted) throw new ApiError(504, `the node at ${url} did not answer within ${timeoutMs} ms`)
+        throw new NodeNotRunningError(url)
+      } finally {
+        clearTimeout(timer)
+      }
+      if (!res.ok || res.body == null) {
+        const payload: any = await res.json().catch(() => ({}))
+        throw apiError(res.status, payload)
+      }
+      yield * readSse(res.body)
     }
   }
 }

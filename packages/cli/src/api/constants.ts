@@ -43,11 +43,20 @@ export const CONNECTIONS_CHECKING_INTERVAL = 1_000
 export const KEEP_ALIVE_TIMEOUT = 5_000
 
 /**
+ * Server-Sent Event streams (`GET /v1/events`) open at once; one more is refused with 503. A
+ * terminal following a node holds one, a status page one per tab: 256 is dashboards for a whole
+ * lab, and with EVENT_STREAM_BUFFER bounds what they can make the node hold (128 MiB).
+ */
+export const MAX_EVENT_STREAMS = 256
+
+/**
  * Open connections at once; more are closed as they arrive. A CLI command holds one, a
  * long `run` or streaming search one each, a browser tab six: 64 is far beyond one person's
  * use, and bounds the file descriptors and memory a local process can make the node spend.
+ * Event streams are long-lived and counted on top, so that a full house of them still leaves
+ * 64 connections for the CLI.
  */
-export const MAX_CONNECTIONS = 64
+export const MAX_CONNECTIONS = 64 + MAX_EVENT_STREAMS
 
 /**
  * After answering a malformed or stalled request, the socket is half-closed and what the client
@@ -93,3 +102,18 @@ export const MAX_MULTIADDR_LENGTH = 1024
  * a holder that just dropped out.
  */
 export const RECENT_PEER_WINDOW = 10 * 60 * 1000
+
+/**
+ * Bytes of events an event stream may have waiting to be sent: beyond it, the client is not
+ * reading (the socket buffers of both kernels are full as well) and the stream is closed; it
+ * may come back with Last-Event-ID. A replay of 512 events of about 300 bytes takes a third of
+ * it, and a burst of six pub/sub messages of 64 KiB in one tick still fits, so a client that
+ * reads is never dropped for a burst.
+ */
+export const EVENT_STREAM_BUFFER = 512 * 1024
+
+/**
+ * A comment line (`: keep-alive`) on an idle event stream this often: proxies and clients that
+ * close a silent connection keep it, and a client knows a stream silent for much longer is dead.
+ */
+export const EVENT_KEEP_ALIVE = 15_000

@@ -37,6 +37,14 @@ export class PathInvalidError extends HttpError {
   }
 }
 
+export class HeaderInvalidError extends HttpError {
+  static override name = 'HeaderInvalidError'
+  constructor (message: string) {
+    super(400, message)
+    this.name = HeaderInvalidError.name
+  }
+}
+
 export class TokenRequiredError extends HttpError {
   static override name = 'TokenRequiredError'
   constructor () {
@@ -155,5 +163,14 @@ export class UpstreamError extends HttpError {
   constructor (message: string) {
     super(502, message)
     this.name = UpstreamError.name
+  }
+}
+
+/** `GET /v1/events` past MAX_EVENT_STREAMS streams at once. */
+export class TooManyEventStreamsError extends HttpError {
+  static override name = 'TooManyEventStreamsError'
+  constructor (limit: number) {
+    super(503, `this node already serves ${limit} event streams, its limit; close one (or follow another node) and try again`)
+    this.name = TooManyEventStreamsError.name
   }
 }

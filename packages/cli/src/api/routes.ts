@@ -4,6 +4,7 @@ import { peerIdOf } from '@grid-node/core'
 import { version } from '../version.js'
 import { RECENT_PEER_WINDOW } from './constants.js'
 import { datasetRoutes } from './dataset-routes.js'
+import { eventRoutes } from './event-routes.js'
 import { BodyInvalidError, PathInvalidError, UpstreamError } from './errors.js'
 import { readJsonBody, readQuery } from './http.js'
 import { metricsRoutes } from './metrics-routes.js'
@@ -28,6 +29,7 @@ export const routes: Route[] = [
   ...searchRoutes,
   ...datasetRoutes,
   ...runRoutes,
+  ...eventRoutes,
   ...metricsRoutes
 ]
 

@@ -2,6 +2,7 @@
  * Every body and query the API takes, declared once: the routes parse with these and nothing
  * else, so a wrong type is a 400 naming the field, never a 500 from deeper down.
  */
+import { GRID_EVENT_TYPES } from '@grid-node/core'
 import * as v from 'valibot'
 import * as c from './constants.js'
 import { boolean, jsonObject, multiaddrText, oneOf, peerId, peerList, queryParams, tagList, text, wholeNumber, wholeNumberParam } from './schema-fields.js'
@@ -64,6 +65,22 @@ export const SearchQuery = queryParams({
 /** `GET /v1/peers?all=1`: also the peers not seen for RECENT_PEER_WINDOW. */
 export const PeersQuery = queryParams({
   all: v.optional(v.pipe(v.picklist(['1', '0', 'true', 'false'], '"all" must be 1 or 0 (or true or false)'), v.transform(s => s === '1' || s === 'true')))
+})
+
+/**
+ * `GET /v1/events?since=<seq>&types=peer:up,peer:down`: replay from after `since`, only these
+ * types (comma-separated, or the parameter repeated).
+ */
+export const EventsQuery = queryParams({
+  since: v.optional(wholeNumberParam('since', 0, Number.MAX_SAFE_INTEGER)),
+  types: v.pipe(
+    v.array(v.string()),
+    v.transform(values => values.flatMap(t => t.split(',')).map(t => t.trim()).filter(t => t !== '')),
+    v.check(types => types.every(t => (GRID_EVENT_TYPES as readonly string[]).includes(t)), issue => {
+      const unknown = (issue.input as string[]).find(t => !(GRID_EVENT_TYPES as readonly string[]).includes(t)) ?? ''
+      return `unknown event type "${unknown.slice(0, 80)}" in "types": use ${GRID_EVENT_TYPES.join(', ')}`
+    })
+  )
 })
 
 export type RunRequest = v.InferOutput<typeof RunBody>

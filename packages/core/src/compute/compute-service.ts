@@ -29,7 +29,8 @@ export interface ComputeComponents {
 }
 
 /** One event of a job this node runs for another peer, for a job log. */
-export interface ServedJobEvent { jobId: string, from: string, event: JobEvent }
+/** `dataset`: the dataset the job runs on, when it names one. */
+export interface ServedJobEvent { jobId: string, from: string, event: JobEvent, dataset?: string }
 
 /** `offer`, `allow` and `maxJobsPerPeer` are the access policy's (see access.ts). */
 export interface ComputeInit extends AccessInit {
@@ -105,14 +106,15 @@ export class ComputeService implements Startable {
     stream.addEventListener('close', () => { cancel.abort(new Error('the requester went away')) }, { once: true })
     const peer = connection.remotePeer.toString()
     const sender = new JobEventSender(async event => { if (stream.status === 'open') await pb.write(toPbJobEvent(event), this.servedCodec) })
+    const on = request.dataset !== '' ? { dataset: request.dataset } : {}
     const send = (event: JobEvent): void => {
-      for (const listener of this.listeners) listener({ jobId: request.id, from: peer, event })
+      for (const listener of this.listeners) listener({ jobId: request.id, from: peer, event, ...on })
       sender.send(event)
     }
     this.perPeer.set(peer, (this.perPeer.get(peer) ?? 0) + 1)
     try {
       const last = await this.execute(request, peer, send, cancel.signal)
-      for (const listener of this.listeners) listener({ jobId: request.id, from: peer, event: last })
+      for (const listener of this.listeners) listener({ jobId: request.id, from: peer, event: last, ...on })
       // a requester that stops reading cannot hold the stream: the result goes within a deadline or the stream is reset
       await sender.finish(last, { signal: AbortSignal.any([cancel.signal, AbortSignal.timeout(c.JOB_RESULT_SEND_TIMEOUT)]) })
       await stream.close({ signal: AbortSignal.timeout(c.JOB_RESULT_SEND_TIMEOUT) })

@@ -13,7 +13,8 @@ import { API_OPTION, runningApiUrl } from '../../running-node.js'
 import { DEFAULT_API, parseApiAddress } from './api-address.js'
 import { announce } from './output.js'
 import type { Command, Context, Values } from '../../options.js'
-import type { GridNode, GridNodeInit } from '@grid-node/core'
+import type { StartAnnouncer } from './output.js'
+import type { GridEvent, GridNode, GridNodeInit } from '@grid-node/core'
 
 /** How often `start` looks for a change of the address policy or a new address warning. */
 const ADDRESS_CHECK_INTERVAL = 2_000
@@ -85,17 +86,19 @@ async function startNode ({ values, io, signal }: Context): Promise<number> {
   // the address policy changes when the first peer on a public address arrives, and a warning
   // when peers come from where this node's addresses do not reach: said as it happens
   const watch = setInterval(() => { say.addresses(node) }, ADDRESS_CHECK_INTERVAL)
+  let stopEvents = (): void => {}
   try {
     await writeApiFile(dataDir, server.url)
     say.started(node, server.url, init.bootstrap.length)
     await Promise.race([
       // stopping before the node is ready is not a failure
-      node.whenReady({ signal }).then(() => { say.ready(node); say.addresses(node) }, () => {}),
+      node.whenReady({ signal }).then(() => { say.ready(node); say.addresses(node); stopEvents = followEvents(node, say) }, () => {}),
       aborted(signal)
     ])
     await aborted(signal)
     say.stopping()
   } finally {
+    stopEvents()
     clearInterval(watch)
     metrics?.close()
     await removeApiFile(dataDir)
@@ -104,6 +107,25 @@ async function startNode ({ values, io, signal }: Context): Promise<number> {
   }
   say.stopped()
   return 0
+}
+
+/**
+ * After Ready, the node's events one line (or JSON object) each: first those since it started
+ * (the peers it joined through), then each as it happens. The first `ready` and every
+ * reachability change are already said by start's own lines above, with their fields.
+ */
+function followEvents (node: GridNode, say: StartAnnouncer): () => void {
+  let readySaid = false
+  const on = (event: GridEvent): void => {
+    if (event.type === 'reachability') return
+    if (event.type === 'ready' && !readySaid) {
+      readySaid = true
+      return
+    }
+    say.event(event)
+  }
+  for (const event of node.recentEvents()) on(event)
+  return node.onEvent(on)
 }
 
 /** What the node is created with, from the flags: a bad one is a usage error before anything starts. */

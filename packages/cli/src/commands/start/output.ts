@@ -1,8 +1,9 @@
 import { addressScope, sameHostAddrs, shareableAddrs } from '@grid-node/core'
+import { eventPrinter } from '../../event-text.js'
 import { reachabilityText } from '../../reachability-text.js'
 import { version } from '../../version.js'
 import type { Io } from '../../io.js'
-import type { GridNode, GridNodeStatus } from '@grid-node/core'
+import type { GridEvent, GridNode, GridNodeStatus } from '@grid-node/core'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 export interface StartAnnouncer {
@@ -10,6 +11,8 @@ export interface StartAnnouncer {
   ready(node: GridNode): void
   /** Says so when the address policy or its warning changed since last said; call it often. */
   addresses(node: GridNode): void
+  /** One of the node's events (see event-text.ts), as it happens after Ready. */
+  event(event: GridEvent): void
   stopping(): void
   stopped(): void
 }
@@ -77,6 +80,8 @@ export function announce (io: Io, json: boolean): StartAnnouncer {
         if (changed.warning === true) emit({ event: 'address-warning', addressWarning: s.addressWarning ?? null })
         if (changed.reach === true) emit({ event: 'reachability', ...s.reachability })
       },
+      // the event's own fields, `type` included, under start's `event` key
+      event: (e) => { emit({ event: e.type, ...e }) },
       stopping: () => { emit({ event: 'stopping' }) },
       stopped: () => { emit({ event: 'stopped' }) }
     }
@@ -85,6 +90,7 @@ export function announce (io: Io, json: boolean): StartAnnouncer {
   const policyRow = (s: GridNodeStatus): void => {
     row('DHT', `${s.addressPolicy.mode === 'lan' ? 'shares private and loopback addresses' : 'shares public addresses only'}: ${s.addressPolicy.reason}`)
   }
+  const line = eventPrinter()
   const warn = (s: GridNodeStatus): void => { if (s.addressWarning != null) io.err(`warning: ${s.addressWarning.message}`) }
   return {
     started: (node, api, bootstrapCount) => {
@@ -115,6 +121,10 @@ export function announce (io: Io, json: boolean): StartAnnouncer {
       if (changed.mode === true) policyRow(s)
       if (changed.reach === true) row('Reachable', reachabilityText(s.reachability))
       if (changed.warning === true) warn(s)
+    },
+    event: (e) => {
+      const text = line(e)
+      if (text != null) io.out(text)
     },
     stopping: () => { io.err('stopping… (Ctrl-C again to force)') },
     stopped: () => { io.err('stopped') }
