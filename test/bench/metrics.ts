@@ -1,0 +1,154 @@
+// `pnpm bench`, part: the cost of metrics. Two pairs side by side in one run, alternating: a real
+// `grid-node start` holder (metrics on; `--no-metrics`) and an in-process requester (with the
+// CLI's node metrics; without), each pair on its own network. Searches/s, sequential and
+// pipelined no-op jobs/s, holder RSS, and what one scrape costs. Failed requests are counted.
+import { spawn } from 'node:child_process'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { createInterface } from 'node:readline'
+import { createGridNode } from '@grid-node/core'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { createNodeMetrics } from '../../packages/cli/dist/metrics/node-metrics.js'
+import { median } from './stats.ts'
+import type { NodeMetrics } from '../../packages/cli/dist/metrics/node-metrics.js'
+import type { GridNode } from '@grid-node/core'
+import type { PeerId } from '@libp2p/interface'
+import type { ChildProcess } from 'node:child_process'
+
+const BIN = resolve(import.meta.dirname, '../../packages/cli/bin/grid-node.js')
+const RUNS = Number(process.env.BENCH_METRICS_RUNS ?? 5)
+const SEARCHES = 50
+const JOBS = 200
+const TAG = '#bench-metrics'
+const NOOP = 'export default () => 1'
+
+type Arm = 'on' | 'off'
+
+interface Pair {
+  arm: Arm
+  holder: ChildProcess
+  api: string
+  holderPeer: PeerId
+  requester: GridNode
+  metrics?: NodeMetrics
+}
+
+const failed = { searches: 0, jobs: 0, busy: 0 }
+
+/** A `grid-node start --json` holder on loopback with one dataset; resolves once it is ready. */
+async function startHolder (dir: string, arm: Arm): Promise<{ child: ChildProcess, api: string, peerId: string, addr: string }> {
+  const args = ['start', '--json', '--lan', '--data-dir', join(dir, `holder-${arm}`), '--listen', '/ip4/127.0.0.1/tcp/0', '--api', '127.0.0.1:0', '--network', `bench-${arm}`, '--pool-size', '2', ...(arm === 'off' ? ['--no-metrics'] : [])]
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, DEBUG: '' }, stdio: ['ignore', 'pipe', 'inherit'] })
+  const lines = createInterface({ input: child.stdout! })
+  let started: { api: string, peerId: string, bootstrapAddrs: string[] } | undefined
+  for await (const line of lines) {
+    const event = JSON.parse(line)
+    if (event.event === 'started') started = event
+    if (event.event === 'ready') break
+  }
+  if (started == null) throw new Error(`holder ${arm} exited before it was ready`)
+  const res = await fetch(`${started.api}/v1/datasets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'rows', rows: [{ a: 1 }, { a: 2 }], tags: [TAG] }) })
+  if (res.status !== 200) throw new Error(`holder ${arm}: dataset add answered ${res.status}`)
+  return { child, api: started.api, peerId: started.peerId, addr: started.bootstrapAddrs.at(-1)! }
+}
+
+async function startPair (dir: string, arm: Arm): Promise<Pair> {
+  const holder = await startHolder(dir, arm)
+  const metrics = arm === 'on' ? createNodeMetrics() : undefined
+  const requester = await createGridNode({ dataDir: join(dir, `requester-${arm}`), listen: ['/ip4/127.0.0.1/tcp/0'], lan: true, network: `bench-${arm}`, bootstrap: [holder.addr], ...(metrics != null ? { metrics: metrics.libp2p } : {}) })
+  metrics?.follow(requester)
+  await requester.whenReady()
+  while ((await requester.searchAll([TAG], { cache: false })).length === 0) await new Promise(resolve => setTimeout(resolve, 200))
+  return { arm, holder: holder.child, api: holder.api, holderPeer: peerIdFromString(holder.peerId), requester, ...(metrics != null ? { metrics } : {}) }
+}
+
+async function job (pair: Pair): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    let busy = false
+    let ok = false
+    try {
+      for await (const event of pair.requester.runJob(pair.holderPeer, { code: NOOP })) {
+        if (event.type === 'result') ok = true
+        if (event.type === 'error' && event.status === 'busy' && attempt < 100) busy = true
+      }
+    } catch {}
+    if (!busy) {
+      if (!ok) failed.jobs++
+      return
+    }
+    failed.busy++
+    await new Promise(resolve => setTimeout(resolve, 10))
+  }
+}
+
+async function perSecond (count: number, once: () => Promise<unknown>, parallel: boolean): Promise<number> {
+  const started = performance.now()
+  if (parallel) await Promise.all(Array.from({ length: count }, once))
+  else for (let i = 0; i < count; i++) await once()
+  return count / ((performance.now() - started) / 1000)
+}
+
+async function search (pair: Pair): Promise<void> {
+  const found = await pair.requester.searchAll([TAG], { cache: false }).catch(() => [])
+  if (found.length !== 1) failed.searches++
+}
+
+async function rssMiB (child: ChildProcess): Promise<number> {
+  const status = await readFile(`/proc/${child.pid}/status`, 'utf8')
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024
+}
+
+/** One scrape of the holder's /metrics over HTTP, and one render of the requester's registry. */
+async function scrape (pair: Pair): Promise<{ httpMs: number, renderMs: number, bytes: number }> {
+  let started = performance.now()
+  const text = await (await fetch(`${pair.api}/metrics`)).text()
+  const httpMs = performance.now() - started
+  started = performance.now()
+  await pair.metrics!.render()
+  return { httpMs, renderMs: performance.now() - started, bytes: Buffer.byteLength(text) }
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'grid-bench-metrics-'))
+const pairs: Pair[] = []
+try {
+  console.log('metrics: a holder process and a requester per arm (metrics on, off)…')
+  for (const arm of ['on', 'off'] as const) pairs.push(await startPair(dir, arm))
+  const figures = { searches: { on: [] as number[], off: [] as number[] }, seq: { on: [] as number[], off: [] as number[] }, pipe: { on: [] as number[], off: [] as number[] } }
+  for (const pair of pairs) { await job(pair); await search(pair) } // warm workers and connections
+  for (let run = 0; run < RUNS; run++) {
+    const order = run % 2 === 0 ? pairs : [...pairs].reverse()
+    for (const pair of order) {
+      figures.searches[pair.arm].push(await perSecond(SEARCHES, async () => search(pair), false))
+      figures.seq[pair.arm].push(await perSecond(JOBS, async () => job(pair), false))
+      figures.pipe[pair.arm].push(await perSecond(JOBS, async () => job(pair), true))
+    }
+    console.log(`metrics: run ${run + 1} of ${RUNS} done`)
+  }
+  const on = pairs.find(p => p.arm === 'on')!
+  const off = pairs.find(p => p.arm === 'off')!
+  const scrapes = []
+  for (let i = 0; i < 20; i++) scrapes.push(await scrape(on))
+  const rss = { on: await rssMiB(on.holder), off: await rssMiB(off.holder) }
+  const f = (v: number): string => v.toFixed(0).padStart(6)
+  const row = (what: string, k: keyof typeof figures): string => {
+    const a = median(figures[k].on); const b = median(figures[k].off)
+    return `${what.padEnd(30)} on ${f(a)}   off ${f(b)}   on/off ${(a / b).toFixed(2)}`
+  }
+  console.log(`\nmetrics, on vs off side by side, medians of ${RUNS} alternated runs (${SEARCHES} searches, ${JOBS} jobs each):\n`)
+  console.log(row('searches/s (sequential)', 'searches'))
+  console.log(row('no-op jobs/s (sequential)', 'seq'))
+  console.log(row('no-op jobs/s (200 pipelined)', 'pipe'))
+  console.log(`holder RSS after the runs, MiB     on ${rss.on.toFixed(1)}   off ${rss.off.toFixed(1)}`)
+  console.log(`one scrape: holder GET /metrics ${median(scrapes.map(s => s.httpMs)).toFixed(1)} ms (${(median(scrapes.map(s => s.bytes)) / 1024).toFixed(0)} KiB), requester registry render ${median(scrapes.map(s => s.renderMs)).toFixed(1)} ms`)
+  console.log(`failed: ${failed.searches} searches, ${failed.jobs} jobs; ${failed.busy} pipelined jobs answered busy and sent again`)
+} finally {
+  for (const pair of pairs) {
+    pair.metrics?.close()
+    await pair.requester.stop().catch(() => {})
+    pair.holder.kill('SIGINT')
+  }
+  await new Promise(resolve => setTimeout(resolve, 1_000))
+  await rm(dir, { recursive: true, force: true })
+}
+process.exit(0)
