@@ -73,6 +73,10 @@ describe('GET /metrics on a running node', () => {
     expect(valueOf(parsed, 'grid_dataset_rows', { dataset: 'cars' })).toBe(3)
     expect(valueOf(parsed, 'grid_ready')).toBe(1)
     expect(valueOf(parsed, 'grid_peers_connected')).toBeGreaterThanOrEqual(1)
+    expect(valueOf(parsed, 'grid_peer_up_total')).toBeGreaterThanOrEqual(1)
+    expect(valueOf(parsed, 'grid_peers', { state: 'up' })).toBeGreaterThanOrEqual(1)
+    expect(valueOf(parsed, 'grid_pool_workers')).toBeGreaterThanOrEqual(1)
+    expect(valueOf(parsed, 'grid_reachability', { state: 'direct' })).toBe(1)
     expect(valueOf(parsed, 'grid_node_info', { peer_id: (await holder.started()).peerId })).toBe(1)
   })
 
