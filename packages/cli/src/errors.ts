@@ -1,4 +1,4 @@
-import { InvalidMultiaddrError, InvalidNetworkError, TagInvalidError } from '@grid-node/core'
+import { InvalidMultiaddrError, InvalidNetworkError, MessageTooLargeError, TagInvalidError, TopicInvalidError } from '@grid-node/core'
 
 /** A mistake in how the command was called: exit code 2. */
 export class UsageError extends Error {
@@ -36,6 +36,15 @@ export class EventStreamEndedError extends Error {
   }
 }
 
+/** `grid-node sub`: the running node ended the topic's stream (it stopped). */
+export class SubscriptionEndedError extends Error {
+  static override name = 'SubscriptionEndedError'
+  constructor (url: string, topic: string) {
+    super(`the node at ${url} stopped sending '${topic}': it stopped or restarted; check it runs (\`grid-node status\`) and run \`grid-node sub ${topic}\` again`)
+    this.name = SubscriptionEndedError.name
+  }
+}
+
 export class DataDirError extends Error {
   static override name = 'DataDirError'
   constructor (dir: string, detail: string) {
@@ -70,7 +79,7 @@ export class JobSyntaxError extends Error {
 }
 
 /** Errors of the core library that mean the input was wrong, not the world. */
-export const USAGE_ERROR_NAMES = new Set([UsageError.name, JobSyntaxError.name, InvalidMultiaddrError.name, InvalidNetworkError.name, TagInvalidError.name])
+export const USAGE_ERROR_NAMES = new Set([UsageError.name, JobSyntaxError.name, InvalidMultiaddrError.name, InvalidNetworkError.name, TagInvalidError.name, TopicInvalidError.name, MessageTooLargeError.name])
 
 /**
  * 2 for a command called wrongly (here, or as the running node judged the request it was

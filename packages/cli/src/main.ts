@@ -2,10 +2,12 @@ import { datasetsAdd, datasetsLs, datasetsRm } from './commands/datasets/index.j
 import { events } from './commands/events/index.js'
 import { id } from './commands/id/index.js'
 import { peers } from './commands/peers/index.js'
+import { pub } from './commands/pub/index.js'
 import { runJob } from './commands/run/index.js'
 import { search } from './commands/search/index.js'
 import { start } from './commands/start/index.js'
 import { status } from './commands/status/index.js'
+import { sub } from './commands/sub/index.js'
 import { version, versionLine } from './commands/version/index.js'
 import { exitCodeOf, UsageError } from './errors.js'
 import { processIo } from './io.js'
@@ -14,7 +16,7 @@ import { alternatives, closest } from './suggest.js'
 import type { Io } from './io.js'
 import type { Command } from './options.js'
 
-export const commands: Command[] = [start, id, peers, status, events, search, datasetsAdd, datasetsLs, datasetsRm, runJob, version]
+export const commands: Command[] = [start, id, peers, status, events, search, datasetsAdd, datasetsLs, datasetsRm, runJob, pub, sub, version]
 
 const EXIT_USAGE = 2
 /** What `grid-node` takes before (instead of) a command. */

@@ -11,8 +11,11 @@ export interface ApiClient {
   get<T>(path: string, options?: { timeoutMs?: number }): Promise<T>
   post<T>(path: string, body: unknown, options?: { timeoutMs?: number }): Promise<T>
   delete<T>(path: string): Promise<T>
-  /** A streaming GET (a POST with `body`): one parsed JSON value per NDJSON line, as the node sends them. */
-  lines<T>(path: string, options?: { timeoutMs?: number, body?: unknown, signal?: AbortSignal }): AsyncGenerator<T>
+  /**
+   * A streaming GET (a POST with `body`): one parsed JSON value per NDJSON line, as the node sends
+   * them. `timeoutMs` bounds the whole stream, or with `follow` only the wait for its headers.
+   */
+  lines<T>(path: string, options?: { timeoutMs?: number, body?: unknown, signal?: AbortSignal, follow?: boolean }): AsyncGenerator<T>
   /**
    * A GET of Server-Sent Events: each event and comment as it arrives, for as long as the node
    * keeps the stream open or until `signal`; `timeoutMs` bounds only the wait for the answer's headers.
@@ -72,15 +75,22 @@ export function apiClient (url: string, token: string | undefined): ApiClient {
     get: async (path, options = {}) => request('GET', path, undefined, options.timeoutMs),
     post: async (path, body, options = {}) => request('POST', path, body, options.timeoutMs),
     delete: async (path) => request('DELETE', path, undefined),
-    lines: async function * <T>(path: string, options: { timeoutMs?: number, body?: unknown, signal?: AbortSignal } = {}): AsyncGenerator<T> {
+    lines: async function * <T>(path: string, options: { timeoutMs?: number, body?: unknown, signal?: AbortSignal, follow?: boolean } = {}): AsyncGenerator<T> {
+      // following, the deadline is only for the headers: the stream then lasts as long as the node sends
+      const answered = new AbortController()
+      const timer = options.follow === true ? setTimeout(() => { answered.abort() }, options.timeoutMs ?? REQUEST_TIMEOUT) : undefined
+      const deadline = options.follow === true ? answered.signal : AbortSignal.timeout(options.timeoutMs ?? REQUEST_TIMEOUT)
       // the caller's signal (Ctrl-C, SIGTERM) ends the request: the node sees it close and cancels what it started
-      const signal = AbortSignal.any([AbortSignal.timeout(options.timeoutMs ?? REQUEST_TIMEOUT), ...(options.signal != null ? [options.signal] : [])])
+      const signal = AbortSignal.any([deadline, ...(options.signal != null ? [options.signal] : [])])
       let res: Response
       try {
         res = await send(options.body !== undefined ? 'POST' : 'GET', path, options.body, signal, NDJSON_TYPE)
       } catch (err) {
         if (options.signal?.aborted === true) throw err
+        if (answered.signal.aborted) throw new ApiError(504, `the node at ${url} did not answer within ${options.timeoutMs ?? REQUEST_TIMEOUT} ms`)
         throw new NodeNotRunningError(url)
+      } finally {
+        clearTimeout(timer)
       }
       if (!res.ok || res.body == null) {
         const payload: any = await res.json().catch(() => ({}))

@@ -25,13 +25,13 @@ export function abortOnClose (res: ServerResponse): AbortSignal {
 
 /**
  * Reads a request body as the schema says: 415 unless it is `application/json`, 413 past
- * MAX_BODY_BYTES (before buffering more), 400 for text that is not JSON, nests past
- * MAX_JSON_DEPTH, or does not match the schema, naming the field.
+ * `maxBytes` (MAX_BODY_BYTES unless a route says otherwise; before buffering more), 400 for
+ * text that is not JSON, nests past MAX_JSON_DEPTH, or does not match the schema, naming the field.
  */
-export async function readJsonBody<S extends v.GenericSchema> (req: IncomingMessage, schema: S): Promise<v.InferOutput<S>> {
+export async function readJsonBody<S extends v.GenericSchema> (req: IncomingMessage, schema: S, maxBytes = MAX_BODY_BYTES): Promise<v.InferOutput<S>> {
   const type = req.headers['content-type']
   if (!isJson(type)) throw new ContentTypeError(type)
-  const text = await readText(req)
+  const text = await readText(req, maxBytes)
   const deep = jsonTooDeep(text, MAX_JSON_DEPTH)
   if (deep != null) throw new BodyInvalidError(`${deep.field != null ? `"${deep.field}"` : 'the request body'} nests deeper than ${MAX_JSON_DEPTH} levels of arrays and objects`)
   let body: unknown
@@ -69,14 +69,14 @@ function isJson (type: string | undefined): boolean {
   return type?.split(';')[0]?.trim().toLowerCase() === 'application/json'
 }
 
-async function readText (req: IncomingMessage): Promise<string> {
+async function readText (req: IncomingMessage, maxBytes: number): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? 0)
-  if (declared > MAX_BODY_BYTES) throw new BodyTooLargeError(MAX_BODY_BYTES)
+  if (declared > maxBytes) throw new BodyTooLargeError(maxBytes)
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of req) {
     size += (chunk as Buffer).length
-    if (size > MAX_BODY_BYTES) throw new BodyTooLargeError(MAX_BODY_BYTES)
+    if (size > maxBytes) throw new BodyTooLargeError(maxBytes)
     chunks.push(chunk as Buffer)
   }
   return Buffer.concat(chunks).toString('utf8')

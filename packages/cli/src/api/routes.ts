@@ -8,6 +8,7 @@ import { eventRoutes } from './event-routes.js'
 import { BodyInvalidError, PathInvalidError, UpstreamError } from './errors.js'
 import { readJsonBody, readQuery } from './http.js'
 import { metricsRoutes } from './metrics-routes.js'
+import { pubsubRoutes } from './pubsub-routes.js'
 import { runRoutes } from './run-routes.js'
 import { JoinBody, PeersQuery } from './schemas.js'
 import { searchRoutes } from './search-routes.js'
@@ -30,7 +31,8 @@ export const routes: Route[] = [
   ...datasetRoutes,
   ...runRoutes,
   ...eventRoutes,
-  ...metricsRoutes
+  ...metricsRoutes,
+  ...pubsubRoutes
 ]
 
 async function healthCheck (node: GridNode): Promise<HealthAnswer> {

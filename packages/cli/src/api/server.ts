@@ -1,5 +1,5 @@
 import { createServer } from 'node:http'
-import { BusyError, DatasetExistsError, DatasetFileError, DatasetInvalidError, DatasetNotFoundError, DatasetParseError, DatasetTooLargeError, FederateRoundError, InvalidMultiaddrError, NoFileSystemError, PlatformUnsupportedError, SearchInvalidError, TagInvalidError } from '@grid-node/core'
+import { BusyError, DatasetExistsError, DatasetFileError, DatasetInvalidError, DatasetNotFoundError, DatasetParseError, DatasetTooLargeError, FederateRoundError, InvalidMultiaddrError, MessageTooLargeError, NoFileSystemError, PlatformUnsupportedError, PublishRateError, SearchInvalidError, SubscriptionLimitError, TagInvalidError, TopicInvalidError } from '@grid-node/core'
 import { InvalidPeerIdError } from '@libp2p/interface'
 import { answerClientErrors } from './client-errors.js'
 import * as c from './constants.js'
@@ -91,7 +91,11 @@ const CLIENT_ERRORS: Record<string, number> = {
   [DatasetNotFoundError.name]: 404,
   [DatasetExistsError.name]: 409,
   [DatasetTooLargeError.name]: 413,
-  [BusyError.name]: 503
+  [TopicInvalidError.name]: 400,
+  [MessageTooLargeError.name]: 413,
+  [PublishRateError.name]: 429,
+  [BusyError.name]: 503,
+  [SubscriptionLimitError.name]: 503
 }
 
 /**

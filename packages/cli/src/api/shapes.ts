@@ -5,7 +5,7 @@
  * optional in an answer may be absent from a node of an older version.
  */
 import type { AddDatasetRequest, RunRequest, SearchRequest } from './schemas.js'
-import type { AddDatasetInit, DatasetDescriptor, RunEvent, RunInit, SearchResult } from '@grid-node/core'
+import type { AddDatasetInit, DatasetDescriptor, PubSubMessage, RunEvent, RunInit, SearchResult } from '@grid-node/core'
 
 /** `GET /health-check`, the old gateway's shape. */
 export interface HealthAnswer {
@@ -118,4 +118,48 @@ export function searchPath (query: SearchRequest): string {
   if (query.timeout != null) params.set('timeout', String(query.timeout))
   if (query.limit != null) params.set('limit', String(query.limit))
   return `/v1/search?${params.toString()}`
+}
+
+/** `POST /v1/pubsub/<topic>`: how many peers the message went to directly. */
+export interface PublishAnswer { topic: string, peers: number }
+
+/**
+ * One line of `GET /v1/pubsub/<topic>` (NDJSON): first `subscribed`, then a `message` per
+ * message (text as `text`, other bytes as `base64`; `dropped` when a slow reader lost some).
+ */
+export type PubSubLine =
+  | { type: 'subscribed', topic: string, peers: number }
+  | PubSubMessageAnswer
+
+export interface PubSubMessageAnswer {
+  type: 'message'
+  topic: string
+  from: string
+  text?: string
+  base64?: string
+  bytes: number
+  seqno: string
+  id: string
+  receivedAt: number
+  dropped?: number
+}
+
+/** `GET /v1/pubsub`: this node's topics with their known subscribers, and its peers' gossipsub scores. */
+export interface PubSubStatusAnswer {
+  topics: Array<{ topic: string, peers: string[] }>
+  scores: Array<{ peerId: string, score: number }>
+}
+
+export function pubsubMessageAnswer (m: PubSubMessage): PubSubMessageAnswer {
+  return {
+    type: 'message',
+    topic: m.topic,
+    from: m.from.toString(),
+    ...(m.text != null ? { text: m.text } : { base64: Buffer.from(m.data).toString('base64') }),
+    bytes: m.data.byteLength,
+    seqno: m.seqno.toString(),
+    id: m.id,
+    receivedAt: m.receivedAt,
+    ...(m.dropped != null ? { dropped: m.dropped } : {})
+  }
 }
