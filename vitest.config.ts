@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config'
 import type { Reporter } from 'vitest/reporters'
 
 const json = process.env.GRID_VITEST_JSON
-const BROWSER = ['test/browser*.spec.ts']
+// specs that drive Chromium
+const BROWSER = ['test/browser*.spec.ts', 'test/status-page.spec.ts']
 
 export default defineConfig({
   test: {

@@ -7,6 +7,7 @@ import { HttpError, MethodNotAllowedError, NotFoundError, TooManyHeadersError, U
 import { sendJson } from './http.js'
 import { requestGuard } from './request-guard.js'
 import { routes } from './routes.js'
+import { isPagePath, servePage } from '../status-page/serve-page.js'
 import type { GridNode } from '@grid-node/core'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -61,8 +62,10 @@ async function handle (node: GridNode, guard: (req: IncomingMessage) => void, re
     if (url.length > c.MAX_URL_BYTES) throw new UrlTooLongError(c.MAX_URL_BYTES)
     // Node drops headers past the count silently: refuse rather than judge a request by part of them
     if (req.rawHeaders.length / 2 >= c.MAX_HEADERS_COUNT) throw new TooManyHeadersError(c.MAX_HEADERS_COUNT)
-    guard(req)
     const path = new URL(url, 'http://localhost').pathname
+    // the status page's files hold no data and a browser opening a URL sends no token; what the page fetches is guarded
+    if (isPagePath(path)) return await servePage(req, res, path)
+    guard(req)
     const matching = routes.filter(r => r.pattern.test(path))
     if (matching.length === 0) throw new NotFoundError(path)
     const route = matching.find(r => r.method === req.method)
