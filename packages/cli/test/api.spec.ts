@@ -365,7 +365,8 @@ describe('methods and paths', () => {
     expect(reply.body).toStrictEqual({ error: `${method} is not allowed on ${path}; ${hint}` })
   })
 
-  it.each(['/nope', '/', '/v1', '/health-check/', '/v1/closest-peers/', '/HEALTH-CHECK'])('GET %s → 404 in JSON', async (path) => {
+  // `/` is the status page (status-page-serve.spec.ts)
+  it.each(['/nope', '/v1', '/health-check/', '/v1/closest-peers/', '/HEALTH-CHECK', '/status-page/nope.js'])('GET %s → 404 in JSON', async (path) => {
     const { call } = await serve(joiningNode())
     const reply = await call(path)
     expect(reply.status).toBe(404)
