@@ -1,6 +1,7 @@
 /**
  * Live events across three real `grid-node start` processes: A holds a dataset, B searches for
- * it and runs a job on it, C is started in text mode and killed with kill -9. A's and B's
+ * it, runs a job on it and publishes on a topic A follows, C is started in text mode and killed
+ * with kill -9. A's and B's
  * `GET /v1/events` deliver the scenario's events in order, gap-free; C's death is reported
  * once, not once per liveness round; `grid-node events --json` prints what the stream carries;
  * `start` prints the events as text and as JSON.
@@ -9,6 +10,7 @@ import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BIN, CliNode, eventually, removeDir, tempDir } from './helpers/cli.js'
+import { Follower } from './helpers/pubsub.js'
 import { SseClient } from './helpers/sse.js'
 import type { GridEvent } from '@grid-node/core'
 import type { ChildProcess } from 'node:child_process'
@@ -33,6 +35,7 @@ describe('live events across three real nodes', () => {
   const nodes: CliNode[] = []
   const streams: SseClient[] = []
   const children: ChildProcess[] = []
+  const followers: Follower[] = []
   let a: CliNode
   let b: CliNode
   let aStream: SseClient
@@ -69,6 +72,15 @@ describe('live events across three real nodes', () => {
     const run = await fetch(`${(await b.started()).api}/v1/run`, { method: 'POST', headers: JSON_TYPE, body: JSON.stringify({ code: 'export default ({ data }) => data.length', tags: ['#nums'] }) })
     expect(await run.text()).toContain('"type":"result"')
     await aStream.waitFor(es => es.some(e => e.type === 'job:served' && e.phase === 'result'), 'the job served on A')
+    // A follows a topic (`grid-node sub`), B publishes on it
+    const follower = new Follower(a.dataDir, 'chat')
+    followers.push(follower)
+    await follower.subscribed()
+    await eventually(async () => {
+      const { status, body } = await b.api<{ peers: number }>('/v1/pubsub/chat', { method: 'POST', headers: JSON_TYPE, body: JSON.stringify({ text: 'hello from B' }) })
+      return status === 200 && body.peers > 0 ? true : undefined
+    }, 'B publishing to A', 60_000)
+    await aStream.waitFor(es => es.some(e => e.type === 'pubsub:message'), 'the message on A')
     c.child.kill('SIGKILL')
     await aStream.waitFor(es => es.some(e => e.type === 'peer:down' && e.peerId === ids.c), 'C down on A')
     // six more liveness rounds: a dead peer must not be reported again
@@ -77,6 +89,7 @@ describe('live events across three real nodes', () => {
 
   afterAll(async () => {
     await Promise.all(streams.map(async s => s.close()))
+    await Promise.all(followers.map(async f => f.stop()))
     for (const child of children) child.kill('SIGKILL')
     await Promise.all(nodes.map(async n => n.stop()))
     await Promise.all(dirs.map(removeDir))
@@ -94,10 +107,11 @@ describe('live events across three real nodes', () => {
       if (e.type === 'peer:up' || e.type === 'peer:down') return [`${e.type} ${e.peerId === ids.b ? 'B' : e.peerId === ids.c ? 'C' : '?'}`]
       if (e.type === 'dataset:added') return [`${e.type} ${e.name}`]
       if (e.type === 'job:served' && (e.phase === 'accepted' || e.phase === 'result')) return [`${e.type} ${e.phase} ${e.peerId === ids.b ? 'B' : '?'}`]
+      if (e.type === 'pubsub:message') return [`${e.type} ${e.topic} ${e.from === ids.b ? 'B' : '?'} ${e.text ?? ''}`]
       return []
     })
     // a holder repeats `accepted` while a job waits: once or more, then the result
-    expect(story.filter((s, i) => s !== story[i - 1])).toEqual(['peer:up B', 'peer:up C', 'dataset:added nums', 'job:served accepted B', 'job:served result B', 'peer:down C'])
+    expect(story.filter((s, i) => s !== story[i - 1])).toEqual(['peer:up B', 'peer:up C', 'dataset:added nums', 'job:served accepted B', 'job:served result B', 'pubsub:message chat B hello from B', 'peer:down C'])
     const result = events.find(e => e.type === 'job:served' && e.phase === 'result')
     expect(result).toMatchObject({ dataset: 'nums', durationMs: expect.any(Number) })
   })

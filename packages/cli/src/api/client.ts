@@ -15,13 +15,15 @@ export interface ApiClient {
    * A streaming GET (a POST with `body`): one parsed JSON value per NDJSON line, as the node sends
    * them. `timeoutMs` bounds the whole stream, or with `follow` only the wait for its headers.
    */
-  lines<T>(path: string, options?: { timeoutMs?: number, body?: unknown, signal?: AbortSignal, follow?: boolean }): AsyncGenerator<T>
+  lines<T>(path: string, options?: StreamOptions): AsyncGenerator<T>
   /**
    * A GET of Server-Sent Events: each event and comment as it arrives, for as long as the node
    * keeps the stream open or until `signal`; `timeoutMs` bounds only the wait for the answer's headers.
    */
   sse(path: string, options?: { timeoutMs?: number, signal?: AbortSignal }): AsyncGenerator<SseItem>
 }
+
+export interface StreamOptions { timeoutMs?: number, body?: unknown, signal?: AbortSignal, follow?: boolean }
 
 /** `host:port`, `:port` or a URL → `http://host:port`. */
 export function apiUrl (address: string): string {
@@ -70,53 +72,42 @@ export function apiClient (url: string, token: string | undefined): ApiClient {
     if (!res.ok) throw apiError(res.status, payload)
     return payload as T
   }
+  /**
+   * A streaming answer's body, unread. `timeoutMs` bounds the whole stream, or with `follow` only
+   * the wait for its headers (the stream then lasts as long as the node sends); the caller's
+   * signal (Ctrl-C, SIGTERM) ends the request: the node sees it close and cancels what it started.
+   */
+  const stream = async (path: string, accept: string, options: StreamOptions): Promise<ReadableStream<Uint8Array<ArrayBuffer>>> => {
+    const timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT
+    const answered = new AbortController()
+    const timer = options.follow === true ? setTimeout(() => { answered.abort() }, timeoutMs) : undefined
+    const deadline = options.follow === true ? answered.signal : AbortSignal.timeout(timeoutMs)
+    let res: Response
+    try {
+      res = await send(options.body !== undefined ? 'POST' : 'GET', path, options.body, AbortSignal.any([deadline, ...(options.signal != null ? [options.signal] : [])]), accept)
+    } catch (err) {
+      if (options.signal?.aborted === true) throw err
+      if (answered.signal.aborted) throw new ApiError(504, `the node at ${url} did not answer within ${timeoutMs} ms`)
+      throw new NodeNotRunningError(url)
+    } finally {
+      clearTimeout(timer)
+    }
+    if (!res.ok || res.body == null) {
+      const payload: any = await res.json().catch(() => ({}))
+      throw apiError(res.status, payload)
+    }
+    return res.body
+  }
   return {
     url,
     get: async (path, options = {}) => request('GET', path, undefined, options.timeoutMs),
     post: async (path, body, options = {}) => request('POST', path, body, options.timeoutMs),
     delete: async (path) => request('DELETE', path, undefined),
-    lines: async function * <T>(path: string, options: { timeoutMs?: number, body?: unknown, signal?: AbortSignal, follow?: boolean } = {}): AsyncGenerator<T> {
-      // following, the deadline is only for the headers: the stream then lasts as long as the node sends
-      const answered = new AbortController()
-      const timer = options.follow === true ? setTimeout(() => { answered.abort() }, options.timeoutMs ?? REQUEST_TIMEOUT) : undefined
-      const deadline = options.follow === true ? answered.signal : AbortSignal.timeout(options.timeoutMs ?? REQUEST_TIMEOUT)
-      // the caller's signal (Ctrl-C, SIGTERM) ends the request: the node sees it close and cancels what it started
-      const signal = AbortSignal.any([deadline, ...(options.signal != null ? [options.signal] : [])])
-      let res: Response
-      try {
-        res = await send(options.body !== undefined ? 'POST' : 'GET', path, options.body, signal, NDJSON_TYPE)
-      } catch (err) {
-        if (options.signal?.aborted === true) throw err
-        if (answered.signal.aborted) throw new ApiError(504, `the node at ${url} did not answer within ${options.timeoutMs ?? REQUEST_TIMEOUT} ms`)
-        throw new NodeNotRunningError(url)
-      } finally {
-        clearTimeout(timer)
-      }
-      if (!res.ok || res.body == null) {
-        const payload: any = await res.json().catch(() => ({}))
-        throw apiError(res.status, payload)
-      }
-      yield * readNdjson<T>(res.body)
+    lines: async function * <T>(path: string, options: StreamOptions = {}): AsyncGenerator<T> {
+      yield * readNdjson<T>(await stream(path, NDJSON_TYPE, options))
     },
     sse: async function * (path: string, options: { timeoutMs?: number, signal?: AbortSignal } = {}): AsyncGenerator<SseItem> {
-      const timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT
-      const answered = new AbortController()
-      const timer = setTimeout(() => { answered.abort() }, timeoutMs)
-      let res: Response
-      try {
-        res = await send('GET', path, undefined, AbortSignal.any([answered.signal, ...(options.signal != null ? [options.signal] : [])]), SSE_TYPE)
-      } catch (err) {
-        if (options.signal?.aborted === true) throw err
-        if (answered.signal.aborted) throw new ApiError(504, `the node at ${url} did not answer within ${timeoutMs} ms`)
-        throw new NodeNotRunningError(url)
-      } finally {
-        clearTimeout(timer)
-      }
-      if (!res.ok || res.body == null) {
-        const payload: any = await res.json().catch(() => ({}))
-        throw apiError(res.status, payload)
-      }
-      yield * readSse(res.body)
+      yield * readSse(await stream(path, SSE_TYPE, { ...options, follow: true }))
     }
   }
 }
