@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 
-const PARTS = ['join-and-memory', 'search', 'compute', 'metrics', 'events', 'browser', 'hostile', 'dataset-add', 'testnet']
+const PARTS = ['join-and-memory', 'search', 'compute', 'metrics', 'events', 'pubsub', 'browser', 'hostile', 'dataset-add', 'testnet']
 const only = process.argv.slice(2)
 const outcomes: string[] = []
 let failed = 0
