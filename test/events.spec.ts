@@ -116,12 +116,14 @@ describe('live events across three real nodes', () => {
     expect(result).toMatchObject({ dataset: 'nums', durationMs: expect.any(Number) })
   })
 
-  it('A: the killed peer is down exactly once, and never up again', () => {
+  it('A: the killed peer is down exactly once, and never up again; `peers` says down too', async () => {
     expect(of(aStream.events, ids.c, 'peer:down')).toHaveLength(1)
     expect(of(aStream.events, ids.c, 'peer:up')).toHaveLength(1)
     expect(of(bStream.events, ids.c, 'peer:down').length).toBeLessThanOrEqual(1)
     // A's own console said it once too (start --json)
     expect(a.printed('peer:down').filter(e => e.peerId === ids.c)).toHaveLength(1)
+    const { body: peers } = await a.api<Array<{ peerId: string, state: string }>>('/v1/peers')
+    expect(peers.find(p => p.peerId === ids.c)?.state).toBe('down')
   })
 
   it('B: its search, then the job it sent, from dispatch to result', () => {
@@ -158,7 +160,7 @@ describe('live events across three real nodes', () => {
     expect(follower.stderr()).toBe('')
   })
 
-  it('`grid-node events` (text, --types) ends non-zero with a clear message when its node stops', async () => {
+  it('`grid-node events` (text, --types) ends non-zero with a clear message when its node stops; A sees B down once', async () => {
     const follower = spawnCli(['events', '--types', 'peer:up,job:requested', '--since', '0', '--data-dir', b.dataDir])
     children.push(follower.child)
     await eventually(async () => follower.lines.some(l => / job sent to .* result \(\d/.test(l)) ? true : undefined, 'the job line', 30_000)
@@ -166,5 +168,9 @@ describe('live events across three real nodes', () => {
     await b.stop()
     expect(await follower.exited).toBe(1)
     expect(follower.stderr()).toMatch(/^grid-node: error: the event stream of the node at http:\/\/127\.0\.0\.1:\d+ ended: .*grid-node status/)
+    // a peer that leaves gracefully is down once too
+    await aStream.waitFor(es => of(es, ids.b, 'peer:down').length > 0, 'B down on A')
+    await new Promise(resolve => setTimeout(resolve, 4 * INTERVAL))
+    expect(of(aStream.events, ids.b, 'peer:down')).toHaveLength(1)
   })
 })
