@@ -157,6 +157,11 @@ describe('the status page', () => {
     const searchesBefore = await chartCount(mine, 'searches')
     expect((await runCli(['search', '#vehicles', '--data-dir', requester.dataDir])).code).toBe(0)
     await expect.poll(async () => chartCount(mine, 'searches'), { timeout: 10_000 }).toBeGreaterThan(searchesBefore)
+    // a minute instead of five: the same jobs, in narrower buckets
+    const served = await chartCount(page, 'served')
+    await page.locator('.range button[data-window="60000"]').click()
+    await expect.poll(async () => page.locator('#chart svg').getAttribute('data-window')).toBe('60000')
+    expect(await chartCount(page, 'served')).toBe(served)
     const firstBar = page.locator('#chart rect.chart-bar').first()
     const x0 = Number(await firstBar.getAttribute('x'))
     await expect.poll(async () => Number(await firstBar.getAttribute('x')), { timeout: 5_000 }).toBeLessThan(x0)

@@ -64,20 +64,36 @@ describe('Jobs', () => {
 })
 
 describe('Activity', () => {
-  it('counts finished jobs by side, failures and searches per bucket, and forgets what slid out of the window', () => {
-    const a = new Activity({ bucketMs: 1_000, windowMs: 10_000 })
+  it('counts finished jobs by side, failures and searches, and sums them into buckets of 1/60 of the window shown', () => {
+    const a = new Activity({ bucketMs: 1_000, keepMs: 900_000 })
     a.apply(job('job:served', 500, { phase: 'result' }))
     a.apply(job('job:served', 900, { phase: 'progress' }))
     a.apply(job('job:requested', 1500, { phase: 'result' }))
     a.apply(job('job:requested', 1600, { phase: 'error' }))
-    a.apply({ seq: ++seq, at: 1700, type: 'search', holders: 2, durationMs: 30, ok: true })
-    expect(a.apply({ seq: ++seq, at: 1800, type: 'peer:up' })).toBe(false)
-    expect(a.window(2_000)).toEqual([
+    a.apply({ seq: ++seq, at: 6_000, type: 'search', holders: 2, durationMs: 30, ok: true })
+    expect(a.apply({ seq: ++seq, at: 6_100, type: 'peer:up' })).toBe(false)
+    // a minute: a bucket a second
+    expect(a.window(10_000, 60_000)).toEqual([
       { start: 0, counts: { served: 1, requested: 0, failed: 0, searches: 0 } },
-      { start: 1000, counts: { served: 0, requested: 1, failed: 1, searches: 1 } }
+      { start: 1000, counts: { served: 0, requested: 1, failed: 1, searches: 0 } },
+      { start: 6000, counts: { served: 0, requested: 0, failed: 0, searches: 1 } }
     ])
-    expect(a.window(11_500).map(b => b.start)).toEqual([1000])
-    expect(a.window(30_000)).toEqual([])
-    expect(a.totals).toEqual({ served: 1, requested: 1, failed: 1, searches: 1 })
+    // five minutes: a bucket every 5 s
+    expect(a.bucketFor(300_000)).toBe(5_000)
+    expect(a.window(10_000, 300_000)).toEqual([
+      { start: 0, counts: { served: 1, requested: 1, failed: 1, searches: 0 } },
+      { start: 5000, counts: { served: 0, requested: 0, failed: 0, searches: 1 } }
+    ])
+  })
+
+  it('leaves out what slid out of the window, and forgets what is older than it keeps', () => {
+    const a = new Activity({ bucketMs: 1_000, keepMs: 60_000 })
+    a.apply(job('job:served', 500, { phase: 'result' }))
+    a.apply(job('job:served', 30_500, { phase: 'result' }))
+    expect(a.window(45_000, 30_000).map(b => b.start)).toEqual([30_000])
+    expect(a.window(45_000, 60_000).map(b => b.start)).toEqual([0, 30_000])
+    // forgotten: a longer window than kept does not bring it back
+    expect(a.window(70_000, 600_000).map(b => b.start)).toEqual([30_000])
+    expect(a.window(120_000, 60_000)).toEqual([])
   })
 })

@@ -1,6 +1,7 @@
 /**
  * Counts for the activity chart: jobs finished (served here, requested from here, failed) and
- * searches, per time bucket over a sliding window. Pure state, no DOM.
+ * searches, per second for the longest window the chart offers, summed into wider buckets for
+ * the window shown. Pure state, no DOM.
  */
 import type { GridEvent } from './types.js'
 
@@ -14,45 +15,68 @@ export interface Bucket {
 }
 
 export interface ActivityInit {
-  /** @default 5_000 */
+  /** The finest bucket. @default 1_000 */
   bucketMs?: number
-  /** @default 300_000 (five minutes) */
-  windowMs?: number
+  /** How far back counts are kept: the longest window. @default 900_000 (fifteen minutes) */
+  keepMs?: number
 }
+
+/** Buckets per window: a bar every 1 s over a minute, every 5 s over five. */
+export const BUCKETS_PER_WINDOW = 60
 
 export class Activity {
   readonly bucketMs: number
-  readonly windowMs: number
-  /** Since the page opened (or the oldest event replayed), whatever the window shows. */
-  readonly totals: Record<Series, number> = { served: 0, requested: 0, failed: 0, searches: 0 }
+  readonly keepMs: number
   private readonly buckets = new Map<number, Bucket>()
 
   constructor (init: ActivityInit = {}) {
-    this.bucketMs = init.bucketMs ?? 5_000
-    this.windowMs = init.windowMs ?? 300_000
+    this.bucketMs = init.bucketMs ?? 1_000
+    this.keepMs = init.keepMs ?? 900_000
   }
 
   /** Whether the event counts on the chart. */
   apply (event: GridEvent): boolean {
     const series = seriesOf(event)
     if (series == null) return false
-    this.totals[series]++
     const start = Math.floor(event.at / this.bucketMs) * this.bucketMs
     let bucket = this.buckets.get(start)
     if (bucket == null) {
-      bucket = { start, counts: { served: 0, requested: 0, failed: 0, searches: 0 } }
+      bucket = { start, counts: zero() }
       this.buckets.set(start, bucket)
     }
     bucket.counts[series]++
     return true
   }
 
-  /** The buckets within the window that ends at `now`, oldest first (those with nothing are left out). */
-  window (now: number): Bucket[] {
-    const from = now - this.windowMs - this.bucketMs
-    for (const start of this.buckets.keys()) if (start < from) this.buckets.delete(start)
-    return [...this.buckets.values()].filter(b => b.start <= now).sort((a, b) => a.start - b.start)
+  /**
+   * The buckets of `windowMs / BUCKETS_PER_WINDOW` (at least the finest) that overlap the
+   * window ending at `now`, oldest first; those with nothing are left out.
+   */
+  window (now: number, windowMs: number): Bucket[] {
+    for (const start of this.buckets.keys()) if (start < now - this.keepMs - this.bucketMs) this.buckets.delete(start)
+    const size = this.bucketFor(windowMs)
+    const wide = new Map<number, Bucket>()
+    for (const b of this.buckets.values()) {
+      const start = Math.floor(b.start / size) * size
+      if (start + size <= now - windowMs || start > now) continue
+      let w = wide.get(start)
+      if (w == null) {
+        w = { start, counts: zero() }
+        wide.set(start, w)
+      }
+      for (const k of SERIES) w.counts[k] += b.counts[k]
+    }
+    return [...wide.values()].sort((a, b) => a.start - b.start)
   }
+
+  /** The width of the buckets `window()` gives for that window. */
+  bucketFor (windowMs: number): number {
+    return Math.max(this.bucketMs, Math.round(windowMs / BUCKETS_PER_WINDOW / this.bucketMs) * this.bucketMs)
+  }
+}
+
+function zero (): Record<Series, number> {
+  return { served: 0, requested: 0, failed: 0, searches: 0 }
 }
 
 function seriesOf (event: GridEvent): Series | undefined {

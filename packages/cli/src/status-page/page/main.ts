@@ -32,7 +32,9 @@ const state = {
   jobs: new Jobs(),
   activity: new Activity(),
   events: [] as GridEvent[],
-  lastSeq: 0
+  lastSeq: 0,
+  /** What the chart shows: one of its WINDOWS. */
+  windowMs: 300_000
 }
 
 const api = new Api(askToken)
@@ -51,7 +53,7 @@ function render (): void {
   if (dirty.has('peers')) renderPeers(state.peers, now)
   if (dirty.has('datasets')) renderDatasets(state.datasets)
   if (dirty.has('jobs')) renderJobs(state.jobs.running(), state.jobs.recent(), now)
-  if (dirty.has('chart')) renderChart(byId('chart'), byId('legend'), state.activity, now)
+  if (dirty.has('chart')) renderChart(byId('chart'), byId('legend'), state.activity, now, state.windowMs)
   if (dirty.has('events')) renderEvents(state.events)
   dirty.clear()
 }
@@ -90,6 +92,11 @@ function onEvent (event: GridEvent): void {
   // a reconnection may replay what was already seen
   if (event.seq <= state.lastSeq) return
   state.lastSeq = event.seq
+  // a job's progress reports replace its last one in the list: one line per job while it runs
+  if (event.phase === 'progress') {
+    const i = state.events.findLastIndex(e => e.type === event.type && e.jobId === event.jobId && e.peerId === event.peerId)
+    if (i >= 0 && state.events[i]?.phase === 'progress') state.events.splice(i, 1)
+  }
   state.events.push(event)
   if (state.events.length > EVENTS_KEPT) state.events.splice(0, state.events.length - EVENTS_KEPT)
   changed('events')
@@ -169,6 +176,13 @@ function start (): void {
   byId('token-dialog').addEventListener('cancel', e => { e.preventDefault() })
   byId('forget-token').addEventListener('click', () => { api.forgetToken(); location.reload() })
   new ResizeObserver(() => { changed('chart') }).observe(byId('chart'))
+  for (const button of document.querySelectorAll<HTMLButtonElement>('.range button')) {
+    button.addEventListener('click', () => {
+      state.windowMs = Number(button.dataset.window)
+      for (const other of document.querySelectorAll('.range button')) other.setAttribute('aria-pressed', String(other === button))
+      changed('chart')
+    })
+  }
   changed('chart', 'jobs', 'peers', 'datasets', 'events')
   // the clock moves the chart, the uptime, the running jobs' elapsed times and the "ago"s
   setInterval(() => {

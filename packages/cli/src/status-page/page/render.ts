@@ -50,7 +50,8 @@ export function renderPeers (peers: Peer[], now: number): void {
     ? h('tr', {}, h('td', { colspan: 4, class: 'empty' }, 'No peers yet: start another node with --bootstrap pointing here.'))
     : rows.map(p => h('tr', { 'data-peer': p.peerId, 'data-state': p.state },
       h('td', {}, h('code', { title: `${p.peerId}${p.addr !== '' ? `\n${p.addr}` : ''}` }, shortId(p.peerId)),
-        p.direction !== '' ? h('span', { class: 'muted small' }, ` ${p.direction}`) : null),
+        p.direction !== '' ? h('span', { class: 'muted small' }, ` ${p.direction}`) : null,
+        p.addr !== '' ? h('div', { class: 'peer-addr muted' }, p.addr.replace(/\/p2p\/[^/]+$/, '')) : null),
       h('td', {}, h('span', { class: `pill ${p.state === 'up' ? 'ok' : 'bad'}` }, p.state)),
       h('td', { class: 'num' }, rtt(p.rttMs)),
       h('td', { class: 'muted' }, p.state === 'up' ? 'now' : p.lastSeen > 0 ? ago(p.lastSeen, now) : 'never'))))
@@ -134,7 +135,12 @@ function eventText (e: GridEvent): string {
     case 'dataset:removed': return e.name ?? ''
     case 'dataset:changed': return `${e.name ?? ''}: ${e.status ?? ''}`
     case 'job:served':
-    case 'job:requested': return `${e.phase ?? ''}${e.progress != null ? ` ${percent(e.progress)}` : ''}${e.durationMs != null ? ` in ${duration(e.durationMs)}` : ''} ${shortId(e.peerId ?? '')}${e.message != null ? `: ${e.message}` : ''}`
+    case 'job:requested': return [
+      `${e.phase ?? ''}${e.progress != null ? ` ${percent(e.progress)}` : ''}${e.durationMs != null ? ` in ${duration(e.durationMs)}` : ''}`,
+      e.dataset,
+      `${e.type === 'job:served' ? 'for' : 'on'} ${shortId(e.peerId ?? '')}`,
+      e.message
+    ].filter(part => part != null && part !== '').join(' · ')
     case 'search': return `${(e.tags ?? []).join(' ')}: ${count(e.holders ?? 0, 'holder')} in ${duration(e.durationMs ?? 0)}${e.ok === false ? ' (failed)' : ''}`
     case 'reachability': return `${e.state ?? ''}: ${e.reason ?? ''}`
     case 'pubsub:message': return `${e.topic ?? ''} from ${shortId(e.from ?? '')}: ${e.text ?? `${e.bytes ?? 0} bytes`}`
