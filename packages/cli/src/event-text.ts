@@ -54,7 +54,8 @@ function job (what: string, e: JobEventFields & { seq: number }, firstSight: (ke
     case 'error': firstSight(key); return `${who}  error (${[e.status, took].filter(Boolean).join(', ')}): ${e.message ?? ''}`
     default: {
       if (!firstSight(key)) return undefined
-      const step = e.phase === 'dispatched' ? 'sent' : e.phase === 'accepted' ? `accepted${e.queuePosition != null ? ` (${e.queuePosition} ahead)` : ''}` : e.phase
+      // first seen running (events followed from the middle of a job): said once as running
+      const step = e.phase === 'dispatched' ? 'sent' : e.phase === 'accepted' ? `accepted${e.queuePosition != null ? ` (${e.queuePosition} ahead)` : ''}` : 'running'
       return `${who}  ${step}${e.via === 'relay' ? ', through a relay' : ''}`
     }
   }

@@ -123,7 +123,7 @@ describe('main: start called wrongly exits 2 and creates nothing', () => {
 })
 
 describe('main: commands that need a running node', () => {
-  it.each(['peers', 'status'])('%s with no running node: exit 1, says where it looked and how to start one', async (command) => {
+  it.each(['peers', 'status', 'events'])('%s with no running node: exit 1, says where it looked and how to start one', async (command) => {
     const dir = await mkdtemp(join(root, 'empty-'))
     const { code, stdout, stderr } = await run([command, '--data-dir', dir])
     expect(code).toBe(1)
