@@ -299,8 +299,9 @@ export interface GridNode {
   readonly offeringCompute: boolean
   /**
    * Everything that happens on this node, as it happens (see GridEvent): ready, peers up and
-   * down, datasets, jobs served here and requested from here, searches, reachability. Returns
-   * the unsubscribe. A listener that throws is logged and never stops the node.
+   * down, datasets, jobs served here and requested from here, searches, reachability, messages
+   * of the topics it is subscribed to. Returns the unsubscribe. A listener that throws is logged
+   * and never stops the node.
    */
   onEvent(listener: (event: GridEvent) => void): () => void
   /** The last RECENT_EVENTS_KEPT (512) events, oldest first; only those after `since` (a `seq`) when given. */
