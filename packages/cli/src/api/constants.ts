@@ -31,8 +31,8 @@ export const HEADERS_TIMEOUT = 10_000
 
 /**
  * Time to receive a whole request, body included (Node's requestTimeout stops counting once
- * the request is received, so `POST /v1/run` and NDJSON searches may stream their answers far
- * longer). 64 KiB over loopback takes microseconds; 30 s only cuts off a body that drips.
+ * the request is received, so `POST /v1/run`, NDJSON searches and event streams may stream
+ * their answers far longer). 64 KiB over loopback takes microseconds; 30 s only cuts off a body that drips.
  */
 export const REQUEST_TIMEOUT = 30_000
 

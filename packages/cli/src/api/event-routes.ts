@@ -24,7 +24,9 @@ export function eventStreamCount (node: GridNode): number {
  * happen, each as `id: <seq>`, `event: <type>`, `data: <the event as JSON>`. With `since` (or a
  * `Last-Event-ID` header, which wins: a reconnecting EventSource sends it) the kept events after
  * that seq come first, then live ones, with none missing or repeated between the two. A client
- * that stops reading is dropped once EVENT_STREAM_BUFFER bytes wait for it.
+ * that stops reading is dropped once EVENT_STREAM_BUFFER bytes wait for it. The server's
+ * request timeout stops counting once the GET is received and its keep-alive timeout only runs
+ * between requests, so a stream lasts until the client or the node closes it.
  */
 async function events (node: GridNode, req: IncomingMessage, _params: string[], res: ServerResponse): Promise<undefined> {
   const query = readQuery(req, EventsQuery, ['types'])
