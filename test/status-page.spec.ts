@@ -2,17 +2,20 @@
  * The status page at `/`, in Chromium, against real `grid-node start` processes: it shows the
  * node, its peers and datasets; a job served here moves its progress bar as it runs, then shows
  * its result and timing, on the holder's page (served) and the requester's (requested); the
- * activity chart counts jobs and searches and slides with the clock. An API beyond loopback
+ * activity chart counts jobs and searches and slides with the clock. A node that restarts is
+ * followed again without a reload, its events numbered anew. An API beyond loopback
  * serves the page without a token, and the page asks for the token, keeps it for the tab and
  * says when one is refused. A screenshot of the holder's page is saved to
  * GRID_STATUS_SCREENSHOT (default /tmp/status-page.png).
  */
 import { readFile } from 'node:fs/promises'
+import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium } from './helpers/browser.js'
 import { CliNode, eventually, removeDir, runCli, tempDir } from './helpers/cli.js'
 import { vegaRows, writeRows } from './helpers/vega.js'
+import type { AddressInfo } from 'node:net'
 import type { Browser, Page } from 'playwright-core'
 
 const SCREENSHOT = process.env.GRID_STATUS_SCREENSHOT ?? '/tmp/status-page.png'
@@ -33,6 +36,14 @@ async function run (node: CliNode, code: string, tags: string[]): Promise<Array<
   const res = await fetch(`${api}/v1/run`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, tags }) })
   expect(res.status).toBe(200)
   return (await res.text()).trim().split('\n').map(line => JSON.parse(line))
+}
+
+async function freePort (): Promise<number> {
+  const server = createServer()
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise(resolve => server.close(resolve))
+  return port
 }
 
 async function chartCount (page: Page, series: string): Promise<number> {
@@ -172,6 +183,32 @@ describe('the status page', () => {
     await page.screenshot({ path: SCREENSHOT, fullPage: true })
     expect((await another).at(-1)).toMatchObject({ type: 'result' })
     await mine.close()
+    await page.close()
+  })
+
+  it('follows a node that restarts: reconnects by itself and shows the new run\'s events', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const port = await freePort()
+    const args = ['--api', `127.0.0.1:${port}`, '--bootstrap', (await holder.started()).bootstrapAddrs[0]!]
+    const first = CliNode.start(dir, args)
+    nodes.push(first)
+    await first.event('ready')
+    const page = await browser.newPage()
+    await page.goto(`http://127.0.0.1:${port}/`)
+    const state = async (): Promise<string | null> => page.locator('#stream-state').getAttribute('data-state')
+    await expect.poll(state, { timeout: 15_000 }).toBe('live')
+    const readies = page.locator('#events li[data-type="ready"]')
+    await expect.poll(async () => readies.count(), { timeout: 10_000 }).toBe(1)
+    await first.stop()
+    await expect.poll(state, { timeout: 15_000 }).toMatch(/retrying|connecting/)
+    const second = CliNode.start(dir, args)
+    nodes.push(second)
+    await second.event('ready')
+    // its events are numbered from 1 again: the page asks for them all, not for those after the last it saw
+    await expect.poll(state, { timeout: 30_000 }).toBe('live')
+    await expect.poll(async () => readies.count(), { timeout: 10_000 }).toBe(2)
+    expect(await page.locator('#peer-id').textContent()).toBe((await second.started()).peerId)
     await page.close()
   })
 

@@ -18,6 +18,8 @@ import type { Dataset, GridEvent, NodeStatus, Peer } from './types.js'
 const PEERS_POLL_MS = 10_000
 /** A safety net for what no event says (addresses, routing table size). */
 const STATUS_POLL_MS = 30_000
+/** A node's start time as two status answers put it differs by their latencies; by more, it restarted. */
+const RESTART_MS = 1_500
 /** Events listed; the chart and the jobs keep their own. */
 const EVENTS_KEPT = 200
 
@@ -88,9 +90,15 @@ const refreshPeers = debounced(loadPeers, 300)
 const refreshDatasets = debounced(loadDatasets, 300)
 const refreshStatus = debounced(loadStatus, 300)
 
+/** Events applied, seq → at, so that one replayed is not counted twice: a restarted node reuses seqs, never with the same time. */
+const applied = new Map<number, number>()
+const APPLIED_KEPT = 2_048
+
 function onEvent (event: GridEvent): void {
-  // a reconnection may replay what was already seen
-  if (event.seq <= state.lastSeq) return
+  if (applied.get(event.seq) === event.at) return
+  applied.delete(event.seq)
+  applied.set(event.seq, event.at)
+  if (applied.size > APPLIED_KEPT) applied.delete(applied.keys().next().value as number)
   state.lastSeq = event.seq
   // a job's progress reports replace its last one in the list: one line per job while it runs
   if (event.phase === 'progress') {
@@ -125,13 +133,17 @@ function onEvent (event: GridEvent): void {
   }
 }
 
-/** Where the stream resumes: after the last event seen, unless the node restarted (its `seq` began again). */
+/**
+ * Where the stream resumes: after the last event seen, unless the node restarted (its seqs begin
+ * again at 1), which its uptime tells: then from the oldest it keeps. Mistaking a slow answer
+ * for a restart only replays events already applied, which are skipped.
+ */
 let nodeStartedAt: number | undefined
 async function streamUrl (): Promise<string> {
   try {
     const status = await loadStatus()
     const startedAt = state.statusAt - status.uptimeMs
-    if (nodeStartedAt != null && Math.abs(startedAt - nodeStartedAt) > 5_000) state.lastSeq = 0
+    if (nodeStartedAt != null && Math.abs(startedAt - nodeStartedAt) > RESTART_MS) state.lastSeq = 0
     nodeStartedAt = startedAt
     await Promise.all([loadPeers(), loadDatasets()])
   } catch {
