@@ -1,15 +1,5 @@
-import { createServer } from 'node:net'
 import { afterAll, describe, expect, it } from 'vitest'
-import { CliNode, removeDir, runCli, tempDir } from './helpers/cli.js'
-import type { AddressInfo } from 'node:net'
-
-async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise(resolve => server.close(resolve))
-  return port
-}
+import { CliNode, freePort, removeDir, runCli, tempDir } from './helpers/cli.js'
 
 describe('a node whose bootstrap peer is not up yet', () => {
   const dirs: string[] = []

@@ -9,13 +9,11 @@
  * GRID_STATUS_SCREENSHOT (default /tmp/status-page.png).
  */
 import { readFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium } from './helpers/browser.js'
-import { CliNode, eventually, removeDir, runCli, tempDir } from './helpers/cli.js'
+import { CliNode, eventually, freePort, removeDir, runCli, tempDir } from './helpers/cli.js'
 import { vegaRows, writeRows } from './helpers/vega.js'
-import type { AddressInfo } from 'node:net'
 import type { Browser, Page } from 'playwright-core'
 
 const SCREENSHOT = process.env.GRID_STATUS_SCREENSHOT ?? '/tmp/status-page.png'
@@ -36,14 +34,6 @@ async function run (node: CliNode, code: string, tags: string[]): Promise<Array<
   const res = await fetch(`${api}/v1/run`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, tags }) })
   expect(res.status).toBe(200)
   return (await res.text()).trim().split('\n').map(line => JSON.parse(line))
-}
-
-async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise(resolve => server.close(resolve))
-  return port
 }
 
 async function chartCount (page: Page, series: string): Promise<number> {
