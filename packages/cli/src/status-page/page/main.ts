@@ -166,6 +166,7 @@ async function askToken (refused: boolean): Promise<string> {
   const dialog = byId<HTMLDialogElement>('token-dialog')
   const form = byId<HTMLFormElement>('token-form')
   const input = byId<HTMLInputElement>('token-input')
+  showStreamState({ state: 'unauthorized' })
   byId('token-refused').hidden = !refused
   input.value = ''
   if (!dialog.open) dialog.showModal()

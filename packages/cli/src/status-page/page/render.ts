@@ -13,6 +13,8 @@ const REACHABILITY: Record<string, string> = {
 
 export function renderNode (status: NodeStatus, statusAt: number, now: number): void {
   const reach = status.reachability
+  // one tab per node: the tab says which
+  document.title = `grid-node ${shortId(status.peerId)}${status.ready ? '' : ' (not ready)'}`
   fill(byId('network'), `network ${status.network}`, status.version != null ? ` · v${status.version}` : '')
   fill(byId('node'),
     h('dt', {}, 'Peer ID'), h('dd', {}, h('code', { class: 'peer-id', id: 'peer-id' }, status.peerId)),
