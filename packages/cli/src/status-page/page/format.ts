@@ -35,6 +35,7 @@ export function clock (at: number): string {
 
 export function rtt (ms: number | null | undefined): string {
   if (ms == null || !Number.isFinite(ms)) return '–'
+  if (ms < 0.1) return '< 0.1 ms'
   return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`
 }
 

@@ -90,7 +90,7 @@ export function renderJobs (running: JobRow[], recent: JobRow[], now: number): v
       h('td', { class: 'outcome' }, job.phase === 'result'
         ? h('span', { class: 'pill ok' }, 'result')
         : [h('span', { class: 'pill bad' }, job.status ?? 'error'), h('span', { class: 'error small', title: job.message ?? '' }, ` ${job.message ?? ''}`)]),
-      h('td', { class: 'num', 'data-duration': job.durationMs }, duration(job.durationMs ?? 0)))))
+      h('td', { class: 'num', 'data-duration': job.durationMs, title: timings(job) }, duration(job.durationMs ?? 0)))))
 }
 
 function runningJob (job: JobRow, now: number): HTMLElement {
@@ -111,6 +111,13 @@ function runningJob (job: JobRow, now: number): HTMLElement {
     h('div', { class: 'job-progress' }, bar,
       h('span', { class: 'job-percent' }, known ? percent(job.progress ?? 0) : ''),
       h('span', { class: 'job-elapsed num', title: `first seen ${clock(job.firstAt)}` }, duration(now - job.firstAt))))
+}
+
+/** `queued 40 ms, ran 2.4 s`, when the job's start was seen. */
+function timings (job: JobRow): string {
+  const first = `first seen ${clock(job.firstAt)}`
+  if (job.startedAt == null || job.endedAt == null) return first
+  return `${first}: queued ${duration(job.startedAt - job.firstAt)}, ran ${duration(job.endedAt - job.startedAt)}`
 }
 
 function sideBadge (job: JobRow): HTMLElement {
