@@ -116,6 +116,9 @@ describe('the status page', () => {
   it('shows a job\'s progress as it runs, then its result and timing; the chart counts it and moves', async () => {
     const { api } = await holder.started()
     const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
+    const errors: string[] = []
+    page.on('pageerror', err => { errors.push(err.message) })
+    page.on('console', msg => { if (msg.type() === 'error') errors.push(msg.text()) })
     await page.goto(`${api}/`)
     await expect.poll(async () => page.locator('#stream-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('live')
     const mine = await browser.newPage({ viewport: { width: 1280, height: 900 } })
@@ -172,6 +175,7 @@ describe('the status page', () => {
     await eventually(async () => Number(await page.locator('#jobs-running [role="progressbar"]').first().getAttribute('aria-valuenow', { timeout: 500 })) >= 0.25 ? true : undefined, 'the last job to be a quarter done', 20_000).catch(() => {})
     await page.screenshot({ path: SCREENSHOT, fullPage: true })
     expect((await another).at(-1)).toMatchObject({ type: 'result' })
+    expect(errors).toEqual([])
     await mine.close()
     await page.close()
   })

@@ -48,15 +48,26 @@ function changed (...sections: Section[]): void {
   if (frame === 0) frame = requestAnimationFrame(render)
 }
 
+const DRAW: Record<Section, (now: number) => void> = {
+  node: now => { if (state.status != null) renderNode(state.status, state.statusAt, now) },
+  peers: now => { renderPeers(state.peers, now) },
+  datasets: () => { renderDatasets(state.datasets) },
+  jobs: now => { renderJobs(state.jobs.running(), state.jobs.recent(), now) },
+  chart: now => { renderChart(byId('chart'), byId('legend'), state.activity, now, state.windowMs) },
+  events: () => { renderEvents(state.events) }
+}
+
+/** Draws what changed; a section that fails (an answer of an unexpected shape) leaves the others drawn. */
 function render (): void {
   frame = 0
   const now = Date.now()
-  if (dirty.has('node') && state.status != null) renderNode(state.status, state.statusAt, now)
-  if (dirty.has('peers')) renderPeers(state.peers, now)
-  if (dirty.has('datasets')) renderDatasets(state.datasets)
-  if (dirty.has('jobs')) renderJobs(state.jobs.running(), state.jobs.recent(), now)
-  if (dirty.has('chart')) renderChart(byId('chart'), byId('legend'), state.activity, now, state.windowMs)
-  if (dirty.has('events')) renderEvents(state.events)
+  for (const section of dirty) {
+    try {
+      DRAW[section](now)
+    } catch (err) {
+      console.error(`the ${section} section could not be drawn`, err)
+    }
+  }
   dirty.clear()
 }
 
