@@ -2,15 +2,17 @@
  * `GET /v1/events` on a real `grid-node start` process, asked badly or a lot: unknown types and
  * bad seqs refused with a 400 that says what to send, 200 streams at once each served, replay
  * after `since` / `Last-Event-ID`, a page of another site refused, and the token required once
- * the API listens beyond loopback. The node keeps answering throughout. (A client that never
+ * the API listens beyond loopback; `grid-node events` piped into a reader that exits. The node
+ * keeps answering throughout. (A client that never
  * reads, the cap of 256 streams and released listeners: packages/cli/test/event-stream.spec.ts.)
  */
+import { spawn } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { request } from 'node:http'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { rawHttp } from '../packages/cli/test/helpers/raw-http.js'
-import { CliNode, eventually, removeDir, tempDir } from './helpers/cli.js'
+import { BIN, CliNode, eventually, removeDir, tempDir } from './helpers/cli.js'
 import { SseClient } from './helpers/sse.js'
 import type { ClientRequest } from 'node:http'
 
@@ -117,6 +119,20 @@ describe('/v1/events on a real node, asked badly or a lot', () => {
     await again.close()
     await removeDataset('for-everyone')
   }, 120_000)
+
+  it('`grid-node events | head -1`: once the reader is gone, the next event ends it quietly, exit 0', async () => {
+    const child = spawn(process.execPath, [BIN, 'events', '--since', '0', '--data-dir', node.dataDir], { env: { ...process.env, DEBUG: '' }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
+    const exited = new Promise<number | null>(resolve => child.once('exit', resolve))
+    // head reads one line and exits
+    await new Promise(resolve => child.stdout.once('data', resolve))
+    child.stdout.destroy()
+    await addDataset('after-head')
+    expect(await exited).toBe(0)
+    expect(stderr).toBe('')
+    await removeDataset('after-head')
+  })
 
   it('beyond loopback, a stream needs the token from the data dir', async () => {
     const dir = await tempDir()

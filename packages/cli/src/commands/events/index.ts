@@ -33,7 +33,8 @@ async function follow ({ values, io, signal }: Context): Promise<number> {
   const silent = new AbortController()
   let watchdog = setTimeout(() => { silent.abort() }, SILENCE_LIMIT)
   try {
-    for await (const item of api.sse(`/v1/events${query !== '' ? `?${query}` : ''}`, { signal: AbortSignal.any([signal, silent.signal]) })) {
+    const stop = AbortSignal.any([signal, silent.signal, ...(io.closed != null ? [io.closed] : [])])
+    for await (const item of api.sse(`/v1/events${query !== '' ? `?${query}` : ''}`, { signal: stop })) {
       clearTimeout(watchdog)
       watchdog = setTimeout(() => { silent.abort() }, SILENCE_LIMIT)
       if (item.kind !== 'event') continue
@@ -46,14 +47,15 @@ async function follow ({ values, io, signal }: Context): Promise<number> {
       }
     }
   } catch (err: any) {
-    if (signal.aborted) return 0
+    // Ctrl-C, SIGTERM, or the reader of stdout gone (a pipe into head): done
+    if (signal.aborted || io.closed?.aborted === true) return 0
     if (silent.signal.aborted) throw new EventStreamEndedError(api.url, `nothing came for ${SILENCE_LIMIT / 1000} s, not even its keep-alive`)
     if (err instanceof ApiError || err instanceof NodeNotRunningError) throw err
     throw new EventStreamEndedError(api.url, String(err?.cause?.message ?? err?.message ?? err))
   } finally {
     clearTimeout(watchdog)
   }
-  if (signal.aborted) return 0
+  if (signal.aborted || io.closed?.aborted === true) return 0
   throw new EventStreamEndedError(api.url, 'the node closed it (it stopped, or dropped this client for not reading)')
 }
 
