@@ -9,9 +9,17 @@ export const SSE_TYPE = 'text/event-stream'
 /** Sent every EVENT_KEEP_ALIVE on an open stream: a comment, ignored by every SSE client. */
 export const SSE_KEEP_ALIVE = ': keep-alive\n\n'
 
+/** Each event's frame, made once however many streams send it (the bus hands every listener the same object). */
+const frames = new WeakMap<GridEvent, string>()
+
 /** One event on the wire: `id: <seq>`, `event: <type>`, `data: <the event as JSON>` (JSON has no raw newlines). */
 export function sseFrame (event: GridEvent): string {
-  return `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`
+  let frame = frames.get(event)
+  if (frame == null) {
+    frame = `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`
+    frames.set(event, frame)
+  }
+  return frame
 }
 
 /** A comment line, which clients ignore: what the node says about the stream itself. */
