@@ -5,7 +5,7 @@
 import { writeFile, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { GridProcess } from './testnet/grid-process.ts'
 import { Testnet } from './testnet/testnet.ts'
 
@@ -47,11 +47,23 @@ describe('the grid across NATs (testnet: public segment, sites a and b behind pu
     }
   }, 180_000)
 
+  // a node that exits by itself is a bug whatever the test was checking
+  afterEach(() => {
+    expect(nodes.map(n => n.crash).filter(c => c != null)).toEqual([])
+  })
+
   afterAll(async () => {
     await Promise.all(nodes.map(async n => n.stop()))
     await net?.destroy()
     if (work != null) await rm(work, { recursive: true, force: true })
   })
+
+  const nodeById = (id: string): GridProcess | undefined => nodes.find(n => n.events.find(e => e.event === 'started')?.peerId === id)
+  /** Relays of a node's reservations that are not a node of the public segment, by host name (or ID when none of the test's). */
+  const relaysBehindNat = async (name: string, status?: Record<string, any>): Promise<string[]> =>
+    ((status ?? await node(name).status()).reachability.relays as string[])
+      .filter(id => { const n = nodeById(id); return n == null || n.host.site != null })
+      .map(id => nodeById(id)?.host.name ?? id)
 
   /** `search --json` from a node, as holder host names (unknown peers by ID). */
   const search = async (from: string, tag: string): Promise<string[]> => {
@@ -105,12 +117,17 @@ describe('the grid across NATs (testnet: public segment, sites a and b behind pu
     try {
       await expect.poll(async () => search('b-2', '#shared'), { timeout: 60_000, interval: 1_000 }).toEqual(['b-1', 'c-1'])
       await expect.poll(async () => search('a-2', '#shared'), { timeout: 60_000, interval: 1_000 }).toEqual(['a-1'])
+      // cut off, its LAN peers are no relays: nobody outside could dial their relayed addresses
+      for (const name of ['a-1', 'a-2']) expect(await relaysBehindNat(name), name).toEqual([])
     } finally {
       await net.healSite('a')
     }
     const healed = Date.now()
     await expect.poll(async () => search('b-2', '#shared'), { timeout: 90_000, interval: 1_000 }).toEqual(['a-1', 'b-1', 'c-1'])
     console.log(`testnet: full search results ${Date.now() - healed} ms after the partition healed`)
+    for (const name of ['a-1', 'a-2']) {
+      expect(await relaysBehindNat(name, await node(name).statusUntil(RELAYED, 90_000)), name).toEqual([])
+    }
   }, 300_000)
 
   it('a node behind NAT with no relay reachable says so on its console and in status, and why', async () => {

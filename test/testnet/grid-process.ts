@@ -30,6 +30,8 @@ export class GridProcess {
   stderr = ''
   private readonly net: Testnet
   private readonly child: ChildProcessWithoutNullStreams
+  /** stop() or kill() was called: an exit is no crash. */
+  private asked = false
 
   private constructor (net: Testnet, host: Host, dataDir: string, child: ChildProcessWithoutNullStreams) {
     this.net = net
@@ -56,6 +58,12 @@ export class GridProcess {
   }
 
   get exited (): boolean { return this.child.exitCode != null || this.child.signalCode != null }
+
+  /** How it ended when nobody stopped or killed it (a crash), with the end of its stderr. */
+  get crash (): string | undefined {
+    if (!this.exited || this.asked) return undefined
+    return `${this.host.name} exited by itself (code ${String(this.child.exitCode)}, signal ${String(this.child.signalCode)}): ${this.stderr.slice(-3_000)}`
+  }
 
   /** The first event named `name` that `accept` takes, waiting up to `timeoutMs`. */
   async event (name: string, accept: (e: Record<string, any>) => boolean = () => true, timeoutMs = 60_000): Promise<Record<string, any>> {
@@ -110,6 +118,7 @@ export class GridProcess {
 
   /** SIGTERM to the whole process group, then SIGKILL if it lingers. */
   async stop (): Promise<void> {
+    this.asked = true
     if (this.exited) return
     const gone = new Promise<void>(resolve => { this.child.once('exit', () => { resolve() }) })
     this.signalGroup('SIGTERM')
@@ -120,6 +129,7 @@ export class GridProcess {
 
   /** `kill -9` of the node and everything it started. */
   async kill (): Promise<void> {
+    this.asked = true
     if (this.exited) return
     const gone = new Promise<void>(resolve => { this.child.once('exit', () => { resolve() }) })
     this.signalGroup('SIGKILL')

@@ -70,7 +70,7 @@ export async function createNode (init: GridNodeInit): Promise<GridNode> {
       ...(init.logger != null ? { logger: init.logger } : {}),
       ...(init.metrics != null ? { metrics: init.metrics } : {})
     }))
-    relayFilter.attach(peer => libp2p.getConnections(peer), conn => libp2p.services.punch.isPunched(conn))
+    relayFilter.attach(libp2p, conn => libp2p.services.punch.isPunched(conn))
     const node = new GridNodeImpl(libp2p, store, valid, init, addressPolicy, pubsubGuard)
     if (init.start !== false) await node.start()
     return node

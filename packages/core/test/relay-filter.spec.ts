@@ -10,6 +10,7 @@ import { AddressPolicy } from '../src/network/address-policy.js'
 import { PublicRanges } from '../src/network/public-ranges.js'
 import { PublicRelayFilter } from '../src/network/relay-filter.js'
 import type { LanSetting } from '../src/network/address-policy.js'
+import type { RelayFilterSources } from '../src/network/relay-filter.js'
 import type { Connection, PeerId } from '@libp2p/interface'
 
 const SELF = '12D3KooWRKktW4vjpGeKNxGeSTDwNUs8s3xW5vcSrxC35tzmsb3Z'
@@ -31,10 +32,35 @@ const CONNECTIONS = [
   conn(WAN_RELAY, '/ip4/10.99.0.10/tcp/7400')
 ]
 
+const KAD = '/grid/lab/kad/1.0.0'
+
+/** libp2p as the filter reads it: these connections, and identify saying which peers serve the grid's DHT. */
+function sources (connections: Connection[], dhtServers: PeerId[] = connections.map(c => c.remotePeer)): RelayFilterSources & { identify: () => void, disconnect: (peer: PeerId) => void } {
+  const events = new EventTarget()
+  return {
+    getConnections: peer => connections.filter(c => c.remotePeer.equals(peer)),
+    addEventListener: events.addEventListener.bind(events) as RelayFilterSources['addEventListener'],
+    identify: () => {
+      for (const peerId of new Set(connections.map(c => c.remotePeer))) {
+        const protocols = ['/ipfs/id/1.0.0', ...dhtServers.some(p => p.equals(peerId)) ? [KAD] : []]
+        events.dispatchEvent(new CustomEvent('peer:identify', { detail: { peerId, protocols } }))
+      }
+    },
+    disconnect: peer => { events.dispatchEvent(new CustomEvent('peer:disconnect', { detail: peer })) }
+  }
+}
+
+function attached (f: PublicRelayFilter, connections: Connection[], dhtServers?: PeerId[], punched?: (c: Connection) => boolean): ReturnType<typeof sources> {
+  const libp2p = sources(connections, dhtServers)
+  f.attach(libp2p, punched)
+  libp2p.identify()
+  return libp2p
+}
+
 function filter (lan: LanSetting, ranges = PublicRanges.internet, attach = true): PublicRelayFilter {
-  const policy = new AddressPolicy({ lan, bootstrap: [], kadProtocol: '/grid/lab/kad/1.0.0', ranges })
+  const policy = new AddressPolicy({ lan, bootstrap: [], kadProtocol: KAD, ranges })
   const f = new PublicRelayFilter(policy)
-  if (attach) f.attach(peer => CONNECTIONS.filter(c => c.remotePeer.equals(peer)))
+  if (attach) attached(f, CONNECTIONS)
   return f
 }
 
@@ -43,13 +69,23 @@ const skipped = (f: PublicRelayFilter): string[] => ALL.filter(p => f.has(p)).ma
 
 describe('PublicRelayFilter', () => {
   it('in a public grid, a peer that dialled us or that we reached by hole punching is no relay: its address is its NAT\'s', () => {
-    const policy = new AddressPolicy({ lan: false, bootstrap: [], kadProtocol: '/grid/lab/kad/1.0.0' })
-    const filter = new PublicRelayFilter(policy)
+    const filter = new PublicRelayFilter(new AddressPolicy({ lan: false, bootstrap: [], kadProtocol: KAD }))
     const inbound = conn(STRANGER, '/ip4/8.8.8.8/tcp/40000', true, 'inbound')
     const punched = conn(WAN_RELAY, '/ip4/8.8.8.9/tcp/40001')
-    filter.attach(peer => [inbound, punched].filter(c => c.remotePeer.equals(peer)), c => c === punched)
+    attached(filter, [inbound, punched], undefined, c => c === punched)
     expect(filter.has(STRANGER)).toBe(true)
     expect(filter.has(WAN_RELAY)).toBe(true)
+  })
+
+  it('in a public grid, a peer that does not serve the DHT (behind NAT, met at its NAT\'s mapping) is no relay, nor one that left', () => {
+    const filter = new PublicRelayFilter(new AddressPolicy({ lan: false, bootstrap: [], kadProtocol: KAD }))
+    const mapped = conn(STRANGER, '/ip4/8.8.8.8/tcp/40000')
+    const relay = conn(PUBLIC_RELAY, '/ip4/8.8.4.4/tcp/7400')
+    const libp2p = attached(filter, [mapped, relay], [PUBLIC_RELAY])
+    expect(filter.has(STRANGER)).toBe(true)
+    expect(filter.has(PUBLIC_RELAY)).toBe(false)
+    libp2p.disconnect(PUBLIC_RELAY)
+    expect(filter.has(PUBLIC_RELAY)).toBe(true)
   })
 
   it('on one host or one LAN, every peer may be a relay', () => {
@@ -80,9 +116,9 @@ describe('PublicRelayFilter', () => {
   })
 
   it('follows the policy when it turns public', () => {
-    const policy = new AddressPolicy({ lan: 'auto', bootstrap: [], kadProtocol: '/grid/lab/kad/1.0.0' })
+    const policy = new AddressPolicy({ lan: 'auto', bootstrap: [], kadProtocol: KAD })
     const f = new PublicRelayFilter(policy)
-    f.attach(peer => CONNECTIONS.filter(c => c.remotePeer.equals(peer)))
+    attached(f, CONNECTIONS)
     let addrs = [multiaddr(`/ip4/192.168.1.20/tcp/7400/p2p/${SELF}`)]
     policy.start({ getMultiaddrs: () => addrs, getConnections: () => [], addEventListener: () => {}, removeEventListener: () => {} })
     expect(f.has(LAN_RELAY)).toBe(false)

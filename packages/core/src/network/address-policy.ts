@@ -141,6 +141,9 @@ export class AddressPolicy {
     this.decided = decideMode(init.lan, { ownAddrs: [], bootstrap: init.bootstrap, ranges: this.ranges })
   }
 
+  /** The grid's DHT protocol. */
+  get kadProtocol (): string { return this.init.kadProtocol }
+
   /**
    * kad-dht's `peerInfoMapper`: every peer it stores or hands out passes through it. In public
    * mode only public addresses (by this grid's ranges; a relayed address by its relay's) pass.
