@@ -15,6 +15,7 @@
 //    relays (the two bootstrap nodes hold nearly every reservation, 128 at most each), so 150 and
 //    200 are not run; the last lines say why, with this run's figures.
 // GRID_BENCH_TESTNET_QUICK=1: a shorter run (50, and 20 → 40 nodes; one minute of churn).
+// GRID_BENCH_TESTNET_PLAN=1 or 2: only that grid.
 import { rmSync } from 'node:fs'
 import { mkdtemp } from 'node:fs/promises'
 import { availableParallelism, tmpdir } from 'node:os'
@@ -52,6 +53,7 @@ const PLANS: Plan[] = QUICK
       { title: 'as shipped', blockMdns: false, sizes: [50], searchRuns: { 50: 18 }, everything: true },
       { title: 'multicast DNS dropped at the site hosts', blockMdns: true, sizes: [50, 100, 125], searchRuns: { 50: 9, 100: 12, 125: 9 }, everything: false }
     ]
+const ONLY_PLAN = process.env.GRID_BENCH_TESTNET_PLAN
 const CHURN = { durationMs: QUICK ? 60_000 : 300_000, share: 0.2, downMs: QUICK ? 10_000 : 25_000 }
 const SETTLE_DEADLINE_MS = { step: 45_000, measured: 90_000 }
 const IDLE_WINDOW_MS = 10_000
@@ -136,7 +138,7 @@ async function notRun (grid: BenchGrid, loads: string[]): Promise<string> {
 }
 
 try {
-  for (const plan of PLANS) await run(plan)
+  for (const [i, plan] of PLANS.entries()) if (ONLY_PLAN == null || ONLY_PLAN === String(i + 1)) await run(plan)
 } catch (err: any) {
   if (err?.name !== 'TestnetUnavailableError') throw err
   console.error(`testnet: not run: ${String(err.message)}`)
