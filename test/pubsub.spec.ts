@@ -164,6 +164,6 @@ describe('pub/sub through the CLI and the API', () => {
   it('pub to a topic nobody follows says so and exits 1', async () => {
     const r = await runCli(['pub', 'empty-room', 'anyone?', '--data-dir', nodes[0]!.dataDir])
     expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/no peer is subscribed to 'empty-room' yet/)
+    expect(r.stderr).toMatch(/no peer is subscribed to 'empty-room' yet: the message reached no other node/)
   })
 })

@@ -24,7 +24,7 @@ export const pub: Command = {
     if (flag(values, 'json')) io.out(json(answer))
     else if (answer.peers > 0) io.out(`sent to ${answer.peers} ${answer.peers === 1 ? 'peer' : 'peers'} on '${topic}'`)
     if (answer.peers === 0) {
-      io.err(`no peer is subscribed to '${topic}' yet: nobody received the message`)
+      io.err(`no peer is subscribed to '${topic}' yet: the message reached no other node`)
       return 1
     }
     return 0

@@ -18,15 +18,18 @@ export const sub: Command = {
     validateTopic(topic)
     const asJson = flag(values, 'json')
     const api = await requireApi(values)
+    let following = false
     try {
       for await (const line of api.lines<PubSubLine>(`/v1/pubsub/${encodeURIComponent(topic)}`, { follow: true, signal })) {
+        following = true
         if (asJson) io.out(JSON.stringify(line))
         else if (line.type === 'subscribed') io.err(`following '${topic}' (${line.peers} ${line.peers === 1 ? 'peer' : 'peers'} subscribed); Ctrl-C stops`)
         else printMessage(io, line)
       }
     } catch (err) {
       if (signal.aborted) return 0
-      throw err
+      // refused at once (a bad topic, no node): that error; cut off later: the node went away
+      if (!following) throw err
     }
     if (signal.aborted) return 0
     throw new SubscriptionEndedError(api.url, topic)
