@@ -3,7 +3,7 @@
  * (until the client goes away), and see this node's topics and its peers' scores.
  */
 import { once } from 'node:events'
-import { PUBSUB_MAX_MESSAGE_BYTES, validateTopic } from '@grid-node/core'
+import { PUBSUB_MAX_MESSAGE_BYTES, SubscriptionLimitError, validateTopic } from '@grid-node/core'
 import * as v from 'valibot'
 import { BodyInvalidError, PathInvalidError } from './errors.js'
 import { abortOnClose, readJsonBody } from './http.js'
@@ -21,6 +21,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
  */
 const MAX_PUBLISH_BODY_BYTES = 6 * PUBSUB_MAX_MESSAGE_BYTES + 1024
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
+/** Topic streams open at once: each holds one of the API's 64 ordinary connections, so at most half of them. */
+const MAX_PUBSUB_STREAMS = 32
+/** Topic streams open per node, against MAX_PUBSUB_STREAMS. */
+const streams = new WeakMap<GridNode, number>()
 
 /** `{"text": "hello"}` or `{"base64": "aGVsbG8="}`: exactly one. */
 const PublishBody = v.pipe(
@@ -54,17 +58,23 @@ async function publish (node: GridNode, req: IncomingMessage, [encoded]: string[
  */
 async function follow (node: GridNode, _req: IncomingMessage, [encoded]: string[], res: ServerResponse): Promise<undefined> {
   const topic = topicOf(encoded ?? '')
+  if ((streams.get(node) ?? 0) >= MAX_PUBSUB_STREAMS) throw new SubscriptionLimitError(`${MAX_PUBSUB_STREAMS} topic streams are open on this API already, the most it serves at once; close one first`)
   const messages = node.pubsub.subscribe(topic, { signal: abortOnClose(res) })
-  res.writeHead(200, { 'content-type': `${NDJSON_TYPE}; charset=utf-8`, 'cache-control': 'no-store' })
-  const first: PubSubLine = { type: 'subscribed', topic, peers: node.pubsub.peers(topic).length }
-  res.write(`${JSON.stringify(first)}\n`)
-  for await (const message of messages) {
-    if (!res.write(`${JSON.stringify(pubsubMessageAnswer(message))}\n`)) {
-      await Promise.race([once(res, 'drain'), once(res, 'close')])
+  streams.set(node, (streams.get(node) ?? 0) + 1)
+  try {
+    res.writeHead(200, { 'content-type': `${NDJSON_TYPE}; charset=utf-8`, 'cache-control': 'no-store' })
+    const first: PubSubLine = { type: 'subscribed', topic, peers: node.pubsub.peers(topic).length }
+    res.write(`${JSON.stringify(first)}\n`)
+    for await (const message of messages) {
+      if (!res.write(`${JSON.stringify(pubsubMessageAnswer(message))}\n`)) {
+        await Promise.race([once(res, 'drain'), once(res, 'close')])
+      }
+      if (res.destroyed) break
     }
-    if (res.destroyed) break
+    res.end()
+  } finally {
+    streams.set(node, (streams.get(node) ?? 1) - 1)
   }
-  res.end()
   return undefined
 }
 
