@@ -1,8 +1,10 @@
 import { TopicValidatorResult } from '@libp2p/gossipsub'
+import { defaultLogger } from '@libp2p/logger'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { describe, expect, it } from 'vitest'
 import { PUBSUB_PENALTY, PUBSUB_RECEIVE_BURST, PUBSUB_SCORE_THRESHOLDS } from '../src/constants.js'
 import { PubSubGuard } from '../src/pubsub/guard.js'
+import { PubSubService } from '../src/pubsub/pubsub-service.js'
 import { Penalties, SenderRate } from '../src/pubsub/rate-guard.js'
 import { Subscription } from '../src/pubsub/subscription.js'
 import { topicName, validateTopic, wireTopic } from '../src/pubsub/topic.js'
@@ -120,5 +122,91 @@ describe('Subscription', () => {
     expect(ended).toBe(1)
     sub.push(message(1))
     expect((await sub.next()).done).toBe(true)
+  })
+})
+
+describe('PubSubService', () => {
+  const SELF = peerIdFromString('12D3KooWRKktW4vjpGeKNxGeSTDwNUs8s3xW5vcSrxC35tzmsb3Z')
+
+  /** A gossipsub that records what the service asks of it, and can deliver a message. */
+  function fakeGossip (): { gossip: any, deliver: (topic: string, text: string, from?: typeof SELF) => void, calls: string[] } {
+    const calls: string[] = []
+    let listener: ((event: CustomEvent) => void) | undefined
+    let seq = 0n
+    const gossip = {
+      topicValidators: new Map(),
+      addEventListener: (_: string, fn: any) => { listener = fn },
+      removeEventListener: () => { listener = undefined },
+      subscribe: (t: string) => { calls.push(`subscribe ${t}`) },
+      unsubscribe: (t: string) => { calls.push(`unsubscribe ${t}`) },
+      getSubscribers: () => [FLOODER],
+      publish: async (t: string) => { calls.push(`publish ${t}`); return { recipients: [FLOODER, SELF] } }
+    }
+    const deliver = (topic: string, text: string, from = FLOODER): void => {
+      seq++
+      listener?.(new CustomEvent('gossipsub:message', { detail: { msgId: `id${seq}`, propagationSource: from, msg: { type: 'signed', from, topic, data: new TextEncoder().encode(text), sequenceNumber: seq } } }))
+    }
+    return { gossip, deliver, calls }
+  }
+
+  async function service (): Promise<{ pubsub: PubSubService, fake: ReturnType<typeof fakeGossip> }> {
+    const fake = fakeGossip()
+    const pubsub = new PubSubService({ libp2p: { peerId: SELF, services: { pubsub: fake.gossip } } as any, guard: new PubSubGuard(), logger: defaultLogger() }, { network: 'main' })
+    pubsub.start()
+    return { pubsub, fake }
+  }
+
+  it('joins a topic with its validator on the first subscription and leaves it with the last', async () => {
+    const { pubsub, fake } = await service()
+    const a = pubsub.subscribe('chat')
+    const controller = new AbortController()
+    pubsub.subscribe('chat', { signal: controller.signal })
+    expect(fake.calls).toEqual(['subscribe /grid/main/topic/chat'])
+    expect(fake.gossip.topicValidators.has('/grid/main/topic/chat')).toBe(true)
+    expect(pubsub.topics()).toEqual(['chat'])
+    await a.return?.()
+    controller.abort()
+    expect(fake.calls).toEqual(['subscribe /grid/main/topic/chat', 'unsubscribe /grid/main/topic/chat'])
+    expect(fake.gossip.topicValidators.size).toBe(0)
+    expect(pubsub.topics()).toEqual([])
+  })
+
+  it('hands each message of its network\'s topic to every subscription and listener, with text when it is UTF-8', async () => {
+    const { pubsub, fake } = await service()
+    const a = pubsub.subscribe('chat')
+    const b = pubsub.subscribe('chat')
+    const heard: string[] = []
+    pubsub.onMessage(() => { throw new Error('a listener that throws stops nothing') })
+    const off = pubsub.onMessage(m => { heard.push(m.text ?? '') })
+    fake.deliver('/grid/other/topic/chat', 'another grid')
+    fake.deliver('/grid/main/topic/news', 'not subscribed')
+    fake.deliver('/grid/main/topic/chat', 'hello')
+    const got = (await a.next()).value
+    expect(got).toMatchObject({ topic: 'chat', text: 'hello', id: 'id3', seqno: 3n })
+    expect(got?.from.equals(FLOODER)).toBe(true)
+    expect((await b.next()).value?.text).toBe('hello')
+    off()
+    fake.deliver('/grid/main/topic/chat', 'again')
+    expect(heard).toEqual(['hello'])
+  })
+
+  it('publishes to the wire topic and counts the peers it went to, not itself; refuses bad input first', async () => {
+    const { pubsub, fake } = await service()
+    expect(await pubsub.publish('chat', 'hi')).toBe(1)
+    expect(fake.calls).toEqual(['publish /grid/main/topic/chat'])
+    await expect(pubsub.publish('no such/topic', 'x')).rejects.toMatchObject({ name: 'TopicInvalidError' })
+    await expect(pubsub.publish('chat', new Uint8Array(64 * 1024 + 1))).rejects.toMatchObject({ name: 'MessageTooLargeError' })
+    for (let i = 0; i < 19; i++) await pubsub.publish('chat', 'burst')
+    await expect(pubsub.publish('chat', 'one too many')).rejects.toMatchObject({ name: 'PublishRateError' })
+    expect(fake.calls.length).toBe(20)
+  })
+
+  it('ends every subscription when stopped, and refuses to work after', async () => {
+    const { pubsub } = await service()
+    const sub = pubsub.subscribe('chat')
+    const waiting = sub.next()
+    pubsub.stop()
+    expect((await waiting).done).toBe(true)
+    expect(() => pubsub.subscribe('chat')).toThrow(expect.objectContaining({ name: 'NotStartedError' }))
   })
 })
