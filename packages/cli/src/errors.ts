@@ -36,11 +36,11 @@ export class EventStreamEndedError extends Error {
   }
 }
 
-/** `grid-node sub`: the running node ended the topic's stream (it stopped). */
+/** `grid-node sub`: the running node's stream of a topic broke or ended (the node stopped, or went silent). */
 export class SubscriptionEndedError extends Error {
   static override name = 'SubscriptionEndedError'
-  constructor (url: string, topic: string) {
-    super(`the node at ${url} stopped sending '${topic}': it stopped or restarted; check it runs (\`grid-node status\`) and run \`grid-node sub ${topic}\` again`)
+  constructor (url: string, topic: string, why: string) {
+    super(`the node at ${url} stopped sending '${topic}': ${why}; check it is still running (\`grid-node status\`) and run \`grid-node sub ${topic}\` again`)
     this.name = SubscriptionEndedError.name
   }
 }

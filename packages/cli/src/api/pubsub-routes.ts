@@ -5,6 +5,7 @@
 import { once } from 'node:events'
 import { PUBSUB_MAX_MESSAGE_BYTES, SubscriptionLimitError, validateTopic } from '@grid-node/core'
 import * as v from 'valibot'
+import { EVENT_KEEP_ALIVE } from './constants.js'
 import { BodyInvalidError, PathInvalidError } from './errors.js'
 import { abortOnClose, readJsonBody } from './http.js'
 import { NDJSON_TYPE } from './ndjson.js'
@@ -23,6 +24,8 @@ const MAX_PUBLISH_BODY_BYTES = 6 * PUBSUB_MAX_MESSAGE_BYTES + 1024
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
 /** Topic streams open at once: each holds one of the API's 64 ordinary connections, so at most half of them. */
 const MAX_PUBSUB_STREAMS = 32
+/** Said on an idle topic stream every EVENT_KEEP_ALIVE (15 s), while the client keeps up: a client that hears nothing for much longer knows the node is gone. */
+const KEEP_ALIVE = `${JSON.stringify({ type: 'keep-alive' } satisfies PubSubLine)}\n`
 /** Topic streams open per node, against MAX_PUBSUB_STREAMS. */
 const streams = new WeakMap<GridNode, number>()
 
@@ -53,7 +56,7 @@ async function publish (node: GridNode, req: IncomingMessage, [encoded]: string[
 
 /**
  * `GET /v1/pubsub/<topic>`: NDJSON, `{"type":"subscribed"}` at once, then one line per message
- * for as long as the client reads. A client that does not keep up loses the oldest messages of
+ * (and `{"type":"keep-alive"}` after 15 s of none) for as long as the client reads. A client that does not keep up loses the oldest messages of
  * its subscription's buffer (the next line says how many), never the node's memory.
  */
 async function follow (node: GridNode, _req: IncomingMessage, [encoded]: string[], res: ServerResponse): Promise<undefined> {
@@ -61,10 +64,12 @@ async function follow (node: GridNode, _req: IncomingMessage, [encoded]: string[
   if ((streams.get(node) ?? 0) >= MAX_PUBSUB_STREAMS) throw new SubscriptionLimitError(`${MAX_PUBSUB_STREAMS} topic streams are open on this API already, the most it serves at once; close one first`)
   const messages = node.pubsub.subscribe(topic, { signal: abortOnClose(res) })
   streams.set(node, (streams.get(node) ?? 0) + 1)
+  let keepAlive: ReturnType<typeof setInterval> | undefined
   try {
     res.writeHead(200, { 'content-type': `${NDJSON_TYPE}; charset=utf-8`, 'cache-control': 'no-store' })
     const first: PubSubLine = { type: 'subscribed', topic, peers: node.pubsub.peers(topic).length }
     res.write(`${JSON.stringify(first)}\n`)
+    keepAlive = setInterval(() => { if (res.writableLength === 0) res.write(KEEP_ALIVE) }, EVENT_KEEP_ALIVE)
     for await (const message of messages) {
       if (!res.write(`${JSON.stringify(pubsubMessageAnswer(message))}\n`)) {
         await Promise.race([once(res, 'drain'), once(res, 'close')])
@@ -73,6 +78,7 @@ async function follow (node: GridNode, _req: IncomingMessage, [encoded]: string[
     }
     res.end()
   } finally {
+    clearInterval(keepAlive)
     streams.set(node, (streams.get(node) ?? 1) - 1)
   }
   return undefined

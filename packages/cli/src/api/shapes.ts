@@ -125,10 +125,12 @@ export interface PublishAnswer { topic: string, peers: number }
 
 /**
  * One line of `GET /v1/pubsub/<topic>` (NDJSON): first `subscribed`, then a `message` per
- * message (text as `text`, other bytes as `base64`; `dropped` when a slow reader lost some).
+ * message (text as `text`, other bytes as `base64`; `dropped` when a slow reader lost some), and
+ * `keep-alive` after 15 s without one.
  */
 export type PubSubLine =
   | { type: 'subscribed', topic: string, peers: number }
+  | { type: 'keep-alive' }
   | PubSubMessageAnswer
 
 export interface PubSubMessageAnswer {
