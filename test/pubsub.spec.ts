@@ -1,8 +1,8 @@
 /**
  * Pub/sub between real node processes, through the CLI and the local API: bad topic names and
  * oversized messages refused with clear errors (exit 2, 4xx), a node's own rate refused (429),
- * and a flooding peer (its own process, publishing past the rate) throttled and scored down
- * while the others' messages still arrive.
+ * a flooding peer (its own process, publishing past the rate) throttled and scored down while
+ * the others' messages still arrive, and a peer sending oversized messages dropped and scored down.
  */
 import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
@@ -148,6 +148,32 @@ describe('pub/sub through the CLI and the API', () => {
     const scores = await Promise.all(nodes.map(async n => (await n.api<Scores>('/v1/pubsub')).body.scores))
     // the honest publisher is not penalised: above the first threshold (-10), where gossip with it would stop
     for (const p of scores.flat()) if (p.peerId === honest) expect(p.score).toBeGreaterThan(-10)
+  })
+
+  it('a peer that sends messages over 64 KiB has them dropped and is scored down', async () => {
+    const sender = spawn(process.execPath, [FLOODER, (await nodes[0]!.started()).bootstrapAddrs[0]!, 'chat', '10000', String(LIMIT + 1000), '6'], { env: { ...process.env, DEBUG: '' }, stdio: ['ignore', 'pipe', 'inherit'] })
+    try {
+      const events: Array<Record<string, any>> = []
+      createInterface({ input: sender.stdout! }).on('line', line => { events.push(JSON.parse(line)) })
+      const started = await eventually(async () => events.find(e => e.event === 'started'), 'the sender to start', 60_000)
+      const done = await eventually(async () => events.find(e => e.event === 'done'), 'the sender to finish', 60_000)
+      expect(done.sent).toBe(6)
+      // 10 points a message on each neighbour it sent them to: past the publish threshold (-50)
+      const lowest = await eventually(async () => {
+        const scores = await Promise.all(nodes.map(async n => (await n.api<Scores>('/v1/pubsub')).body.scores))
+        const min = Math.min(0, ...scores.flat().filter(p => p.peerId === started.peerId).map(p => p.score))
+        return min <= -50 ? min : undefined
+      }, 'the oversize sender to be scored down')
+      expect(lowest).toBeLessThanOrEqual(-50)
+      const r = await runCli(['pub', 'chat', 'after the oversized ones', '--data-dir', nodes[1]!.dataDir])
+      expect(r.code, r.stderr).toBe(0)
+      for (const f of followers) {
+        await f.received('after the oversized ones')
+        expect(f.messages().filter(m => m.from === started.peerId)).toEqual([])
+      }
+    } finally {
+      sender.kill('SIGINT')
+    }
   })
 
   it('this node refuses its own publishes past the rate: 429 with when to send again', async () => {
