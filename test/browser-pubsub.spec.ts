@@ -97,6 +97,20 @@ describe('pub/sub between five nodes and a browser tab (Chromium)', () => {
     expect(tabMessage?.from).toBe(tabId)
   })
 
+  it('the example page\'s topic panel shows what a node publishes and publishes what is typed in it', async () => {
+    await page.click('#topic-join button')
+    await page.locator('#topic-status', { hasText: 'following chat' }).waitFor({ timeout: 10_000 })
+    const r = await runCli(['pub', 'chat', 'to the page', '--data-dir', nodes[1]!.dataDir])
+    expect(r.code, r.stderr).toBe(0)
+    const shown = page.locator('#topic-messages li', { hasText: 'to the page' })
+    await shown.waitFor({ timeout: 10_000 })
+    expect(await shown.getAttribute('data-from')).toBe((await nodes[1]!.started()).peerId)
+    await page.fill('#topic-message', 'typed in the page')
+    await page.click('#topic-send button')
+    await page.locator('#topic-status', { hasText: /sent to \d+ peer/ }).waitFor({ timeout: 10_000 })
+    for (const f of followers) expect(await f.received('typed in the page')).toMatchObject({ from: tabId })
+  })
+
   it('a node that joins later receives what is published after it subscribed, and nothing before', async () => {
     const dir = await tempDir()
     dirs.push(dir)

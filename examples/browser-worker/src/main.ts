@@ -1,7 +1,7 @@
 /**
  * A browser tab as a full peer of the grid: it joins through any Node.js peer over
  * WebSockets, takes a relay slot there so others can dial it, announces `#compute:js` and
- * runs their jobs in Web Workers, searches tags, and submits jobs of its own.
+ * runs their jobs in Web Workers, searches tags, submits jobs of its own, and joins a pub/sub topic.
  */
 import { createGridNode } from '@grid-node/core'
 import { element } from './dom.js'
@@ -10,6 +10,7 @@ import { readParams, rememberParams } from './params.js'
 import { bindSearch } from './search.js'
 import { renderPeers, renderStatus } from './status.js'
 import { bindSubmit } from './submit.js'
+import { bindTopic } from './topic.js'
 import { bindWorker } from './worker.js'
 import type { ConnectionState } from './status.js'
 import type { GridNode } from '@grid-node/core'
@@ -83,6 +84,7 @@ bindConnect()
 bindSearch(() => node)
 bindWorker(() => node)
 bindSubmit(() => node)
+bindTopic(() => node)
 await connect(params.bootstrap, params.lan)
 setInterval(() => { void refresh() }, REFRESH_MS)
 // the state changes with every connection and relay reservation: show it at once
