@@ -64,7 +64,7 @@ function joiningNode (): GridNode & FakeNode {
   const addr = multiaddr(`/ip4/127.0.0.1/tcp/7400/p2p/${SELF}`)
   const fake: FakeNode = { joined: [], closestAsked: [], closest: async () => [peerIdFromString(OTHER)] }
   return Object.assign(fake, {
-    status: () => ({ peerId: peerIdFromString(SELF), network: 'lab', ready: false, addrs: [addr, multiaddr('/ip4/192.168.1.5/tcp/7400')], peers: 0, routingTableSize: 0, uptimeMs: 42, addressPolicy: LAN_POLICY }),
+    status: () => ({ peerId: peerIdFromString(SELF), network: 'lab', ready: false, addrs: [addr, multiaddr('/ip4/192.168.1.5/tcp/7400')], peers: 0, routingTableSize: 0, uptimeMs: 42, startedAt: 1_795_000_000_000, addressPolicy: LAN_POLICY }),
     shareableAddrs: () => [addr],
     peers: async () => [],
     peerLiveness: () => [],
@@ -171,6 +171,7 @@ describe('GET /health-check and /v1/status', () => {
       peers: 0,
       routingTableSize: 0,
       uptimeMs: 42,
+      startedAt: 1_795_000_000_000,
       addressPolicy: LAN_POLICY,
       addressWarning: null
     })

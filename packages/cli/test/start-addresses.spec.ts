@@ -60,6 +60,7 @@ describe('start output', () => {
       peers: 0,
       routingTableSize: 0,
       uptimeMs: 0,
+      startedAt: 0,
       reachable: true,
       announced: [],
       relaying: true,

@@ -409,6 +409,7 @@ class GridNodeImpl implements GridNode {
       peers: new Set(this.libp2p.getConnections().map(c => c.remotePeer.toString())).size,
       routingTableSize: dht.routingTable?.size ?? 0,
       uptimeMs: this.startedAt === 0 ? 0 : Date.now() - this.startedAt,
+      startedAt: this.startedAt,
       reachable: reachability.state !== 'unreachable',
       reachability,
       announced: this.announcer.announcedTags(),

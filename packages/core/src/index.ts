@@ -220,6 +220,8 @@ export interface GridNodeStatus {
   peers: number
   routingTableSize: number
   uptimeMs: number
+  /** When this run of the node started (ms since the epoch; 0 before): the same for every answer of one run. */
+  startedAt: number
   /** Peers can dial it: directly, through its relays, or (while `checking`) presumably directly. */
   reachable: boolean
   /** How peers reach it (directly, through which relays, or not at all) and why. */

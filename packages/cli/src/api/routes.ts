@@ -61,6 +61,7 @@ async function status (node: GridNode): Promise<StatusAnswer> {
     peers: s.peers,
     routingTableSize: s.routingTableSize,
     uptimeMs: s.uptimeMs,
+    startedAt: s.startedAt,
     addressPolicy: s.addressPolicy,
     addressWarning: s.addressWarning ?? null,
     reachability: s.reachability

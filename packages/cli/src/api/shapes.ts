@@ -31,6 +31,8 @@ export interface StatusAnswer {
   peers: number
   routingTableSize: number
   uptimeMs: number
+  /** When this run of the node started, ms since the epoch: a new value means the node restarted. */
+  startedAt: number
   /** Whether the DHT keeps private and loopback addresses, and why. */
   addressPolicy?: { setting: boolean | 'auto', mode: 'lan' | 'public', reason: string }
   addressWarning?: { code: string, message: string } | null

@@ -18,8 +18,6 @@ import type { Dataset, GridEvent, NodeStatus, Peer } from './types.js'
 const PEERS_POLL_MS = 10_000
 /** A safety net for what no event says (addresses, routing table size). */
 const STATUS_POLL_MS = 30_000
-/** A node's start time as two status answers put it differs by their latencies; by more, it restarted. */
-const RESTART_MS = 1_500
 /** Events listed; the chart and the jobs keep their own. */
 const EVENTS_KEPT = 200
 
@@ -146,20 +144,19 @@ function onEvent (event: GridEvent): void {
 
 /**
  * Where the stream resumes: after the last event seen, unless the node restarted (its seqs begin
- * again at 1), which its uptime tells: then from the oldest it keeps. Mistaking a slow answer
- * for a restart only replays events already applied, which are skipped.
+ * again at 1), which the run's start time in its status tells: then from the oldest it keeps. No
+ * stream opens before the status has answered (a failure here is retried like a failed stream):
+ * a node that came back between the two requests would otherwise be asked for its events after
+ * the old run's last seq, and its first ones would be lost.
  */
 let nodeStartedAt: number | undefined
 async function streamUrl (): Promise<string> {
-  try {
-    const status = await loadStatus()
-    const startedAt = state.statusAt - status.uptimeMs
-    if (nodeStartedAt != null && Math.abs(startedAt - nodeStartedAt) > RESTART_MS) state.lastSeq = 0
-    nodeStartedAt = startedAt
-    await Promise.all([loadPeers(), loadDatasets()])
-  } catch {
-    // the stream's own request says what is wrong
-  }
+  const status = await loadStatus()
+  if (nodeStartedAt != null && status.startedAt !== nodeStartedAt) state.lastSeq = 0
+  nodeStartedAt = status.startedAt
+  await Promise.all([loadPeers(), loadDatasets()]).catch(() => {
+    // shown as they were; the events and the next poll bring them up to date
+  })
   return `/v1/events?since=${state.lastSeq}`
 }
 

@@ -15,6 +15,7 @@ export interface NodeStatus {
   peers: number
   routingTableSize: number
   uptimeMs: number
+  startedAt: number
   reachability?: Reachability
   addressWarning?: { code: string, message: string } | null
 }
