@@ -8,6 +8,9 @@
  *   off and on while the node runs (a tab's "offer this tab as a worker" switch). Each peer has
  *   at most `maxJobsPerPeer` jobs here at once.
  * - The node says it runs anyone's jobs (`#compute:js`) only while compute is open to all and on.
+ * - Approve-only: jobs on this node's datasets run only when their code's CID (code-cid.ts) is
+ *   one the operator approved; data-free jobs are not affected. A refusal names the CID, so the
+ *   requester can ask for it to be approved.
  */
 import * as c from './constants.js'
 import type { AddDatasetInit, DatasetDescriptor } from './catalog/descriptor.js'
@@ -19,6 +22,8 @@ export interface AccessInit {
   allow?: string[]
   /** @default MAX_JOBS_PER_PEER */
   maxJobsPerPeer?: number
+  /** Run only approved code (by CID; see `approvals`) on this node's datasets; data-free jobs are not affected. @default false */
+  approveOnly?: boolean
 }
 
 /** Why a job is refused before it is read, as the compute protocol's error event says it. */
@@ -42,16 +47,34 @@ export function maySee (dataset: Pick<DatasetDescriptor, 'visibility' | 'allow'>
   return isPublic(dataset) || (peer != null && (dataset.allow ?? []).includes(peer))
 }
 
+/** The refusal of code this node has not approved: it names the CID and how to get it approved. */
+export function unapprovedCode (cid: string): JobRefusal {
+  return { status: 'forbidden', message: `this node runs only approved code on its datasets, and code ${cid} is not approved here; ask its operator to approve it (grid-node approve ${cid})` }
+}
+
+/** A job whose code does not hash to the CID its requester sent. */
+export function codeCidMismatch (sent: string, computed: string): { status: 'bad-request', message: string } {
+  return { status: 'bad-request', message: `the job's code CID was sent as ${sent.slice(0, 100)}, but its code is ${computed}; the code changed on the way or the requester is broken` }
+}
+
 export class AccessPolicy {
   /** Runs other peers' jobs right now. */
   offering: boolean
   private readonly allow?: ReadonlySet<string>
   private readonly maxJobsPerPeer: number
+  /** Jobs on datasets need approved code. */
+  readonly approveOnly: boolean
 
   constructor (init: AccessInit = {}) {
     this.offering = init.offer ?? true
     if (init.allow != null) this.allow = new Set(init.allow)
     this.maxJobsPerPeer = init.maxJobsPerPeer ?? c.MAX_JOBS_PER_PEER
+    this.approveOnly = init.approveOnly ?? false
+  }
+
+  /** Whether a job's code must be approved here: on a dataset of an approve-only node. */
+  needsApproval (dataset: string | undefined): boolean {
+    return this.approveOnly && dataset != null && dataset !== ''
   }
 
   /** Compute is open to every peer (no allow-list). */

@@ -236,6 +236,25 @@ export const JOB_RETRIES = 2
 /** How many times one job may be sent again to the same peer after its relayed connection closed as it opened. */
 export const JOB_REDIALS = 1
 
+/** Replicas of one job (`run --replicas k`): 16 distinct peers outvote any few liars; more only costs. */
+export const MAX_REPLICAS = 16
+/**
+ * Peers whose replica results this node scores (majority / minority), in memory and in the
+ * store: a few KiB. Past it the oldest record of a peer not avoided goes first, so a flood of new
+ * peer IDs cannot wash out what a liar did.
+ */
+export const MAX_SCORED_PEERS = 4096
+/** One minority result outweighs this many agreeing ones: a liar is avoided until it agreed 10 times per lie. */
+export const MINORITY_WEIGHT = 10
+/**
+ * A worker's claimed load in catalog answers is a hint: its pool counts at most 64 workers and
+ * its busy jobs at most 1024 (4 × the queue), so a peer cannot claim to be an endless sink.
+ */
+export const MAX_CLAIMED_POOL = 64
+export const MAX_CLAIMED_BUSY = 1024
+/** Peers whose load this node keeps (claimed and its own jobs in flight there); the idle oldest go first. */
+export const MAX_LOAD_PEERS = 4096
+
 /** Provided by every node whose compute is open to all, so data-free jobs find workers. */
 export const COMPUTE_CAPABILITY_TAG = '#compute:js'
 
@@ -244,6 +263,15 @@ export function computeProtocol (network: string): string {
 }
 /** A job request is code and args: 1 MiB is far more code than a job should ship. */
 export const MAX_JOB_REQUEST_BYTES = 1024 * 1024
+/**
+ * Code CIDs one node approves (`grid-node approve`): each is a ~60-byte key, all kept in memory
+ * and checked on every job on an approve-only node. Thousands of distinct vetted programs are
+ * more than any operator reviews by hand; the bound keeps a script in a loop from growing it.
+ */
+export const MAX_APPROVALS = 4096
+/** A label kept with an approval (the job file's name), in characters. */
+export const MAX_APPROVAL_LABEL = 256
+
 /** Jobs waiting for a worker, per node; past it the answer is BUSY. */
 export const MAX_JOB_QUEUE = 256
 /** Jobs one peer may have running or waiting here at once: half the queue, so no single peer fills it. */

@@ -137,6 +137,33 @@ export class FederateRoundError extends Error {
   }
 }
 
+/** Text given as a job's code CID that is not one. */
+export class CodeCidInvalidError extends Error {
+  static override name = 'CodeCidInvalidError'
+  constructor (text: string, reason: string) {
+    super(`"${text.slice(0, 100)}" is not a job's code CID (${reason}): give the CID \`grid-node approve job.js\` prints, e.g. bafkrei…`)
+    this.name = CodeCidInvalidError.name
+  }
+}
+
+/** Removing an approval this node does not have. */
+export class ApprovalNotFoundError extends Error {
+  static override name = 'ApprovalNotFoundError'
+  constructor (cid: string) {
+    super(`no approval of ${cid} on this node; \`grid-node approvals ls\` lists the approved code CIDs`)
+    this.name = ApprovalNotFoundError.name
+  }
+}
+
+/** One approval more than a node keeps. */
+export class ApprovalLimitError extends Error {
+  static override name = 'ApprovalLimitError'
+  constructor (limit: number) {
+    super(`this node already approves ${limit} code CIDs, its limit; remove some with \`grid-node approvals rm <cid>\``)
+    this.name = ApprovalLimitError.name
+  }
+}
+
 /** A dataset added by path on a node without a file system (a browser tab). */
 export class NoFileSystemError extends Error {
   static override name = 'NoFileSystemError'

@@ -1,6 +1,7 @@
 import { anySignal } from 'any-signal'
 import { createLibp2p } from 'libp2p'
 import { AccessPolicy, isPublic } from './access.js'
+import { ApprovalStore } from './approvals.js'
 import * as c from './constants.js'
 import { DialError, ListenError, NotStartedError } from './errors.js'
 import { AddressPolicy, addressScope } from './network/address-policy.js'
@@ -94,6 +95,7 @@ class GridNodeImpl implements GridNode {
   private readonly compute: ComputeService
   private readonly scheduler: Scheduler
   readonly datasets: GridNodeDatasets
+  readonly approvals: ApprovalStore
   readonly pubsub: PubSubService
   private readonly access: AccessPolicy
   private readonly relaying: boolean
@@ -128,7 +130,8 @@ class GridNodeImpl implements GridNode {
     this.relaying = valid.relay !== false
     this.pool = new WorkerPool({ size: init.compute?.poolSize ?? cpuCount(), maxQueue: init.compute?.maxQueue ?? c.MAX_JOB_QUEUE })
     const streams = new GridStreams(libp2p)
-    this.compute = new ComputeService({ libp2p, streams, datasets: datasetStore, pool: this.pool, access: this.access, logger }, { ...init.compute, network: valid.network })
+    this.approvals = new ApprovalStore(store.sublevel('approvals'))
+    this.compute = new ComputeService({ libp2p, streams, datasets: datasetStore, pool: this.pool, access: this.access, approvals: this.approvals, logger }, { ...init.compute, network: valid.network })
     this.catalog = new CatalogService({ libp2p, streams, datasets: datasetStore, access: this.access, logger }, { network: valid.network })
     this.announcer = new Announcer({ libp2p, datasets: datasetStore, logger }, { network: valid.network, extraTags: this.access.capabilities() })
     this.searcher = new Searcher({ libp2p, catalog: this.catalog, datasets: datasetStore, logger }, { network: valid.network, neighbours: () => this.lanNeighbours() })

@@ -24,6 +24,7 @@
 import { runtimeProblem } from '#platform'
 import { PlatformUnsupportedError } from './errors.js'
 import { createNode } from './grid-node.js'
+import type { Approval, ApproveInit } from './approvals.js'
 import type { DatasetStoreInit } from './catalog/datasets.js'
 import type { AddDatasetInit, DatasetDescriptor } from './catalog/descriptor.js'
 import type { Row } from './catalog/parse.js'
@@ -60,6 +61,9 @@ export { jsonTooDeep } from './json-depth.js'
 export type { TooDeep } from './json-depth.js'
 export { runInSandbox } from './compute/sandbox.js'
 export { federate } from './compute/federate.js'
+export { codeCid, parseCodeCid } from './compute/code-cid.js'
+export { openApprovals } from './approvals.js'
+export type { Approval, ApproveInit } from './approvals.js'
 export type { SandboxJob, SandboxLimits, SandboxOutcome } from './compute/sandbox.js'
 export type { SandboxFailure } from './compute/sandbox-failure.js'
 export type { JobEvent, JobInit } from './compute/job-events.js'
@@ -166,9 +170,11 @@ export interface GridNodeInit {
   liveness?: LivenessInit
   /**
    * Running other peers' jobs here: `allow` (peer IDs; absent: open to all), the worker pool's
-   * size and queue, per-peer and deadline caps, sandbox memory and result size.
+   * size and queue, per-peer and deadline caps, sandbox memory and result size; `approveOnly`:
+   * jobs on this node's datasets run only with code whose CID is in `approvals` (data-free jobs
+   * are not affected), anything else is refused with its CID.
    *
-   * @default { poolSize: CPU count, maxQueue: 256, maxJobsPerPeer: 128, maxTimeoutMs: 30_000 }
+   * @default { poolSize: CPU count, maxQueue: 256, maxJobsPerPeer: 128, maxTimeoutMs: 30_000, approveOnly: false }
    */
   compute?: ComputeInit & { poolSize?: number, maxQueue?: number }
   /**
@@ -200,6 +206,17 @@ export interface GridNodeDatasets {
   get(name: string): Promise<DatasetDescriptor>
   /** The rows, read now from where they live. */
   readRows(name: string): Promise<Row[]>
+}
+
+/** The code this node approved, by CID (at most 4,096). */
+export interface GridNodeApprovals {
+  /** Approves a code CID (CodeCidInvalidError for one that is not; ApprovalLimitError past the limit). */
+  approve(init: ApproveInit): Promise<Approval>
+  /** Withdraws one (ApprovalNotFoundError when it is not approved). */
+  remove(cid: string): Promise<Approval>
+  /** Oldest first. */
+  list(): Promise<Approval[]>
+  has(cid: string): Promise<boolean>
 }
 
 export interface PeerSummary {
@@ -260,6 +277,11 @@ export interface GridNode {
   /** A DHT lookup of the peers closest to a key. */
   closestPeers(key: PeerId, options?: AbortOptions): Promise<PeerId[]>
   readonly datasets: GridNodeDatasets
+  /**
+   * The code CIDs (`codeCid(code)`) this node runs on its datasets when started with
+   * `compute.approveOnly`; kept in its database, so they survive a restart.
+   */
+  readonly approvals: GridNodeApprovals
   /**
    * Gossipsub topics between the grid's peers (browser tabs too): `subscribe(topic)` yields
    * messages as they come, `publish(topic, data)` signs and sends one. Topics are scoped to the

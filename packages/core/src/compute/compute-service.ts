@@ -2,8 +2,9 @@ import { pbStream } from '@libp2p/utils'
 import { anySignal } from 'any-signal'
 import * as c from '../constants.js'
 import { JobRequest } from '../pb/grid.js'
-import { maySee } from '../access.js'
+import { codeCidMismatch, maySee, unapprovedCode } from '../access.js'
 import { BusyError, DatasetTooLargeError } from '../errors.js'
+import { codeCid } from './code-cid.js'
 import { fromPbJobEvent, toPbJobEvent } from './convert.js'
 import { JobEventSender } from './job-event-sender.js'
 import { JobWatchdog } from './job-watchdog.js'
@@ -13,6 +14,7 @@ import { ResultBytes } from './result-bytes.js'
 import type { JobEvent, JobInit } from './job-events.js'
 import type { WorkerPool } from './pool.js'
 import type { AccessInit, AccessPolicy } from '../access.js'
+import type { ApprovalStore } from '../approvals.js'
 import type { DatasetStore } from '../catalog/datasets.js'
 import type { AbortOptions, ComponentLogger, Connection, Libp2p, Logger, PeerId, Startable, Stream } from '@libp2p/interface'
 import type { StreamOpener } from '../network/grid-streams.js'
@@ -23,8 +25,10 @@ export interface ComputeComponents {
   streams: StreamOpener
   datasets: DatasetStore
   pool: WorkerPool
-  /** Who may run jobs here and how many at once. */
-  access: Pick<AccessPolicy, 'jobRefusal'>
+  /** Who may run jobs here and how many at once, and which code on its datasets. */
+  access: Pick<AccessPolicy, 'jobRefusal' | 'needsApproval'>
+  /** The code CIDs this node approved. */
+  approvals: Pick<ApprovalStore, 'has'>
   logger: ComponentLogger
 }
 
@@ -138,10 +142,14 @@ export class ComputeService implements Startable {
       return { type: 'error', status: 'bad-request', message: 'args are not valid JSON' }
     }
     if (jsonDepthExceeds(request.argsJson, c.MAX_RESULT_DEPTH)) return { type: 'error', status: 'bad-request', message: `args are nested more than ${c.MAX_RESULT_DEPTH} levels deep` }
+    // a requester of an older version sends no CID: the code's own is the one checked
+    const cid = await codeCid(request.code)
+    if (request.codeCid !== '' && request.codeCid !== cid) return { type: 'error', ...codeCidMismatch(request.codeCid, cid) }
     let data: unknown = null
     if (request.dataset !== '') {
       const found = await this.components.datasets.get(request.dataset).catch(() => undefined)
       if (found == null || !maySee(found, peer)) return { type: 'error', status: 'not-found', message: `no dataset named "${request.dataset}" here` }
+      if (this.components.access.needsApproval(request.dataset) && !await this.components.approvals.has(cid)) return { type: 'error', ...unapprovedCode(cid) }
       try {
         // rows that could not fit the sandbox are never read: a stranger's job cannot make this node parse a 1 GiB file
         data = await this.components.datasets.readRows(request.dataset, { maxFileBytes: this.init.memoryBytes ?? c.SANDBOX_MEMORY_BYTES, signal })
@@ -192,7 +200,7 @@ export class ComputeService implements Startable {
       stream = opened.stream
       // a result may be up to 16 MiB in one frame: the read buffer must hold all of it
       const pb = pbStream(stream, { maxDataLength: c.MAX_JOB_EVENT_BYTES, maxBufferSize: c.MAX_JOB_EVENT_BYTES })
-      await pb.write({ id: job.id, code: job.code, dataset: job.dataset ?? '', argsJson: JSON.stringify(job.args ?? null), timeoutMs: job.timeoutMs ?? 0 }, JobRequest, { signal })
+      await pb.write({ id: job.id, code: job.code, dataset: job.dataset ?? '', argsJson: JSON.stringify(job.args ?? null), timeoutMs: job.timeoutMs ?? 0, codeCid: await codeCid(job.code) }, JobRequest, { signal })
       for (;;) {
         const received = fromPbJobEvent(await pb.read(this.requestedCodec, { signal }))
         const event: JobEvent = received.type === 'accepted' ? { ...received, via: opened.via } : received

@@ -961,6 +961,7 @@ export interface JobRequest {
   dataset: string
   argsJson: string
   timeoutMs: number
+  codeCid: string
 }
 
 export namespace JobRequest {
@@ -998,6 +999,11 @@ export namespace JobRequest {
           w.uint32(obj.timeoutMs)
         }
 
+        if ((obj.codeCid != null && obj.codeCid !== '')) {
+          w.uint32(50)
+          w.string(obj.codeCid)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1007,7 +1013,8 @@ export namespace JobRequest {
           code: '',
           dataset: '',
           argsJson: '',
-          timeoutMs: 0
+          timeoutMs: 0,
+          codeCid: ''
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1034,6 +1041,10 @@ export namespace JobRequest {
             }
             case 5: {
               obj.timeoutMs = reader.uint32()
+              break
+            }
+            case 6: {
+              obj.codeCid = reader.string()
               break
             }
             default: {
@@ -1086,6 +1097,13 @@ export namespace JobRequest {
               }
               break
             }
+            case 6: {
+              yield {
+                field: `${prefix}.codeCid`,
+                value: reader.string()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1123,6 +1141,11 @@ export namespace JobRequest {
     value: number
   }
 
+  export interface JobRequestCodeCidFieldEvent {
+    field: '$.codeCid'
+    value: string
+  }
+
   export function encode (obj: Partial<JobRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, JobRequest.codec())
   }
@@ -1131,7 +1154,7 @@ export namespace JobRequest {
     return decodeMessage(buf, JobRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobRequest>): Generator<JobRequestIdFieldEvent | JobRequestCodeFieldEvent | JobRequestDatasetFieldEvent | JobRequestArgsJsonFieldEvent | JobRequestTimeoutMsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobRequest>): Generator<JobRequestIdFieldEvent | JobRequestCodeFieldEvent | JobRequestDatasetFieldEvent | JobRequestArgsJsonFieldEvent | JobRequestTimeoutMsFieldEvent | JobRequestCodeCidFieldEvent> {
     return streamMessage(buf, JobRequest.codec(), opts)
   }
 }
