@@ -6,7 +6,7 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CliNode, removeDir, tempDir } from './helpers/cli.js'
+import { CliNode, eventually, removeDir, tempDir } from './helpers/cli.js'
 import { parseMetrics, valueOf } from './helpers/prometheus.js'
 import type { Scrape } from './helpers/prometheus.js'
 
@@ -49,6 +49,8 @@ describe('GET /metrics on a running node', () => {
     requesterApi = `http://127.0.0.1:${new URL((await requester.started()).api).port}`
     await requester.event('ready')
     token = (await readFile(join(root, 'requester', 'api-token'), 'utf8')).trim()
+    // ready is joined, not yet every peer in the routing table: the grid sees the holder once before anything is measured
+    await eventually(async () => ((await (await asRequester('/search', { query: [TAG] })).json()) as { 'node-addresses': unknown[] })['node-addresses'].length === 1 ? true : undefined, 'the requester to find the holder')
   })
 
   afterAll(async () => {
