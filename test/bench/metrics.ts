@@ -17,9 +17,13 @@ import type { PeerId } from '@libp2p/interface'
 import type { ChildProcess } from 'node:child_process'
 
 const BIN = resolve(import.meta.dirname, '../../packages/cli/bin/grid-node.js')
-const RUNS = Number(process.env.BENCH_METRICS_RUNS ?? 5)
-const SEARCHES = 50
-const JOBS = 200
+/** Short batches, the arms alternating batch by batch: a machine whose load swings hits both alike. */
+const BATCHES = Number(process.env.BENCH_METRICS_BATCHES ?? 20)
+const SEARCHES = 20
+const JOBS = 50
+const PIPELINED = 100
+/** `BENCH_METRICS_AA=1`: both arms without metrics, to see how far apart two equal arms land here. */
+const AA = process.env.BENCH_METRICS_AA === '1'
 const TAG = '#bench-metrics'
 const NOOP = 'export default () => 1'
 
@@ -38,16 +42,18 @@ const failed = { searches: 0, jobs: 0, busy: 0 }
 
 /** A `grid-node start --json` holder on loopback with one dataset; resolves once it is ready. */
 async function startHolder (dir: string, arm: Arm): Promise<{ child: ChildProcess, api: string, peerId: string, addr: string }> {
-  const args = ['start', '--json', '--lan', '--data-dir', join(dir, `holder-${arm}`), '--listen', '/ip4/127.0.0.1/tcp/0', '--api', '127.0.0.1:0', '--network', `bench-${arm}`, '--pool-size', '2', ...(arm === 'off' ? ['--no-metrics'] : [])]
+  const args = ['start', '--json', '--lan', '--data-dir', join(dir, `holder-${arm}`), '--listen', '/ip4/127.0.0.1/tcp/0', '--api', '127.0.0.1:0', '--network', `bench-${arm}`, '--pool-size', '2', ...(arm === 'off' || AA ? ['--no-metrics'] : [])]
   const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, DEBUG: '' }, stdio: ['ignore', 'pipe', 'inherit'] })
-  const lines = createInterface({ input: child.stdout! })
-  let started: { api: string, peerId: string, bootstrapAddrs: string[] } | undefined
-  for await (const line of lines) {
-    const event = JSON.parse(line)
-    if (event.event === 'started') started = event
-    if (event.event === 'ready') break
-  }
-  if (started == null) throw new Error(`holder ${arm} exited before it was ready`)
+  // read to the end: start prints a line per event (every job served), and a full pipe would stall the holder
+  const started = await new Promise<{ api: string, peerId: string, bootstrapAddrs: string[] }>((resolve, reject) => {
+    let info: { api: string, peerId: string, bootstrapAddrs: string[] } | undefined
+    createInterface({ input: child.stdout! }).on('line', line => {
+      const event = JSON.parse(line)
+      if (event.event === 'started') info = event
+      if (event.event === 'ready' && info != null) resolve(info)
+    })
+    child.once('exit', code => { reject(new Error(`holder ${arm} exited (${String(code)}) before it was ready`)) })
+  })
   const res = await fetch(`${started.api}/v1/datasets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'rows', rows: [{ a: 1 }, { a: 2 }], tags: [TAG] }) })
   if (res.status !== 200) throw new Error(`holder ${arm}: dataset add answered ${res.status}`)
   return { child, api: started.api, peerId: started.peerId, addr: started.bootstrapAddrs.at(-1)! }
@@ -55,7 +61,7 @@ async function startHolder (dir: string, arm: Arm): Promise<{ child: ChildProces
 
 async function startPair (dir: string, arm: Arm): Promise<Pair> {
   const holder = await startHolder(dir, arm)
-  const metrics = arm === 'on' ? createNodeMetrics() : undefined
+  const metrics = arm === 'on' && !AA ? createNodeMetrics() : undefined
   const requester = await createGridNode({ dataDir: join(dir, `requester-${arm}`), listen: ['/ip4/127.0.0.1/tcp/0'], lan: true, network: `bench-${arm}`, bootstrap: [holder.addr], ...(metrics != null ? { metrics: metrics.libp2p } : {}) })
   metrics?.follow(requester)
   await requester.whenReady()
@@ -116,31 +122,29 @@ try {
   for (const arm of ['on', 'off'] as const) pairs.push(await startPair(dir, arm))
   const figures = { searches: { on: [] as number[], off: [] as number[] }, seq: { on: [] as number[], off: [] as number[] }, pipe: { on: [] as number[], off: [] as number[] } }
   for (const pair of pairs) { await job(pair); await search(pair) } // warm workers and connections
-  for (let run = 0; run < RUNS; run++) {
-    const order = run % 2 === 0 ? pairs : [...pairs].reverse()
-    for (const pair of order) {
-      figures.searches[pair.arm].push(await perSecond(SEARCHES, async () => search(pair), false))
-      figures.seq[pair.arm].push(await perSecond(JOBS, async () => job(pair), false))
-      figures.pipe[pair.arm].push(await perSecond(JOBS, async () => job(pair), true))
-    }
-    console.log(`metrics: run ${run + 1} of ${RUNS} done`)
+  for (let batch = 0; batch < BATCHES; batch++) {
+    const order = batch % 2 === 0 ? pairs : [...pairs].reverse()
+    for (const pair of order) figures.searches[pair.arm].push(await perSecond(SEARCHES, async () => search(pair), false))
+    for (const pair of order) figures.seq[pair.arm].push(await perSecond(JOBS, async () => job(pair), false))
+    for (const pair of order) figures.pipe[pair.arm].push(await perSecond(PIPELINED, async () => job(pair), true))
+    if ((batch + 1) % 5 === 0) console.log(`metrics: batch ${batch + 1} of ${BATCHES} done`)
   }
   const on = pairs.find(p => p.arm === 'on')!
   const off = pairs.find(p => p.arm === 'off')!
   const scrapes = []
-  for (let i = 0; i < 20; i++) scrapes.push(await scrape(on))
+  if (!AA) for (let i = 0; i < 20; i++) scrapes.push(await scrape(on))
   const rss = { on: await rssMiB(on.holder), off: await rssMiB(off.holder) }
   const f = (v: number): string => v.toFixed(0).padStart(6)
   const row = (what: string, k: keyof typeof figures): string => {
     const a = median(figures[k].on); const b = median(figures[k].off)
     return `${what.padEnd(30)} on ${f(a)}   off ${f(b)}   on/off ${(a / b).toFixed(2)}`
   }
-  console.log(`\nmetrics, on vs off side by side, medians of ${RUNS} alternated runs (${SEARCHES} searches, ${JOBS} jobs each):\n`)
+  console.log(`\nmetrics${AA ? ' (A/A: both arms off)' : ''}, on vs off side by side, medians of ${BATCHES} alternated batches (${SEARCHES} searches, ${JOBS} sequential and ${PIPELINED} pipelined jobs each):\n`)
   console.log(row('searches/s (sequential)', 'searches'))
   console.log(row('no-op jobs/s (sequential)', 'seq'))
-  console.log(row('no-op jobs/s (200 pipelined)', 'pipe'))
+  console.log(row(`no-op jobs/s (${PIPELINED} pipelined)`, 'pipe'))
   console.log(`holder RSS after the runs, MiB     on ${rss.on.toFixed(1)}   off ${rss.off.toFixed(1)}`)
-  console.log(`one scrape: holder GET /metrics ${median(scrapes.map(s => s.httpMs)).toFixed(1)} ms (${(median(scrapes.map(s => s.bytes)) / 1024).toFixed(0)} KiB), requester registry render ${median(scrapes.map(s => s.renderMs)).toFixed(1)} ms`)
+  if (!AA) console.log(`one scrape: holder GET /metrics ${median(scrapes.map(s => s.httpMs)).toFixed(1)} ms (${(median(scrapes.map(s => s.bytes)) / 1024).toFixed(0)} KiB), requester registry render ${median(scrapes.map(s => s.renderMs)).toFixed(1)} ms`)
   console.log(`failed: ${failed.searches} searches, ${failed.jobs} jobs; ${failed.busy} pipelined jobs answered busy and sent again`)
 } finally {
   for (const pair of pairs) {
