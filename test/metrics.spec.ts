@@ -104,6 +104,8 @@ describe('GET /metrics on a running node', () => {
     expect(moved('requester', 'grid_job_duration_seconds_count', { side: 'requested' })).toBe(1)
     expect(moved('holder', 'grid_jobs_total', { side: 'served', outcome: 'result' })).toBe(1)
     expect(moved('holder', 'grid_job_duration_seconds_count', { side: 'served' })).toBe(1)
+    expect(moved('holder', 'grid_job_run_seconds_count', { side: 'served' })).toBe(1)
+    expect(moved('requester', 'grid_job_run_seconds_count', { side: 'requested' })).toBe(1)
     // the result frame '"vw,fiat,ford"' and its framing, counted as it passed, on both sides
     const served = moved('holder', 'grid_job_result_bytes_total', { side: 'served' })
     expect(served).toBeGreaterThan('"vw,fiat,ford"'.length)

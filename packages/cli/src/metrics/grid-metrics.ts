@@ -15,6 +15,9 @@ const SEARCH_HOLDERS = [0, 1, 2, 5, 10, 20, 50, 100]
 /** Job time, accepted to result: a no-op job is ~10 ms; the default deadline is 30 s, the cap 5 min. */
 const JOB_SECONDS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300]
 
+/** Jobs whose start is kept to time their run: beyond this many running at once, the oldest are dropped. */
+const RUNNING_TRACKED = 4_096
+
 /** How a job ends, as a label: its error statuses are a fixed set; anything else is `other`. */
 const OUTCOMES = new Set(['result', 'bad-request', 'not-found', 'forbidden', 'busy', 'failed', 'internal'])
 
@@ -31,6 +34,8 @@ export function followGrid (node: GridNode, registry: Registry): () => void {
   const searchHolders = new Histogram({ name: 'grid_search_holders', help: 'Live holders found per search (the sum: holders found in all)', buckets: SEARCH_HOLDERS, registers })
   const jobs = new Counter({ name: 'grid_jobs_total', help: 'Jobs ended, by side (served: run here for a peer; requested: sent from here) and outcome (result, or the error status)', labelNames: ['side', 'outcome'], registers })
   const jobSeconds = new Histogram({ name: 'grid_job_duration_seconds', help: 'Time from when this node first saw a job to its result or error, queue included, by side', labelNames: ['side'], buckets: JOB_SECONDS, registers })
+  const runSeconds = new Histogram({ name: 'grid_job_run_seconds', help: 'Time from a job\'s start in a worker to its result or error (jobs that started), by side', labelNames: ['side'], buckets: JOB_SECONDS, registers })
+  const clocks = { served: new RunClock(), requested: new RunClock() }
   const reachabilityChanges = new Counter({ name: 'grid_reachability_changes_total', help: 'Changes of how peers reach this node (state or relays)', registers })
   const pubsubMessages = new Counter({ name: 'grid_pubsub_messages_received_total', help: 'Pub/sub messages received on subscribed topics', registers })
   const pubsubBytes = new Counter({ name: 'grid_pubsub_received_bytes_total', help: 'Bytes of pub/sub messages received on subscribed topics', registers })
@@ -40,13 +45,17 @@ export function followGrid (node: GridNode, registry: Registry): () => void {
   for (const side of ['served', 'requested']) {
     for (const outcome of [...OUTCOMES, 'other']) jobs.inc({ side, outcome }, 0)
     jobSeconds.zero({ side })
+    runSeconds.zero({ side })
   }
 
-  const onJob = (side: 'served' | 'requested', e: JobEventFields): void => {
+  const onJob = (side: 'served' | 'requested', e: JobEventFields & { at: number }): void => {
+    if (e.phase === 'started') clocks[side].start(e.jobId, e.at)
     if (e.phase !== 'result' && e.phase !== 'error') return
     const outcome = e.phase === 'result' ? 'result' : OUTCOMES.has(e.status ?? '') ? e.status! : 'other'
     jobs.inc({ side, outcome })
     if (e.durationMs != null) jobSeconds.observe({ side }, e.durationMs / 1000)
+    const ran = clocks[side].end(e.jobId, e.at)
+    if (ran != null) runSeconds.observe({ side }, ran)
   }
   const unsubscribe = node.onEvent((e: GridEvent) => {
     switch (e.type) {
@@ -179,5 +188,22 @@ class DatasetGauges {
   removed (name: string): void {
     if (!this.listed) this.heard.add(name)
     this.rows.delete(name)
+  }
+}
+
+/** When each job in flight started running, so its run is timed without its wait in the queue. */
+class RunClock {
+  private readonly started = new Map<string, number>()
+
+  start (jobId: string, at: number): void {
+    this.started.set(jobId, at)
+    if (this.started.size > RUNNING_TRACKED) this.started.delete(this.started.keys().next().value as string)
+  }
+
+  /** Seconds since the job started; undefined for one that never did (refused, or ended in the queue). */
+  end (jobId: string, at: number): number | undefined {
+    const started = this.started.get(jobId)
+    this.started.delete(jobId)
+    return started == null ? undefined : (at - started) / 1000
   }
 }
