@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline'
 import { createGridNode } from '@grid-node/core'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { createNodeMetrics } from '../../packages/cli/dist/metrics/node-metrics.js'
-import { median } from './stats.ts'
+import { median, perSecond } from './stats.ts'
 import type { NodeMetrics } from '../../packages/cli/dist/metrics/node-metrics.js'
 import type { GridNode } from '@grid-node/core'
 import type { PeerId } from '@libp2p/interface'
@@ -86,13 +86,6 @@ async function job (pair: Pair): Promise<void> {
     failed.busy++
     await new Promise(resolve => setTimeout(resolve, 10))
   }
-}
-
-async function perSecond (count: number, once: () => Promise<unknown>, parallel: boolean): Promise<number> {
-  const started = performance.now()
-  if (parallel) await Promise.all(Array.from({ length: count }, once))
-  else for (let i = 0; i < count; i++) await once()
-  return count / ((performance.now() - started) / 1000)
 }
 
 async function search (pair: Pair): Promise<void> {

@@ -13,3 +13,11 @@ export function percentile (values: number[], p: number): number {
 export function mean (values: number[]): number {
   return values.reduce((a, b) => a + b, 0) / values.length
 }
+
+/** Runs `once` `count` times, one after another or all at once, and returns how many per second. */
+export async function perSecond (count: number, once: () => Promise<unknown>, parallel: boolean): Promise<number> {
+  const started = performance.now()
+  if (parallel) await Promise.all(Array.from({ length: count }, once))
+  else for (let i = 0; i < count; i++) await once()
+  return count / ((performance.now() - started) / 1000)
+}
