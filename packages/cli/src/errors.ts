@@ -1,4 +1,4 @@
-import { InvalidMultiaddrError, InvalidNetworkError, MessageTooLargeError, TagInvalidError, TopicInvalidError } from '@grid-node/core'
+import { CodeCidInvalidError, InvalidMultiaddrError, InvalidNetworkError, MessageTooLargeError, TagInvalidError, TopicInvalidError } from '@grid-node/core'
 
 /** A mistake in how the command was called: exit code 2. */
 export class UsageError extends Error {
@@ -79,7 +79,7 @@ export class JobSyntaxError extends Error {
 }
 
 /** Errors of the core library that mean the input was wrong, not the world. */
-export const USAGE_ERROR_NAMES = new Set([UsageError.name, JobSyntaxError.name, InvalidMultiaddrError.name, InvalidNetworkError.name, TagInvalidError.name, TopicInvalidError.name, MessageTooLargeError.name])
+export const USAGE_ERROR_NAMES = new Set([UsageError.name, JobSyntaxError.name, InvalidMultiaddrError.name, InvalidNetworkError.name, TagInvalidError.name, TopicInvalidError.name, MessageTooLargeError.name, CodeCidInvalidError.name])
 
 /**
  * 2 for a command called wrongly (here, or as the running node judged the request it was

@@ -1,5 +1,7 @@
+import { approvalsLs, approvalsRm, approve } from './commands/approvals/index.js'
 import { datasetsAdd, datasetsLs, datasetsRm } from './commands/datasets/index.js'
 import { events } from './commands/events/index.js'
+import { federateCommand } from './commands/federate/index.js'
 import { id } from './commands/id/index.js'
 import { peers } from './commands/peers/index.js'
 import { pub } from './commands/pub/index.js'
@@ -16,7 +18,7 @@ import { alternatives, closest } from './suggest.js'
 import type { Io } from './io.js'
 import type { Command } from './options.js'
 
-export const commands: Command[] = [start, id, peers, status, events, search, datasetsAdd, datasetsLs, datasetsRm, runJob, pub, sub, version]
+export const commands: Command[] = [start, id, peers, status, events, search, datasetsAdd, datasetsLs, datasetsRm, runJob, federateCommand, approve, approvalsLs, approvalsRm, pub, sub, version]
 
 const EXIT_USAGE = 2
 /** What `grid-node` takes before (instead of) a command. */

@@ -2,7 +2,7 @@
  * How a command finds the node it acts on: the running one (through --api, or the `api` file it
  * keeps in its data dir), else the data dir itself or a short-lived client (short-lived-node.ts).
  */
-import { openDatasets } from '@grid-node/core'
+import { openApprovals, openDatasets } from '@grid-node/core'
 import { apiClient, apiUrl } from './api/client.js'
 import { apiToken, DATA_DIR_OPTION, dataDirOf, prepareDataDir, readApiFile, removeDataDir } from './data-dir.js'
 import { NodeNotRunningError } from './errors.js'
@@ -11,6 +11,7 @@ import type { ApiClient } from './api/client.js'
 import type { OptionSpec, Options, Values } from './options.js'
 
 type DatasetStore = Awaited<ReturnType<typeof openDatasets>>['datasets']
+type ApprovalStore = Awaited<ReturnType<typeof openApprovals>>['approvals']
 
 /** A node that does not answer its health check within 2 s is not running (it left its `api` file behind). */
 const ALIVE_TIMEOUT = 2_000
@@ -76,22 +77,32 @@ export async function onRunningNodeOr<T> (values: Values, viaApi: (api: ApiClien
   return otherwise()
 }
 
-/**
- * No running node: open the data dir's dataset store for `work`, then close it. A data dir
- * created here for a store that would not open is removed again.
- */
+/** No running node: open the data dir's dataset store for `work`, then close it. */
 export async function withDataDirDatasets<T> (values: Values, work: (datasets: DatasetStore) => Promise<T>): Promise<T> {
+  return withDataDir(values, async dir => openDatasets(dir), async opened => work(opened.datasets))
+}
+
+/** No running node: open the data dir's approvals for `work`, then close them. */
+export async function withDataDirApprovals<T> (values: Values, work: (approvals: ApprovalStore) => Promise<T>): Promise<T> {
+  return withDataDir(values, async dir => openApprovals(dir), async opened => work(opened.approvals))
+}
+
+/**
+ * Opens part of the data dir's database for `work`, then closes it. A data dir created here
+ * for a store that would not open is removed again.
+ */
+async function withDataDir<S extends { close: () => Promise<void> }, T> (values: Values, open: (dataDir: string) => Promise<S>, work: (opened: S) => Promise<T>): Promise<T> {
   const dataDir = dataDirOf(values)
   const { created } = await prepareDataDir(dataDir)
   let opened
   try {
-    opened = await openDatasets(dataDir)
+    opened = await open(dataDir)
   } catch (err) {
     if (created) await removeDataDir(dataDir)
     throw err
   }
   try {
-    return await work(opened.datasets)
+    return await work(opened)
   } finally {
     await opened.close()
   }

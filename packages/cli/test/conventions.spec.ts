@@ -75,7 +75,7 @@ describe('did you mean', () => {
     const { code, stdout, stderr } = await run(argv)
     expect(code).toBe(2)
     expect(stdout).toBe('')
-    expect(stderr).toBe(`grid-node: error: unknown command '${typed}' (${hint}); commands are start, id, peers, status, events, search, datasets add, datasets ls, datasets rm, run, pub, sub, version (see \`grid-node --help\`)\n`)
+    expect(stderr).toBe(`grid-node: error: unknown command '${typed}' (${hint}); commands are start, id, peers, status, events, search, datasets add, datasets ls, datasets rm, run, federate, approve, approvals ls, approvals rm, pub, sub, version (see \`grid-node --help\`)\n`)
   })
 
   it.each([['launch'], ['xyz'], ['ls']])('%s: nothing near it, so no guess', async (word) => {

@@ -44,7 +44,7 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Libp2pOptions } from 'libp2p'
 
 export * from './errors.js'
-export { DEFAULT_NETWORK, DEFAULT_SECURE_WEBSOCKETS_LISTEN, JOB_RETRIES, LIVENESS_INTERVAL, LIVENESS_MISSES, LIVENESS_TIMEOUT, MAX_CATALOG_TAGS, MAX_DATASET_FILE_BYTES, PROVIDE_VALIDITY, PUBSUB_MAX_MESSAGE_BYTES, PUBSUB_PUBLISH_RATE, SANDBOX_TIMEOUT, SEARCH_TIMEOUT } from './constants.js'
+export { DEFAULT_NETWORK, DEFAULT_SECURE_WEBSOCKETS_LISTEN, JOB_RETRIES, MAX_APPROVAL_LABEL, MAX_APPROVALS, LIVENESS_INTERVAL, LIVENESS_MISSES, LIVENESS_TIMEOUT, MAX_CATALOG_TAGS, MAX_DATASET_FILE_BYTES, PROVIDE_VALIDITY, PUBSUB_MAX_MESSAGE_BYTES, PUBSUB_PUBLISH_RATE, SANDBOX_TIMEOUT, SEARCH_TIMEOUT } from './constants.js'
 /** Where a node listens unless told otherwise, on this platform (Node.js: fixed TCP and WebSockets ports). */
 export { defaultListen as DEFAULT_LISTEN } from '#platform'
 export { parseMultiaddr, peerIdOf, sameHostAddrs, shareableAddrs } from './network/addresses.js'

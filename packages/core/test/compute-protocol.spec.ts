@@ -11,6 +11,7 @@ import { defaultLogger } from '@libp2p/logger'
 import { lpStream, pbStream, streamPair } from '@libp2p/utils'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { AccessPolicy } from '../src/access.js'
+import { codeCid } from '../src/compute/code-cid.js'
 import { ComputeService } from '../src/compute/compute-service.js'
 import { fromPbJobEvent, toPbJobEvent } from '../src/compute/convert.js'
 import * as c from '../src/constants.js'
@@ -78,7 +79,7 @@ const waitsForever = async (_job: PoolJob, options: AbortOptions): Promise<Sandb
   options.signal?.addEventListener('abort', () => { reject(options.signal?.reason) }, { once: true })
 })
 
-async function holderService (init: { pool?: ReturnType<typeof fakePool>, access?: AccessPolicy, compute?: ComputeServiceInit } = {}) {
+async function holderService (init: { pool?: ReturnType<typeof fakePool>, access?: AccessPolicy, compute?: ComputeServiceInit, approved?: string[] } = {}) {
   const libp2p = fakeLibp2p()
   const pool = init.pool ?? fakePool(runs(42))
   const datasets = fakeDatasets()
@@ -88,6 +89,7 @@ async function holderService (init: { pool?: ReturnType<typeof fakePool>, access
     datasets: datasets as unknown as DatasetStore,
     pool: pool as unknown as WorkerPool,
     access: init.access ?? new AccessPolicy(),
+    approvals: { has: async (cid: string) => (init.approved ?? []).includes(cid) },
     logger: defaultLogger()
   }, { network: 'lab', ...init.compute })
   const served: ServedJobEvent[] = []
@@ -105,7 +107,7 @@ async function holderService (init: { pool?: ReturnType<typeof fakePool>, access
 }
 
 function request (init: Partial<JobRequest> = {}): JobRequest {
-  return { id: 'job-1', code: 'export default ({ data }) => data.length', dataset: '', argsJson: 'null', timeoutMs: 0, ...init }
+  return { id: 'job-1', code: 'export default ({ data }) => data.length', dataset: '', argsJson: 'null', timeoutMs: 0, codeCid: '', ...init }
 }
 
 /** Sends one job request and reads events until a result or an error; then closes its side. */
@@ -269,6 +271,7 @@ describe('compute protocol: the requester', () => {
     datasets: fakeDatasets() as unknown as DatasetStore,
     pool: fakePool(runs(null)) as unknown as WorkerPool,
     access: new AccessPolicy(),
+    approvals: { has: async () => false },
     logger: defaultLogger()
   }, { network: 'lab' })
 
@@ -289,7 +292,8 @@ describe('compute protocol: the requester', () => {
     for await (const event of service.send(HOLDER, { id: 'j', code: 'export default () => [1, 2]', dataset: 'cars', args: { k: 1 }, timeoutMs: 2_000 })) events.push(event)
     // the requester adds which path the stream took
     expect(events).toEqual([{ type: 'accepted', queuePosition: 1, via: 'direct' }, { type: 'started' }, { type: 'log', text: 'hi' }, { type: 'result', value: [1, 2] }])
-    expect(got).toEqual({ id: 'j', code: 'export default () => [1, 2]', dataset: 'cars', argsJson: '{"k":1}', timeoutMs: 2_000 })
+    // the code's CID goes with it, for the holder to check
+    expect(got).toEqual({ id: 'j', code: 'export default () => [1, 2]', dataset: 'cars', argsJson: '{"k":1}', timeoutMs: 2_000, codeCid: await codeCid('export default () => [1, 2]') })
   })
 
   it('send() yields a holder\'s error event as the last one, without throwing', async () => {
@@ -355,5 +359,47 @@ describe('compute protocol: the requester', () => {
     const err = await ended
     expect(err).toBeInstanceOf(JobDeadlineError)
     expect(err?.message).toMatch(/sent no result within 40 s \(the job's deadline of 30 s, plus 10 s\)/)
+  })
+})
+
+describe('compute protocol: approved code', () => {
+  const CODE = request().code
+
+  it('an approve-only holder refuses code it has not approved on its datasets, naming the CID, before reading a row', async () => {
+    const cid = await codeCid(CODE)
+    const { open, pool, datasets } = await holderService({ access: new AccessPolicy({ approveOnly: true }) })
+    const { requester } = await open(STRANGER)
+    const events = await job(requester, request({ dataset: 'cars', codeCid: cid }))
+    expect(events).toEqual([{ type: 'error', status: 'forbidden', message: expect.stringContaining(`code ${cid} is not approved here`) }])
+    expect(events[0]).toMatchObject({ message: expect.stringContaining(`grid-node approve ${cid}`) })
+    expect(pool.jobs).toEqual([])
+    expect(datasets.read).toEqual([])
+  })
+
+  it('runs approved code on its datasets, and any code without a dataset', async () => {
+    const cid = await codeCid(CODE)
+    const { open } = await holderService({ access: new AccessPolicy({ approveOnly: true }), approved: [cid] })
+    const onData = await open(STRANGER)
+    expect((await job(onData.requester, request({ dataset: 'cars', codeCid: cid }))).at(-1)).toEqual({ type: 'result', value: 42 })
+    const other = 'export default () => 1'
+    const dataFree = await open(STRANGER)
+    expect((await job(dataFree.requester, request({ code: other, codeCid: await codeCid(other) }))).at(-1)).toEqual({ type: 'result', value: 42 })
+  })
+
+  it('a holder that is not approve-only runs any code', async () => {
+    const { open } = await holderService()
+    const { requester } = await open(STRANGER)
+    expect((await job(requester, request({ dataset: 'cars', codeCid: await codeCid(CODE) }))).at(-1)).toEqual({ type: 'result', value: 42 })
+  })
+
+  it('refuses a job whose code does not hash to the CID sent with it; a request without one is checked by its own', async () => {
+    const cid = await codeCid(CODE)
+    const wrong = await codeCid('export default () => "approved"')
+    const { open, pool } = await holderService({ access: new AccessPolicy({ approveOnly: true }), approved: [wrong] })
+    const lying = await open(STRANGER)
+    expect(await job(lying.requester, request({ dataset: 'cars', codeCid: wrong }))).toEqual([{ type: 'error', status: 'bad-request', message: expect.stringContaining(`sent as ${wrong}, but its code is ${cid}`) }])
+    const old = await open(STRANGER)
+    expect(await job(old.requester, request({ dataset: 'cars' }))).toEqual([{ type: 'error', status: 'forbidden', message: expect.stringContaining(cid) }])
+    expect(pool.jobs).toEqual([])
   })
 })

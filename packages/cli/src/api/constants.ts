@@ -117,3 +117,6 @@ export const EVENT_STREAM_BUFFER = 512 * 1024
  * close a silent connection keep it, and a client knows a stream silent for much longer is dead.
  */
 export const EVENT_KEEP_ALIVE = 15_000
+
+/** A code CID in a body or path: a sha256 CIDv1 in base32 is 59 characters; room for other bases. */
+export const MAX_CID_LENGTH = 200

@@ -3,6 +3,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdOf } from '@grid-node/core'
 import { version } from '../version.js'
 import { RECENT_PEER_WINDOW } from './constants.js'
+import { approvalRoutes } from './approval-routes.js'
 import { datasetRoutes } from './dataset-routes.js'
 import { eventRoutes } from './event-routes.js'
 import { BodyInvalidError, PathInvalidError, UpstreamError } from './errors.js'
@@ -29,6 +30,7 @@ export const routes: Route[] = [
   { method: 'GET', pattern: /^\/v1\/closest-peers\/([^/]+)$/, handler: closestPeers },
   ...searchRoutes,
   ...datasetRoutes,
+  ...approvalRoutes,
   ...runRoutes,
   ...eventRoutes,
   ...metricsRoutes,

@@ -2,7 +2,7 @@
  * Every body and query the API takes, declared once: the routes parse with these and nothing
  * else, so a wrong type is a 400 naming the field, never a 500 from deeper down.
  */
-import { GRID_EVENT_TYPES } from '@grid-node/core'
+import { GRID_EVENT_TYPES, MAX_APPROVAL_LABEL } from '@grid-node/core'
 import * as v from 'valibot'
 import * as c from './constants.js'
 import { boolean, jsonObject, multiaddrText, oneOf, peerId, peerList, queryParams, tagList, text, wholeNumber, wholeNumberParam } from './schema-fields.js'
@@ -50,6 +50,12 @@ export const RunBody = jsonObject({
   allowLocal: v.optional(boolean('allowLocal'))
 })
 
+/** `POST /v1/approvals`: a code CID to run on this node's approve-only datasets (the node checks its form). */
+export const ApproveBody = jsonObject({
+  cid: text('cid', 'a code CID such as bafkrei… (`grid-node approve job.js` computes it)', c.MAX_CID_LENGTH),
+  label: v.optional(text('label', 'a string naming the code, e.g. its file name', MAX_APPROVAL_LABEL))
+})
+
 /** `GET /v1/search?tag=…&match=…&limit=…&timeout=…` */
 export const SearchQuery = queryParams({
   tag: v.pipe(
@@ -84,5 +90,6 @@ export const EventsQuery = queryParams({
 })
 
 export type RunRequest = v.InferOutput<typeof RunBody>
+export type ApproveRequest = v.InferOutput<typeof ApproveBody>
 export type AddDatasetRequest = v.InferOutput<typeof AddDatasetBody>
 export type SearchRequest = v.InferOutput<typeof SearchQuery>

@@ -1,5 +1,5 @@
 import { createServer } from 'node:http'
-import { BusyError, DatasetExistsError, DatasetFileError, DatasetInvalidError, DatasetNotFoundError, DatasetParseError, DatasetTooLargeError, FederateRoundError, InvalidMultiaddrError, MessageTooLargeError, NoFileSystemError, PlatformUnsupportedError, PublishRateError, SearchInvalidError, SubscriptionLimitError, TagInvalidError, TopicInvalidError } from '@grid-node/core'
+import { ApprovalLimitError, ApprovalNotFoundError, BusyError, CodeCidInvalidError, DatasetExistsError, DatasetFileError, DatasetInvalidError, DatasetNotFoundError, DatasetParseError, DatasetTooLargeError, FederateRoundError, InvalidMultiaddrError, MessageTooLargeError, NoFileSystemError, PlatformUnsupportedError, PublishRateError, SearchInvalidError, SubscriptionLimitError, TagInvalidError, TopicInvalidError } from '@grid-node/core'
 import { InvalidPeerIdError } from '@libp2p/interface'
 import { answerClientErrors } from './client-errors.js'
 import * as c from './constants.js'
@@ -92,6 +92,9 @@ const CLIENT_ERRORS: Record<string, number> = {
   [InvalidPeerIdError.name]: 400,
   [PlatformUnsupportedError.name]: 400,
   [DatasetNotFoundError.name]: 404,
+  [CodeCidInvalidError.name]: 400,
+  [ApprovalNotFoundError.name]: 404,
+  [ApprovalLimitError.name]: 409,
   [DatasetExistsError.name]: 409,
   [DatasetTooLargeError.name]: 413,
   [TopicInvalidError.name]: 400,

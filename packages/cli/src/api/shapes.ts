@@ -5,7 +5,7 @@
  * optional in an answer may be absent from a node of an older version.
  */
 import type { AddDatasetRequest, RunRequest, SearchRequest } from './schemas.js'
-import type { AddDatasetInit, DatasetDescriptor, PubSubMessage, RunEvent, RunInit, SearchResult } from '@grid-node/core'
+import type { AddDatasetInit, Approval, DatasetDescriptor, PubSubMessage, RunEvent, RunInit, SearchResult } from '@grid-node/core'
 
 /** `GET /health-check`, the old gateway's shape. */
 export interface HealthAnswer {
@@ -62,6 +62,9 @@ export interface SearchAnswer {
 
 /** `GET`, `POST` and `DELETE /v1/datasets…`: a dataset, or (GET) an array of them. */
 export type DatasetAnswer = DatasetDescriptor
+
+/** `GET`, `POST` and `DELETE /v1/approvals…`: an approval, or (GET) an array of them. */
+export type ApprovalAnswer = Approval
 
 /** One NDJSON line of `POST /v1/run`. */
 export type RunAnswer = RunEvent

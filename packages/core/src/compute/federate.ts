@@ -9,6 +9,8 @@ export interface FederateInit extends Omit<RunInit, 'args' | 'peers'> {
   init: number[]
   /** Passed to every job beside `model` and `round`. */
   args?: Record<string, unknown>
+  /** Called as each round ends, with its new model (the CLI's per-round progress). */
+  onRound?: (round: FederateRound) => void
 }
 
 export interface FederateRound { round: number, contributors: number, n: number, model: number[] }
@@ -23,9 +25,10 @@ export interface FederateResult { model: number[], rounds: FederateRound[] }
 export async function federate (run: (init: RunInit) => AsyncGenerator<RunEvent>, init: FederateInit): Promise<FederateResult> {
   let model = init.init
   const rounds: FederateRound[] = []
-  for (let round = 0; round < (init.rounds ?? 1); round++) {
+  const { onRound, rounds: count = 1, init: _start, ...runInit } = init
+  for (let round = 0; round < count; round++) {
     const updates: Array<{ update: number[], n: number }> = []
-    for await (const event of run({ ...init, args: { ...init.args, model, round } })) {
+    for await (const event of run({ ...runInit, args: { ...init.args, model, round } })) {
       if (event.type !== 'result') continue
       const value = event.value as { update?: unknown, n?: unknown }
       if (Array.isArray(value?.update) && value.update.length === model.length && value.update.every(x => typeof x === 'number') && typeof value.n === 'number' && value.n > 0) {
@@ -36,6 +39,7 @@ export async function federate (run: (init: RunInit) => AsyncGenerator<RunEvent>
     const n = updates.reduce((s, u) => s + u.n, 0)
     model = model.map((_, i) => updates.reduce((s, u) => s + u.n * (u.update[i] as number), 0) / n)
     rounds.push({ round, contributors: updates.length, n, model })
+    onRound?.({ round, contributors: updates.length, n, model })
   }
   return { model, rounds }
 }

@@ -41,6 +41,7 @@ export const start: Command = {
     'liveness-misses': { type: 'string', description: 'missed pings in a row before a peer is down when no other peer can be asked about it', default: String(LIVENESS_MISSES), placeholder: 'n' },
     'allow-compute': { type: 'string', multiple: true, description: 'run jobs only for this peer (default: for anyone)', placeholder: 'peerId' },
     'pool-size': { type: 'string', description: 'worker threads running jobs', default: 'the CPU count', placeholder: 'n' },
+    'approve-only': { type: 'boolean', description: 'run only approved code (`grid-node approve`) on this node\'s datasets; data-free jobs are not affected (default: any code)' },
     'dataset-max-bytes': { type: 'string', description: 'refuse dataset files larger than this', default: byteCount(MAX_DATASET_FILE_BYTES), placeholder: 'bytes' },
     'provide-validity': { type: 'string', description: 'ms a provider record of this node\'s tags stays valid; re-provided at half', default: String(PROVIDE_VALIDITY), placeholder: 'ms' },
     json: { type: 'boolean', description: 'print one JSON object per event instead of text' }
@@ -158,7 +159,8 @@ async function nodeInit (values: Values, dataDir: string): Promise<GridNodeInit 
     ...(maxFileBytes != null ? { datasets: { maxFileBytes } } : {}),
     compute: {
       ...(allow.length > 0 ? { allow } : {}),
-      ...(poolSize != null ? { poolSize } : {})
+      ...(poolSize != null ? { poolSize } : {}),
+      ...(flag(values, 'approve-only') ? { approveOnly: true } : {})
     }
   }
 }
