@@ -89,7 +89,7 @@ describe('grid-node start --approve-only', () => {
   it('refuses code it has not approved with the CID; `approve job.js` prints the CID, then the code runs; data-free jobs need no approval', async () => {
     const refused = await run(count)
     expect(refused.code, refused.stdout).toBe(1)
-    expect(refused.stderr).toMatch(new RegExp(`error \\(forbidden; [\\d.]+ s\\): this node runs only approved code on its datasets, and code ${cid} is not approved here; ask its operator to approve it \\(grid-node approve ${cid}\\)`))
+    expect(refused.stderr).toMatch(new RegExp(`error \\(forbidden; [\\d.]+ s\\): this node runs only approved code on dataset "cars", and code ${cid} is not approved here; ask its operator to approve it \\(grid-node approve ${cid}\\)`))
 
     const approved = await runCli(['approve', count, '--data-dir', holderDir])
     expect([approved.code, approved.stdout.trim()], approved.stderr).toEqual([0, `approved ${cid} (count.js)`])
@@ -158,5 +158,40 @@ describe('grid-node start --approve-only', () => {
     expect([removed.code, removed.stdout.trim()]).toEqual([0, `removed ${cid}`])
     const refused = await run(count)
     expect([refused.code, refused.stderr]).toEqual([1, expect.stringContaining(`code ${cid} is not approved here`)])
+  })
+})
+
+describe('grid-node datasets add --approve-only', () => {
+  const dirs: string[] = []
+  const nodes: CliNode[] = []
+  afterAll(async () => {
+    await Promise.all(nodes.map(async n => n.stop()))
+    await Promise.all(dirs.map(removeDir))
+  })
+
+  it('only that dataset needs approved code; the node runs any code on its others', async () => {
+    const [files, holderDir, requesterDir] = [await tempDir(), await tempDir(), await tempDir()]
+    dirs.push(files, holderDir, requesterDir)
+    const file = await writeRows(files, 'cars', 'json', await vegaRows('cars'))
+    const count = join(files, 'count.js')
+    await writeFile(count, 'export default ({ data }) => data.length\n')
+    expect((await runCli(['datasets', 'add', file, '--tag', '#open-cars', '--name', 'open', '--data-dir', holderDir])).code).toBe(0)
+    const vetted = await runCli(['datasets', 'add', file, '--tag', '#vetted-cars', '--name', 'vetted', '--approve-only', '--data-dir', holderDir])
+    expect([vetted.code, vetted.stdout.trim()]).toEqual([0, 'added vetted: 406 rows, 9 columns, #vetted-cars (public, approved code only)'])
+    const holder = CliNode.start(holderDir)
+    nodes.push(holder)
+    const requester = CliNode.start(requesterDir, ['--bootstrap', (await holder.started()).bootstrapAddrs[0]!])
+    nodes.push(requester)
+    await requester.event('ready')
+    await eventually(async () => (await runCli(['search', '#vetted-cars', '--data-dir', requesterDir])).code === 0 ? true : undefined, 'the holder announced')
+
+    const open = await runCli(['run', count, '--tag', '#open-cars', '--data-dir', requesterDir])
+    expect([open.code, open.stdout]).toEqual([0, expect.stringMatching(/open\s+result \([\d.]+ s\): 406/)])
+    const cid = await codeCid(await readFile(count, 'utf8'))
+    const refused = await runCli(['run', count, '--tag', '#vetted-cars', '--data-dir', requesterDir])
+    expect([refused.code, refused.stderr]).toEqual([1, expect.stringContaining(`this node runs only approved code on dataset "vetted", and code ${cid} is not approved here`)])
+    expect((await runCli(['approve', cid, '--data-dir', holderDir])).stdout.trim()).toBe(`approved ${cid}`)
+    const ran = await runCli(['run', count, '--tag', '#vetted-cars', '--data-dir', requesterDir])
+    expect([ran.code, ran.stdout]).toEqual([0, expect.stringMatching(/vetted\s+result \([\d.]+ s\): 406/)])
   })
 })

@@ -8,8 +8,8 @@
  *   off and on while the node runs (a tab's "offer this tab as a worker" switch). Each peer has
  *   at most `maxJobsPerPeer` jobs here at once.
  * - The node says it runs anyone's jobs (`#compute:js`) only while compute is open to all and on.
- * - Approve-only: jobs on this node's datasets run only when their code's CID (code-cid.ts) is
- *   one the operator approved; data-free jobs are not affected. A refusal names the CID, so the
+ * - Approve-only: jobs on this node's datasets (or on one dataset added as approve-only) run only
+ *   when their code's CID (code-cid.ts) is one the operator approved; data-free jobs are not affected. A refusal names the CID, so the
  *   requester can ask for it to be approved.
  */
 import * as c from './constants.js'
@@ -48,8 +48,8 @@ export function maySee (dataset: Pick<DatasetDescriptor, 'visibility' | 'allow'>
 }
 
 /** The refusal of code this node has not approved: it names the CID and how to get it approved. */
-export function unapprovedCode (cid: string): JobRefusal {
-  return { status: 'forbidden', message: `this node runs only approved code on its datasets, and code ${cid} is not approved here; ask its operator to approve it (grid-node approve ${cid})` }
+export function unapprovedCode (cid: string, dataset: string): JobRefusal {
+  return { status: 'forbidden', message: `this node runs only approved code on dataset "${dataset}", and code ${cid} is not approved here; ask its operator to approve it (grid-node approve ${cid})` }
 }
 
 /** A job whose code does not hash to the CID its requester sent. */
@@ -72,9 +72,9 @@ export class AccessPolicy {
     this.approveOnly = init.approveOnly ?? false
   }
 
-  /** Whether a job's code must be approved here: on a dataset of an approve-only node. */
-  needsApproval (dataset: string | undefined): boolean {
-    return this.approveOnly && dataset != null && dataset !== ''
+  /** Whether a job's code must be approved here: on a dataset of an approve-only node, or on an approve-only dataset. */
+  needsApproval (dataset: Pick<DatasetDescriptor, 'approveOnly'> | undefined): boolean {
+    return dataset != null && (this.approveOnly || dataset.approveOnly === true)
   }
 
   /** Compute is open to every peer (no allow-list). */

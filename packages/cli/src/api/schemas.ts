@@ -31,7 +31,8 @@ export const AddDatasetBody = jsonObject({
   name: v.optional(text('name', 'a dataset name such as cars-2024', c.MAX_PATH_LENGTH)),
   description: v.optional(text('description', 'a string', c.MAX_BODY_BYTES)),
   private: v.optional(boolean('private')),
-  allow: v.optional(peerList('allow', c.MAX_ALLOW_PEERS))
+  allow: v.optional(peerList('allow', c.MAX_ALLOW_PEERS)),
+  approveOnly: v.optional(boolean('approveOnly'))
 })
 
 /** `POST /v1/run`: the job and where it runs. */

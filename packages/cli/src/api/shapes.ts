@@ -108,6 +108,7 @@ export function addDatasetInitOf (request: AddDatasetRequest): AddDatasetInit {
   return {
     tags: request.tags,
     private: request.private === true,
+    ...(request.approveOnly === true ? { approveOnly: true } : {}),
     ...(request.allow != null ? { allow: request.allow } : {}),
     ...(request.path != null ? { path: request.path } : {}),
     ...(request.rows != null ? { rows: request.rows } : {}),

@@ -88,7 +88,8 @@ export class DatasetStore extends EventTarget {
         bytes: loaded.file?.size ?? loaded.bytes?.byteLength ?? 0,
         visibility: visibilityOf(init),
         allow: [...new Set(init.allow ?? [])],
-        addedAt: Date.now()
+        addedAt: Date.now(),
+        ...(init.approveOnly === true ? { approveOnly: true } : {})
       }
       stored = { descriptor, ...(loaded.file != null ? { file: loaded.file } : {}) }
       const batch = this.db.batch().put(metaKey(name), encode(stored))

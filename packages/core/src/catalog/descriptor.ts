@@ -20,6 +20,8 @@ export interface DatasetDescriptor {
   allow: string[]
   addedAt: number
   status: DatasetStatus
+  /** Jobs on it run only with code this node approved (by CID), whatever the node's own setting. */
+  approveOnly?: boolean
 }
 
 export interface AddDatasetInit {
@@ -31,6 +33,8 @@ export interface AddDatasetInit {
   private?: boolean
   /** Peer IDs allowed to see and compute on it; implies private. @default [] */
   allow?: string[]
+  /** Jobs on it run only with approved code (see `approvals`), even on a node that runs any code elsewhere. @default false */
+  approveOnly?: boolean
   /** A CSV, JSON (array of objects) or JSONL file; Node.js only. Its rows stay in the file. */
   path?: string
   /** The rows themselves (a browser has no files); kept in this node's database only. */

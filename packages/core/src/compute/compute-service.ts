@@ -149,7 +149,7 @@ export class ComputeService implements Startable {
     if (request.dataset !== '') {
       const found = await this.components.datasets.get(request.dataset).catch(() => undefined)
       if (found == null || !maySee(found, peer)) return { type: 'error', status: 'not-found', message: `no dataset named "${request.dataset}" here` }
-      if (this.components.access.needsApproval(request.dataset) && !await this.components.approvals.has(cid)) return { type: 'error', ...unapprovedCode(cid) }
+      if (this.components.access.needsApproval(found) && !await this.components.approvals.has(cid)) return { type: 'error', ...unapprovedCode(cid, found.name) }
       try {
         // rows that could not fit the sandbox are never read: a stranger's job cannot make this node parse a 1 GiB file
         data = await this.components.datasets.readRows(request.dataset, { maxFileBytes: this.init.memoryBytes ?? c.SANDBOX_MEMORY_BYTES, signal })

@@ -27,6 +27,7 @@ export const datasetsAdd: Command = {
     description: { type: 'string', description: 'a line about the data', placeholder: 'text' },
     private: { type: 'boolean', description: 'never announce it; describe it and run jobs on it only for --allow peers' },
     allow: { type: 'string', multiple: true, description: 'a peer that may see and compute on it (implies --private)', placeholder: 'peerId' },
+    'approve-only': { type: 'boolean', description: 'run only approved code on it (`grid-node approve`), even when the node runs any code on its other datasets' },
     'dataset-max-bytes': { type: 'string', description: 'refuse a file larger than this when no node runs (a running node applies its own limit)', default: byteCount(MAX_DATASET_FILE_BYTES), placeholder: 'bytes' }
   },
   execute: async ({ values, positionals, io }: Context) => {
@@ -57,6 +58,7 @@ async function addRequest (values: Values, positionals: string[]): Promise<AddDa
     path,
     tags,
     private: flag(values, 'private'),
+    ...(flag(values, 'approve-only') ? { approveOnly: true } : {}),
     ...(allow.length > 0 ? { allow } : {}),
     ...(name != null ? { name } : {}),
     ...(description != null ? { description } : {})
