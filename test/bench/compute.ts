@@ -92,6 +92,48 @@ async function streams (requester: GridNode, holder: Holder): Promise<string[]> 
   ]
 }
 
+/** Pipelined no-op jobs against pipelined raw request/response streams on the same connection, alternated per run. */
+async function pipelined (requester: GridNode, holder: Holder): Promise<string> {
+  const peer = (await requester.libp2p.dial(multiaddr(holder.addr))).remotePeer
+  const noop = 'export default () => 1'
+  await job(requester, peer, noop)
+  const jobs: number[] = []; const raws: number[] = []
+  for (let run = 0; run < RUNS; run++) {
+    raws.push(await perSecond(SEQUENTIAL, async () => raw(requester, peer, 1), true))
+    jobs.push(await perSecond(SEQUENTIAL, async () => job(requester, peer, noop), true))
+  }
+  const f = (v: number): string => v.toFixed(0).padStart(6)
+  return `pipelined no-op jobs/s         ${f(median(jobs))}   raw pipelined req/resp/s ${f(median(raws))} ratio ${(median(jobs) / median(raws)).toFixed(2)} (goal ≥ 0.80)`
+}
+
+/**
+ * The cost of verified results: `run --replicas 3` against one, on three holders of the same
+ * rows (each run searches the holders, as `grid-node run --tag` does), alternated, 20 each.
+ */
+async function replicated (requester: GridNode, rowsFile: string): Promise<string> {
+  const holders = [await startHolder(rowsFile), await startHolder(rowsFile), await startHolder(rowsFile)]
+  try {
+    for (const h of holders) await requester.libp2p.dial(multiaddr(h.addr))
+    while ((await requester.searchAll(['#bench-rows'], { cache: false })).length < 3) await new Promise(resolve => setTimeout(resolve, 200))
+    const code = 'export default ({ data }) => data.reduce((s, r) => s + r.a, 0)'
+    const once = async (replicas: number): Promise<number> => {
+      const started = performance.now()
+      const finals = await requester.runAll({ tags: ['#bench-rows'], code, replicas })
+      if (finals.length !== 1 || finals[0]?.type !== 'result') throw new Error(`replicated run failed: ${JSON.stringify(finals)}`)
+      return performance.now() - started
+    }
+    await once(3)
+    const one: number[] = []; const three: number[] = []
+    for (let i = 0; i < 20; i++) {
+      one.push(await once(1))
+      three.push(await once(3))
+    }
+    return `--replicas 3 vs one (search + run + compare): median ${median(three).toFixed(1)} ms vs ${median(one).toFixed(1)} ms: ${(median(three) / median(one)).toFixed(2)}×`
+  } finally {
+    for (const h of holders) h.child.kill('SIGKILL')
+  }
+}
+
 async function sandbox (): Promise<string[]> {
   await runInSandbox({ code: 'export default () => 1' })
   const noop: number[] = []
@@ -152,6 +194,7 @@ try {
   const holder = await startHolder()
   try {
     lines.push(...await streams(requester, holder))
+    lines.push(await pipelined(requester, holder))
   } finally {
     holder.child.kill('SIGKILL')
   }
@@ -161,6 +204,8 @@ try {
   const rowsFile = join(dir, 'rows.jsonl')
   await writeFile(rowsFile, '{"a":1}\n{"a":2}\n')
   lines.push(await redispatch(requester, rowsFile))
+  console.log('compute: replicas…')
+  lines.push(await replicated(requester, rowsFile))
 } finally {
   await requester.stop()
   await rm(dir, { recursive: true, force: true })

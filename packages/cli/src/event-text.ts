@@ -50,7 +50,7 @@ function job (what: string, e: JobEventFields & { seq: number }, firstSight: (ke
   const key = `${what} ${e.jobId}`
   const took = e.durationMs != null ? seconds(e.durationMs) : undefined
   switch (e.phase) {
-    case 'result': firstSight(key); return `${who}  result (${took ?? '?'})`
+    case 'result': firstSight(key); return `${who}  result (${took ?? '?'})${replicaText(e)}`
     case 'error': firstSight(key); return `${who}  error (${[e.status, took].filter(Boolean).join(', ')}): ${e.message ?? ''}`
     default: {
       if (!firstSight(key)) return undefined
@@ -59,6 +59,13 @@ function job (what: string, e: JobEventFields & { seq: number }, firstSight: (ke
       return `${who}  ${step}${e.via === 'relay' ? ', through a relay' : ''}`
     }
   }
+}
+
+/** `, 3 replicas; 12D3KooW…a1b2c3 disagreed`: a replicated job's vote, as the result's line ends. */
+function replicaText (e: JobEventFields): string {
+  if (e.replicas == null) return ''
+  const disagreed = e.disagreed ?? []
+  return `, ${e.replicas} replicas${disagreed.length > 0 ? `; ${disagreed.map(shortPeer).join(', ')} disagreed` : ', all agreed'}`
 }
 
 /** `12D3KooW…F4CHCz`, as `run` shows peers. */

@@ -128,6 +128,15 @@ export class SearchInvalidError extends Error {
   }
 }
 
+/** `replicas` that is not a whole number from 1 to MAX_REPLICAS. */
+export class ReplicasInvalidError extends Error {
+  static override name = 'ReplicasInvalidError'
+  constructor (value: unknown, max: number) {
+    super(`replicas must be a whole number from 1 to ${max}, not ${String(value)}: 3 outvotes one wrong result`)
+    this.name = ReplicasInvalidError.name
+  }
+}
+
 /** A federated round in which no holder returned a usable update. */
 export class FederateRoundError extends Error {
   static override name = 'FederateRoundError'

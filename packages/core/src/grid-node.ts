@@ -16,6 +16,9 @@ import { DatasetStore } from './catalog/datasets.js'
 import { ComputeService } from './compute/compute-service.js'
 import { federate } from './compute/federate.js'
 import { WorkerPool } from './compute/pool.js'
+import { LoadBook } from './compute/load-book.js'
+import { lyingPool } from './compute/lying-pool.js'
+import { ResultScores } from './compute/result-scores.js'
 import { Scheduler } from './compute/scheduler.js'
 import { Announcer } from './discovery/announcer.js'
 import { LivenessMonitor } from './discovery/liveness.js'
@@ -128,11 +131,13 @@ class GridNodeImpl implements GridNode {
     const datasetStore = new DatasetStore(store.sublevel('datasets'), init.datasets ?? {})
     this.access = new AccessPolicy(init.compute ?? {})
     this.relaying = valid.relay !== false
-    this.pool = new WorkerPool({ size: init.compute?.poolSize ?? cpuCount(), maxQueue: init.compute?.maxQueue ?? c.MAX_JOB_QUEUE })
+    const pool = new WorkerPool({ size: init.compute?.poolSize ?? cpuCount(), maxQueue: init.compute?.maxQueue ?? c.MAX_JOB_QUEUE })
+    this.pool = init.faults?.lieInResults === true ? lyingPool(pool) : pool
+    const loadBook = new LoadBook()
     const streams = new GridStreams(libp2p)
     this.approvals = new ApprovalStore(store.sublevel('approvals'))
     this.compute = new ComputeService({ libp2p, streams, datasets: datasetStore, pool: this.pool, access: this.access, approvals: this.approvals, logger }, { ...init.compute, network: valid.network })
-    this.catalog = new CatalogService({ libp2p, streams, datasets: datasetStore, access: this.access, logger }, { network: valid.network })
+    this.catalog = new CatalogService({ libp2p, streams, datasets: datasetStore, access: this.access, load: () => ({ poolSize: this.pool.size, running: this.pool.running, waiting: this.pool.waiting }), logger }, { network: valid.network })
     this.announcer = new Announcer({ libp2p, datasets: datasetStore, logger }, { network: valid.network, extraTags: this.access.capabilities() })
     this.searcher = new Searcher({ libp2p, catalog: this.catalog, datasets: datasetStore, logger }, { network: valid.network, neighbours: () => this.lanNeighbours() })
     this.liveness = new LivenessMonitor({ libp2p, logger, probe: new ProbeService({ libp2p, logger }, { network: valid.network }) }, init.liveness)
@@ -140,8 +145,10 @@ class GridNodeImpl implements GridNode {
       libp2p,
       compute: this.compute,
       pool: this.pool,
-      targets: new JobTargets({ libp2p, searcher: this.searcher, logger }),
+      targets: new JobTargets({ libp2p, searcher: this.searcher, load: loadBook, logger }),
       readRows: async (name, options) => datasetStore.readRows(name, { ...options, maxFileBytes: init.compute?.memoryBytes ?? c.SANDBOX_MEMORY_BYTES }),
+      load: loadBook,
+      scores: new ResultScores(store.sublevel('scores')),
       logger
     })
     this.pubsub = new PubSubService({ libp2p, guard: pubsubGuard, logger }, { network: valid.network })

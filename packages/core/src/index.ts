@@ -69,6 +69,10 @@ export type { SandboxFailure } from './compute/sandbox-failure.js'
 export type { JobEvent, JobInit } from './compute/job-events.js'
 export type { ComputeInit, ServedJobEvent } from './compute/compute-service.js'
 export type { RunEvent, RunInit } from './compute/scheduler.js'
+export type { ReplicaVerdict } from './compute/replicas.js'
+export type { PeerLoad } from './compute/load-book.js'
+export { MAX_REPLICAS } from './constants.js'
+export { canonicalJson, resultHash } from './compute/result-hash.js'
 export type { FederateInit, FederateResult, FederateRound } from './compute/federate.js'
 export type { GridServices, RelayInit, TlsInit } from './network/libp2p-options.js'
 export type { AddDatasetInit, DatasetDescriptor, DatasetFormat, DatasetStatus } from './catalog/descriptor.js'
@@ -192,8 +196,11 @@ export interface GridNodeInit {
    * @default none
    */
   metrics?: Libp2pOptions['metrics']
-  /** @internal Faults for tests: `lieOnDialBack` answers every reachability check with "not reached". */
-  faults?: { lieOnDialBack?: boolean }
+  /**
+   * @internal Faults for tests: `lieOnDialBack` answers every reachability check with "not
+   * reached"; `lieInResults` returns `{ lie: <result> }` instead of every job's result.
+   */
+  faults?: { lieOnDialBack?: boolean, lieInResults?: boolean }
 }
 
 /** The datasets a node holds. Rows never leave the node; descriptors do. */

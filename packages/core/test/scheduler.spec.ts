@@ -100,7 +100,7 @@ describe('Scheduler', () => {
     const { scheduler: s, sent } = scheduler([{ candidates: [a, b, c] }], new Map([[a, [{ fail: silent }]], [b, [{ fail: new Error('reset') }]], [c, [{ events: RESULT }]]]))
     const seen = await events(s, { retries: 1 })
     expect(sent).toEqual(['a', 'b'])
-    expect(seen.at(-1)).toMatchObject({ type: 'error', status: 'internal', message: `no result: ${b.toString()} went away: reset`, peerId: c.toString() })
+    expect(seen.at(-1)).toMatchObject({ type: 'error', status: 'internal', message: `no result: ${b.toString()} went away: reset`, peerId: b.toString() })
     expect(seen.filter(e => e.type === 'result' || e.type === 'error')).toHaveLength(1)
   })
 

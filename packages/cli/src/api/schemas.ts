@@ -2,7 +2,7 @@
  * Every body and query the API takes, declared once: the routes parse with these and nothing
  * else, so a wrong type is a 400 naming the field, never a 500 from deeper down.
  */
-import { GRID_EVENT_TYPES, MAX_APPROVAL_LABEL } from '@grid-node/core'
+import { GRID_EVENT_TYPES, MAX_APPROVAL_LABEL, MAX_REPLICAS } from '@grid-node/core'
 import * as v from 'valibot'
 import * as c from './constants.js'
 import { boolean, jsonObject, multiaddrText, oneOf, peerId, peerList, queryParams, tagList, text, wholeNumber, wholeNumberParam } from './schema-fields.js'
@@ -48,7 +48,8 @@ export const RunBody = jsonObject({
   args: v.optional(v.unknown()),
   timeoutMs: v.optional(wholeNumber('timeoutMs', 0, c.MAX_RUN_TIMEOUT)),
   retries: v.optional(wholeNumber('retries', 0, c.MAX_RUN_RETRIES)),
-  allowLocal: v.optional(boolean('allowLocal'))
+  allowLocal: v.optional(boolean('allowLocal')),
+  replicas: v.optional(wholeNumber('replicas', 1, MAX_REPLICAS))
 })
 
 /** `POST /v1/approvals`: a code CID to run on this node's approve-only datasets (the node checks its form). */

@@ -99,7 +99,8 @@ export function runInitOf (request: RunRequest): RunInit {
     ...(request.timeoutMs != null ? { timeoutMs: request.timeoutMs } : {}),
     ...(request.retries != null ? { retries: request.retries } : {}),
     ...(request.match != null ? { match: request.match } : {}),
-    ...(request.dataset != null ? { dataset: request.dataset } : {})
+    ...(request.dataset != null ? { dataset: request.dataset } : {}),
+    ...(request.replicas != null && request.replicas > 1 ? { replicas: request.replicas } : {})
   }
 }
 

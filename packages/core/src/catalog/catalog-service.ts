@@ -8,6 +8,7 @@ import { fromPbDataset, toPbDataset } from './convert.js'
 import type { DatasetDescriptor } from './descriptor.js'
 import type { AccessPolicy } from '../access.js'
 import type { DatasetStore } from './datasets.js'
+import type { PeerLoad } from '../compute/load-book.js'
 import type { AbortOptions, ComponentLogger, Connection, Libp2p, Logger, PeerId, Startable, Stream } from '@libp2p/interface'
 import type { StreamOpener } from '../network/grid-streams.js'
 
@@ -18,11 +19,16 @@ export interface CatalogComponents {
   datasets: DatasetStore
   /** Which capability tags this node offers right now (`#compute:js` while it runs others' jobs). */
   access: Pick<AccessPolicy, 'capabilities'>
+  /** This node's worker pool now, stated in every answer so requesters can place jobs on the least loaded. */
+  load?: () => PeerLoad
   logger: ComponentLogger
 }
 
-/** A peer's answer: its datasets matching the tags, and the asked tags that are capabilities it offers. */
-export interface CatalogAnswer { datasets: DatasetDescriptor[], capabilities: string[] }
+/**
+ * A peer's answer: its datasets matching the tags, the asked tags that are capabilities it
+ * offers, and its worker pool's load as it claims it (absent from older nodes; a hint, never trusted).
+ */
+export interface CatalogAnswer { datasets: DatasetDescriptor[], capabilities: string[], load?: PeerLoad }
 
 /**
  * `/grid/<network>/catalog/1.0.0`: a peer asks for the descriptors of the public datasets
@@ -87,7 +93,8 @@ export class CatalogService implements Startable {
     if (tags.length === 0) return { status: Status.BAD_REQUEST, message: 'ask for at least one tag', datasets: [], capabilities: [] }
     const datasets = await this.components.datasets.matching(tags, request.matchAll ? 'all' : 'any', peer)
     const offered = this.components.access.capabilities()
-    return { status: Status.OK, message: '', datasets: datasets.map(toPbDataset), capabilities: tags.filter(t => offered.includes(t)) }
+    const load = this.components.load?.()
+    return { status: Status.OK, message: '', datasets: datasets.map(toPbDataset), capabilities: tags.filter(t => offered.includes(t)), ...(load != null ? { load } : {}) }
   }
 
   /** Asks a peer for its public datasets matching the tags, and which of them it offers as capabilities. */
@@ -101,7 +108,7 @@ export class CatalogService implements Startable {
       const response = await pb.read(CatalogResponse, { signal })
       await stream.close({ signal })
       if (response.status !== Status.OK) throw new CatalogError(response.status, response.message)
-      return { datasets: response.datasets.map(fromPbDataset), capabilities: response.capabilities }
+      return { datasets: response.datasets.map(fromPbDataset), capabilities: response.capabilities, ...(response.load != null ? { load: response.load } : {}) }
     } catch (err) {
       stream?.abort(err as Error)
       throw err

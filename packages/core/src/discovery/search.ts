@@ -8,6 +8,7 @@ import { normaliseTags, tagKey } from '../tags.js'
 import type { CatalogService } from '../catalog/catalog-service.js'
 import type { DatasetStore } from '../catalog/datasets.js'
 import type { DatasetDescriptor } from '../catalog/descriptor.js'
+import type { PeerLoad } from '../compute/load-book.js'
 import type { GridServices } from '../network/libp2p-options.js'
 import type { AbortOptions, ComponentLogger, Libp2p, Logger, PeerId, PeerInfo, Startable } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -20,6 +21,8 @@ export interface SearchResult {
   datasets: DatasetDescriptor[]
   /** Searched tags that are capabilities the holder offers, such as `#compute:js` for a worker. */
   capabilities: string[]
+  /** The holder's worker pool as it claimed it in its answer (absent from older nodes and for this node): a hint for placing jobs. */
+  load?: PeerLoad
 }
 
 export interface SearchOptions extends AbortOptions {
@@ -154,9 +157,9 @@ export class Searcher implements Startable {
       // filled libp2p's per-connection ping streams (a closed ping stream can linger until the
       // responder's 10 s timeout), so that later searches found nobody.
       const started = performance.now()
-      const { datasets, capabilities } = await catalog.query(provider.id, tags, match, { signal })
+      const { datasets, capabilities, load } = await catalog.query(provider.id, tags, match, { signal })
       const rttMs = Math.round((performance.now() - started) * 10) / 10
-      if (datasets.length > 0 || capabilities.length > 0) found.push({ peerId: provider.id, addrs: [connection.remoteAddr], rttMs, datasets, capabilities })
+      if (datasets.length > 0 || capabilities.length > 0) found.push({ peerId: provider.id, addrs: [connection.remoteAddr], rttMs, datasets, capabilities, ...(load != null ? { load } : {}) })
     } catch (err) {
       this.log('provider %p is not live or not answering - %e', provider.id, err)
     } finally {

@@ -1,6 +1,7 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import * as c from '../constants.js'
-import type { Searcher } from './search.js'
+import type { Searcher, SearchResult } from './search.js'
+import type { LoadBook } from '../compute/load-book.js'
 import type { AbortOptions, ComponentLogger, Libp2p, Logger, PeerId } from '@libp2p/interface'
 
 /** Where jobs should run: holders of tags, named peers, or — neither given — any data-free worker. */
@@ -22,6 +23,10 @@ export interface TargetQuery {
  */
 export interface JobTarget {
   dataset?: string
+  /** The dataset's content hash (sha256, hex), for holders found by tags: every candidate holds these bytes. */
+  hash?: string
+  /** The dataset's name at each candidate (by peer ID) where it differs from `dataset`: holders of the same bytes may name them differently. */
+  names?: Record<string, string>
   candidates: PeerId[]
   anyWorker?: boolean
 }
@@ -29,13 +34,16 @@ export interface JobTarget {
 export interface JobTargetsComponents {
   libp2p: Pick<Libp2p, 'peerId' | 'getConnections'>
   searcher: Pick<Searcher, 'search'>
+  /** Where each answer's claimed load goes, for the scheduler's least-loaded placement. */
+  load?: Pick<LoadBook, 'claim'>
   logger: ComponentLogger
 }
 
 /**
  * Chooses job targets, every one from the liveness-checked search (or named by the caller):
  * the holders of the same bytes (by content hash) are the candidates for one job, and data-free
- * jobs go to live `#compute:js` workers, rotated round-robin.
+ * jobs go to live `#compute:js` workers, rotated round-robin (the scheduler takes the least
+ * loaded of them; the rotation breaks ties). Every answer's claimed load is noted.
  */
 export class JobTargets {
   private readonly components: JobTargetsComponents
@@ -62,9 +70,11 @@ export class JobTargets {
   private async holders (tags: string[], match: 'any' | 'all', options: AbortOptions): Promise<JobTarget[]> {
     const byHash = new Map<string, JobTarget & { dataset: string }>()
     for await (const holder of this.components.searcher.search(tags, { match, cache: false, signal: options.signal })) {
+      this.noteLoad(holder)
       for (const d of holder.datasets) {
-        const target = byHash.get(d.hash) ?? { dataset: d.name, candidates: [] }
+        const target = byHash.get(d.hash) ?? { dataset: d.name, hash: d.hash, candidates: [] }
         target.candidates.push(holder.peerId)
+        if (d.name !== target.dataset) target.names = { ...target.names, [holder.peerId.toString()]: d.name }
         byHash.set(d.hash, target)
       }
     }
@@ -79,6 +89,7 @@ export class JobTargets {
     if (libp2p.getConnections().length === 0) return found
     try {
       for await (const r of searcher.search([c.COMPUTE_CAPABILITY_TAG], { cache: false, signal: options.signal })) {
+        this.noteLoad(r)
         if (r.capabilities.includes(c.COMPUTE_CAPABILITY_TAG) && !r.peerId.equals(libp2p.peerId)) found.push(r.peerId)
       }
     } catch (err) {
@@ -86,5 +97,9 @@ export class JobTargets {
     }
     const start = found.length === 0 ? 0 : this.nextWorker++ % found.length
     return [...found.slice(start), ...found.slice(0, start)]
+  }
+
+  private noteLoad (result: SearchResult): void {
+    if (result.load != null) this.components.load?.claim(result.peerId.toString(), result.load)
   }
 }

@@ -25,6 +25,9 @@ export interface JobEventFields {
   message?: string
   /** requested, accepted: whether the stream runs on a direct connection or through a relay. */
   via?: 'direct' | 'relay'
+  /** requested with replicas, result / error: how many ran it, and the peers whose results differed from the majority's. */
+  replicas?: number
+  disagreed?: string[]
 }
 
 export type GridEventBody =

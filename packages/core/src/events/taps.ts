@@ -11,6 +11,7 @@ import type { SearchResult } from '../discovery/search.js'
 export async function * tapRun (events: AsyncGenerator<RunEvent>, bus: EventBus, jobs: JobTracker): AsyncGenerator<RunEvent> {
   for await (const event of events) {
     const fields = jobs.fields(event.jobId, event.peerId, event, event.dataset)
+    if (fields != null && event.verdict != null) Object.assign(fields, { replicas: event.verdict.replicas, disagreed: event.verdict.disagreed.map(d => d.peerId) })
     if (fields != null) bus.emit({ type: 'job:requested', ...fields })
     yield event
   }

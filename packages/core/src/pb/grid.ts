@@ -708,6 +708,7 @@ export interface CatalogResponse {
   message: string
   datasets: Dataset[]
   capabilities: string[]
+  load?: Load
 }
 
 export namespace CatalogResponse {
@@ -742,6 +743,11 @@ export namespace CatalogResponse {
             w.uint32(34)
             w.string(value)
           }
+        }
+
+        if (obj.load != null) {
+          w.uint32(42)
+          Load.codec().encode(obj.load, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -785,6 +791,12 @@ export namespace CatalogResponse {
               }
 
               obj.capabilities.push(reader.string())
+              break
+            }
+            case 5: {
+              obj.load = Load.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.load
+              })
               break
             }
             default: {
@@ -851,6 +863,13 @@ export namespace CatalogResponse {
               }
 
               obj.capabilities++
+
+              break
+            }
+            case 5: {
+              yield * Load.codec().stream(reader, reader.uint32(), `${prefix}.load`, {
+                limits: opts.limits?.load
+              })
 
               break
             }
@@ -942,6 +961,21 @@ export namespace CatalogResponse {
     value: string
   }
 
+  export interface CatalogResponseLoadPoolSizeFieldEvent {
+    field: '$.load.poolSize'
+    value: number
+  }
+
+  export interface CatalogResponseLoadRunningFieldEvent {
+    field: '$.load.running'
+    value: number
+  }
+
+  export interface CatalogResponseLoadWaitingFieldEvent {
+    field: '$.load.waiting'
+    value: number
+  }
+
   export function encode (obj: Partial<CatalogResponse>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, CatalogResponse.codec())
   }
@@ -950,8 +984,143 @@ export namespace CatalogResponse {
     return decodeMessage(buf, CatalogResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CatalogResponse>): Generator<CatalogResponseStatusFieldEvent | CatalogResponseMessageFieldEvent | CatalogResponseDatasetsNameFieldEvent | CatalogResponseDatasetsTagsFieldEvent | CatalogResponseDatasetsDescriptionFieldEvent | CatalogResponseDatasetsRowsFieldEvent | CatalogResponseDatasetsColumnsNameFieldEvent | CatalogResponseDatasetsColumnsTypeFieldEvent | CatalogResponseDatasetsFormatFieldEvent | CatalogResponseDatasetsHashFieldEvent | CatalogResponseDatasetsBytesFieldEvent | CatalogResponseDatasetsStatusFieldEvent | CatalogResponseCapabilitiesFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CatalogResponse>): Generator<CatalogResponseStatusFieldEvent | CatalogResponseMessageFieldEvent | CatalogResponseDatasetsNameFieldEvent | CatalogResponseDatasetsTagsFieldEvent | CatalogResponseDatasetsDescriptionFieldEvent | CatalogResponseDatasetsRowsFieldEvent | CatalogResponseDatasetsColumnsNameFieldEvent | CatalogResponseDatasetsColumnsTypeFieldEvent | CatalogResponseDatasetsFormatFieldEvent | CatalogResponseDatasetsHashFieldEvent | CatalogResponseDatasetsBytesFieldEvent | CatalogResponseDatasetsStatusFieldEvent | CatalogResponseCapabilitiesFieldEvent | CatalogResponseLoadPoolSizeFieldEvent | CatalogResponseLoadRunningFieldEvent | CatalogResponseLoadWaitingFieldEvent> {
     return streamMessage(buf, CatalogResponse.codec(), opts)
+  }
+}
+
+export interface Load {
+  poolSize: number
+  running: number
+  waiting: number
+}
+
+export namespace Load {
+  let _codec: Codec<Load>
+
+  export const codec = (): Codec<Load> => {
+    if (_codec == null) {
+      _codec = message<Load>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.poolSize != null && obj.poolSize !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.poolSize)
+        }
+
+        if ((obj.running != null && obj.running !== 0)) {
+          w.uint32(16)
+          w.uint32(obj.running)
+        }
+
+        if ((obj.waiting != null && obj.waiting !== 0)) {
+          w.uint32(24)
+          w.uint32(obj.waiting)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          poolSize: 0,
+          running: 0,
+          waiting: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.poolSize = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.running = reader.uint32()
+              break
+            }
+            case 3: {
+              obj.waiting = reader.uint32()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.poolSize`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.running`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.waiting`,
+                value: reader.uint32()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface LoadPoolSizeFieldEvent {
+    field: '$.poolSize'
+    value: number
+  }
+
+  export interface LoadRunningFieldEvent {
+    field: '$.running'
+    value: number
+  }
+
+  export interface LoadWaitingFieldEvent {
+    field: '$.waiting'
+    value: number
+  }
+
+  export function encode (obj: Partial<Load>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Load.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Load>): Load {
+    return decodeMessage(buf, Load.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Load>): Generator<LoadPoolSizeFieldEvent | LoadRunningFieldEvent | LoadWaitingFieldEvent> {
+    return streamMessage(buf, Load.codec(), opts)
   }
 }
 

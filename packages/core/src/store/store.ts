@@ -15,7 +15,7 @@ function makeSublevel (db: Level<string, Bytes>, name: string): Sublevel {
 }
 
 /** Sublevels of the one database, one per concern. */
-export const SUBLEVELS = ['identity', 'datasets', 'approvals', 'peers', 'dht', 'libp2p'] as const
+export const SUBLEVELS = ['identity', 'datasets', 'approvals', 'scores', 'peers', 'dht', 'libp2p'] as const
 export type SublevelName = typeof SUBLEVELS[number]
 
 export interface Store {

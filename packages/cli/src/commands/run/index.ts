@@ -1,4 +1,4 @@
-import { JOB_RETRIES, normaliseTags, SANDBOX_TIMEOUT } from '@grid-node/core'
+import { JOB_RETRIES, MAX_REPLICAS, normaliseTags, SANDBOX_TIMEOUT } from '@grid-node/core'
 import { runInitOf } from '../../api/shapes.js'
 import { DATA_DIR_OPTION } from '../../data-dir.js'
 import { UsageError } from '../../errors.js'
@@ -32,6 +32,7 @@ export const runJob: Command = {
     timeout: { type: 'string', description: 'ms each job may run (the holder caps it)', default: String(SANDBOX_TIMEOUT), placeholder: 'ms' },
     retries: { type: 'string', description: 'times a job is sent elsewhere when its holder dies', default: String(JOB_RETRIES), placeholder: 'n' },
     local: { type: 'boolean', description: 'run a data-free job here when no peer can' },
+    replicas: { type: 'string', description: `run each job on this many distinct peers (at most ${MAX_REPLICAS}) and take the majority's result, naming who disagreed`, default: '1', placeholder: 'k' },
     ...CLIENT_OPTIONS,
     json: { type: 'boolean', description: 'print one JSON object per result or error' }
   },
@@ -66,6 +67,8 @@ async function runRequest (values: Values, positionals: string[]): Promise<RunRe
   const args = jsonArgs(stringValue(values, 'args'))
   const timeoutMs = wholeNumberValue(values, 'timeout', 0)
   const retries = wholeNumberValue(values, 'retries', 0)
+  const replicas = wholeNumberValue(values, 'replicas')
+  if (replicas != null && replicas > MAX_REPLICAS) throw new UsageError(`--replicas must be at most ${MAX_REPLICAS}, not ${replicas}: 3 outvotes one wrong result`)
   const peers = listValue(values, 'peer')
   const dataset = stringValue(values, 'dataset')
   return {
@@ -77,7 +80,8 @@ async function runRequest (values: Values, positionals: string[]): Promise<RunRe
     ...(peers.length > 0 ? { peers } : {}),
     ...(dataset != null ? { dataset } : {}),
     ...(timeoutMs != null ? { timeoutMs } : {}),
-    ...(retries != null ? { retries } : {})
+    ...(retries != null ? { retries } : {}),
+    ...(replicas != null && replicas > 1 ? { replicas } : {})
   }
 }
 

@@ -1,7 +1,7 @@
 import { duration } from '../../format.js'
 import { inJobFile } from './job-file.js'
 import type { Io } from '../../io.js'
-import type { RunEvent } from '@grid-node/core'
+import type { ReplicaVerdict, RunEvent } from '@grid-node/core'
 
 export interface RunPrinterInit {
   /** The job file as the person named it: the holder's `job.js:3:14` is shown as `<file>:3:14`. */
@@ -52,10 +52,14 @@ export function runPrinter (io: Io, json: boolean, init: RunPrinterInit = {}): {
         case 'started': io.out(`${who(e)}running`); break
         case 'progress': io.out(`${who(e)}progress ${typeof e.value === 'number' && e.value <= 1 ? `${Math.round(e.value * 100)} %` : JSON.stringify(e.value)}`); break
         case 'log': io.out(`${who(e)}log: ${e.text}`); break
-        case 'result': io.out(`${who(e)}result${took != null ? ` (${[seconds(took), paths.get(e.jobId) === 'relay' ? 'through a relay' : ''].filter(Boolean).join(', ')})` : ''}: ${JSON.stringify(e.value)}`); break
+        case 'result':
+          io.out(`${who(e)}result${took != null ? ` (${[seconds(took), paths.get(e.jobId) === 'relay' ? 'through a relay' : ''].filter(Boolean).join(', ')})` : ''}: ${JSON.stringify(e.value)}`)
+          if (e.verdict != null) io.out(verdictText(e.verdict))
+          break
         case 'error': {
           const detail = [e.status, e.failure].filter(Boolean).join(', ')
           io.err(`${who(e)}error (${detail}${took != null ? `; ${seconds(took)}` : ''}): ${e.failure === 'threw' || e.failure === 'syntax' ? message(e.message) : e.message}`)
+          if (e.verdict != null) io.err(verdictText(e.verdict))
           break
         }
       }
@@ -65,6 +69,22 @@ export function runPrinter (io: Io, json: boolean, init: RunPrinterInit = {}): {
       return failures > 0 || results === 0 ? 1 : 0
     }
   }
+}
+
+/**
+ * How the replicas voted, for people: `  3 replicas: 2 agreed (12D3KooW…F4CHCz, …); disagreed:
+ * 12D3KooW…a1b2c3 (result sha256 9f86d081…), avoided from now on`. Peers in full where it
+ * matters (who lied), so they can be copied.
+ */
+export function verdictText (v: ReplicaVerdict): string {
+  const parts = [`  ${v.replicas} replicas: ${v.agreed.length} agreed${v.agreed.length > 0 ? ` (${v.agreed.map(short).join(', ')})` : ''}`]
+  if (v.disagreed.length > 0) parts.push(`disagreed: ${v.disagreed.map(d => `${d.peerId} (result sha256 ${d.hash.slice(0, 8)}…)`).join(', ')}${v.hash != null ? ', avoided from now on' : ''}`)
+  if (v.failed.length > 0) parts.push(`failed: ${v.failed.map(f => `${short(f.peerId)} (${f.message})`).join(', ')}`)
+  return parts.join('; ')
+}
+
+function short (peerId: string): string {
+  return `${peerId.slice(0, 8)}…${peerId.slice(-6)}`
 }
 
 /** `0.4 s`, `12 s`, `2m 5s`: tenths while they matter. */

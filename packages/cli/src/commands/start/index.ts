@@ -151,8 +151,7 @@ async function nodeInit (values: Values, dataDir: string): Promise<GridNodeInit 
     lan,
     ...(ranges != null ? { publicRanges: ranges } : {}),
     relay: !flag(values, 'no-relay'),
-    // a test-only fault for the testnet's lying-peer test, deliberately not a flag
-    ...(process.env.GRID_NODE_TEST_LIE_ON_DIAL_BACK === '1' ? { faults: { lieOnDialBack: true } } : {}),
+    ...testFaults(),
     ...tls,
     liveness,
     ...provide,
@@ -190,4 +189,16 @@ function provideTimings (validityMs: number | undefined): { provide?: { validity
 async function aborted (signal: AbortSignal): Promise<void> {
   if (signal.aborted) return
   await new Promise<void>(resolve => { signal.addEventListener('abort', () => { resolve() }, { once: true }) })
+}
+
+/**
+ * Test-only faults, deliberately not flags: the testnet's lying dial-back
+ * (`GRID_NODE_TEST_LIE_ON_DIAL_BACK=1`), the replica test's holder that lies in every result
+ * (`GRID_NODE_TEST_LIE_IN_RESULTS=1`).
+ */
+function testFaults (): Pick<GridNodeInit, 'faults'> {
+  const lieOnDialBack = process.env.GRID_NODE_TEST_LIE_ON_DIAL_BACK === '1'
+  const lieInResults = process.env.GRID_NODE_TEST_LIE_IN_RESULTS === '1'
+  if (!lieOnDialBack && !lieInResults) return {}
+  return { faults: { ...(lieOnDialBack ? { lieOnDialBack } : {}), ...(lieInResults ? { lieInResults } : {}) } }
 }
