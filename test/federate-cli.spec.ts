@@ -3,8 +3,7 @@
  * three holders with a third of the cars each, a requester's CLI runs the rounds, and its model
  * is the one the library's federated averaging finds (the example's own run).
  */
-import { writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CliNode, eventually, removeDir, runCli, tempDir } from './helpers/cli.js'
 import { vegaRows, writeRows } from './helpers/vega.js'
@@ -24,8 +23,8 @@ describe('grid-node federate', () => {
     example = await import('../examples/federated-regression/regression.js')
     const files = await tempDir()
     dirs.push(files)
-    job = join(files, 'regression-job.js')
-    await writeFile(job, example.JOB)
+    // the example's own job file, as a person would send it
+    job = resolve(import.meta.dirname, '../examples/federated-regression/job.js')
     const cars = await vegaRows('cars')
     const third = Math.ceil(cars.length / 3)
     let bootstrap: string[] = []

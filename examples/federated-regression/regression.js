@@ -1,6 +1,7 @@
 // Linear regression of miles per gallon on weight and horsepower, fitted two ways: federated
 // (each holder returns only the averaged sufficient statistics XᵀX/n and Xᵀy/n of its own rows,
 // the requester takes their n-weighted mean) and centralised (all rows in one place).
+import { readFileSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
@@ -10,24 +11,11 @@ import { createGridNode, federate, runInSandbox } from '@grid-node/core'
 const FEATURES = ['Weight_in_lbs', 'Horsepower']
 const TARGET = 'Miles_per_Gallon'
 
-/** The job every holder runs on its own rows: never returns a row, only 12 numbers and a count. */
-export const JOB = `export default ({ data, args }) => {
-  const [features, target] = args.columns
-  const xtx = [0, 0, 0, 0, 0, 0, 0, 0, 0]
-  const xty = [0, 0, 0]
-  let n = 0
-  for (const row of data) {
-    const x = [1, ...features.map(f => row[f])]
-    const y = row[target]
-    if (x.some(v => typeof v !== 'number') || typeof y !== 'number') continue
-    for (let i = 0; i < 3; i++) {
-      xty[i] += x[i] * y
-      for (let j = 0; j < 3; j++) xtx[i * 3 + j] += x[i] * x[j]
-    }
-    n++
-  }
-  return { update: [...xtx, ...xty].map(v => v / n), n }
-}`
+/**
+ * The job every holder runs on its own rows (job.js, which `grid-node federate` sends as it is):
+ * never returns a row, only 12 numbers and a count.
+ */
+export const JOB = readFileSync(new URL('./job.js', import.meta.url), 'utf8')
 
 /** Solves the 3×3 normal equations XᵀX β = Xᵀy (Gaussian elimination with pivoting). */
 export function solve (stats) {
