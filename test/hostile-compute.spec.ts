@@ -23,7 +23,8 @@ async function rssOf (pid: number): Promise<number> {
 /** A fixed wait, only where the wait is the point: letting a process idle before its memory is measured. */
 const idle = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, ms)) }
 
-describe('hostile jobs against a real holder process', () => {
+// every case on both engines: the job names its engine, the holder runs it there
+describe.each(['quickjs', 'v8'] as const)('hostile jobs against a real holder process, on %s', (engine) => {
   const dirs: string[] = []
   let holder: CliNode
   let holderId: string
@@ -32,7 +33,7 @@ describe('hostile jobs against a real holder process', () => {
 
   const runOn = async (from: GridNode, code: string, extra: Record<string, unknown> = {}, onEvent?: (e: RunEvent) => void): Promise<RunEvent[]> => {
     const events: RunEvent[] = []
-    for await (const e of from.run({ code, peers: [holderId], retries: 0, ...extra })) { events.push(e); onEvent?.(e) }
+    for await (const e of from.run({ code, peers: [holderId], retries: 0, engine, ...extra })) { events.push(e); onEvent?.(e) }
     return events
   }
   const last = (events: RunEvent[]): RunEvent | undefined => events.findLast(e => e.type === 'result' || e.type === 'error')
@@ -67,6 +68,28 @@ describe('hostile jobs against a real holder process', () => {
     expect(last(normal)).toMatchObject({ type: 'result', value: 'ok' })
     // well within one job deadline (30 s): nothing waited for a deadline
     expect(Date.now() - started).toBeLessThan(20_000)
+  })
+
+  it('allocation bomb, endless loop, deep recursion, huge result, Atomics.wait, SharedArrayBuffer, WebAssembly: one error each, and another peer is served meanwhile', async () => {
+    const hostile: Array<[string, string[]]> = [
+      ['export default () => { const a = []; for (;;) a.push(new Float64Array(1e6)) }', ['memory']],
+      ['export default () => { for (;;) {} }', ['timeout']],
+      ['export default () => { const f = (n) => f(n + 1) + 1; return f(0) }', ['stack']],
+      ['export default () => "x".repeat(17 * 1024 * 1024)', ['result-too-large', 'memory']],
+      ['export default () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0)', ['threw']],
+      ['export default () => new SharedArrayBuffer(1 << 30)', ['threw']],
+      ['export default () => WebAssembly.instantiate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]))', ['threw']]
+    ]
+    const [outcomes, normal] = await Promise.all([
+      Promise.all(hostile.map(async ([code]) => runOn(flooder, code, { timeoutMs: 2000 }))),
+      runOn(other, NOOP)
+    ])
+    outcomes.forEach((events, i) => {
+      const finals = events.filter(e => e.type === 'result' || e.type === 'error')
+      expect(finals).toHaveLength(1)
+      expect(hostile[i]![1]).toContain((finals[0] as any).failure)
+    })
+    expect(last(normal)).toMatchObject({ type: 'result', value: 'ok' })
   })
 
   it('an endless chain of microtasks is a timeout, not never-settled', async () => {

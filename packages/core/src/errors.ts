@@ -299,3 +299,12 @@ export class SubscriptionLimitError extends Error {
     this.name = SubscriptionLimitError.name
   }
 }
+
+/** A job or node asked for a JavaScript engine this platform does not have (V8 in a browser tab), or an engine name that does not exist. */
+export class EngineUnavailableError extends Error {
+  static override name = 'EngineUnavailableError'
+  constructor (engine: string, available: readonly string[]) {
+    super(`the ${JSON.stringify(engine)} engine is not available here (${available.join(' and ')} ${available.length === 1 ? 'is' : 'are'}${available.includes('v8') ? '' : ': browser tabs run jobs on QuickJS only, as does Node.js where isolated-vm cannot load'}); use engine 'auto' or one of those`)
+    this.name = EngineUnavailableError.name
+  }
+}

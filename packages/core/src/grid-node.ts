@@ -131,7 +131,7 @@ class GridNodeImpl implements GridNode {
     const datasetStore = new DatasetStore(store.sublevel('datasets'), init.datasets ?? {})
     this.access = new AccessPolicy(init.compute ?? {})
     this.relaying = valid.relay !== false
-    const pool = new WorkerPool({ size: init.compute?.poolSize ?? cpuCount(), maxQueue: init.compute?.maxQueue ?? c.MAX_JOB_QUEUE })
+    const pool = new WorkerPool({ size: init.compute?.poolSize ?? cpuCount(), maxQueue: init.compute?.maxQueue ?? c.MAX_JOB_QUEUE, engine: valid.engine })
     this.pool = init.faults?.lieInResults === true ? lyingPool(pool) : pool
     const loadBook = new LoadBook()
     const streams = new GridStreams(libp2p)

@@ -66,6 +66,7 @@ export { openApprovals } from './approvals.js'
 export type { Approval, ApproveInit } from './approvals.js'
 export type { SandboxJob, SandboxLimits, SandboxOutcome } from './compute/sandbox.js'
 export type { SandboxFailure } from './compute/sandbox-failure.js'
+export type { EngineChoice, EngineName } from './compute/engine.js'
 export type { JobEvent, JobInit } from './compute/job-events.js'
 export type { ComputeInit, ServedJobEvent } from './compute/compute-service.js'
 export type { RunEvent, RunInit } from './compute/scheduler.js'
@@ -176,9 +177,11 @@ export interface GridNodeInit {
    * Running other peers' jobs here: `allow` (peer IDs; absent: open to all), the worker pool's
    * size and queue, per-peer and deadline caps, sandbox memory and result size; `approveOnly`:
    * jobs on this node's datasets run only with code whose CID is in `approvals` (data-free jobs
-   * are not affected), anything else is refused with its CID.
+   * are not affected), anything else is refused with its CID; `engine`: what jobs that do not
+   * name one run on (`auto`: V8 isolates on Node.js, QuickJS in a tab; `v8` in a tab throws
+   * EngineUnavailableError).
    *
-   * @default { poolSize: CPU count, maxQueue: 256, maxJobsPerPeer: 128, maxTimeoutMs: 30_000, approveOnly: false }
+   * @default { poolSize: CPU count, maxQueue: 256, maxJobsPerPeer: 128, maxTimeoutMs: 30_000, approveOnly: false, engine: 'auto' }
    */
   compute?: ComputeInit & { poolSize?: number, maxQueue?: number }
   /**

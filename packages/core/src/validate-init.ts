@@ -1,8 +1,10 @@
 import * as c from './constants.js'
-import { InvalidLanSettingError, InvalidNetworkError, InvalidPublicRangeError, PlatformUnsupportedError, TlsConfigError } from './errors.js'
+import { EngineUnavailableError, InvalidLanSettingError, InvalidNetworkError, InvalidPublicRangeError, PlatformUnsupportedError, TlsConfigError } from './errors.js'
+import { isEngineChoice } from './compute/engine.js'
 import { parseMultiaddr } from './network/addresses.js'
 import { PublicRanges } from './network/public-ranges.js'
-import { defaultListen, relayByDefault } from '#platform'
+import { defaultListen, jobEngines, relayByDefault } from '#platform'
+import type { EngineChoice } from './compute/engine.js'
 import type { GridNodeInit } from './index.js'
 import type { LanSetting } from './network/address-policy.js'
 import type { RelayInit } from './network/libp2p-options.js'
@@ -15,6 +17,8 @@ export interface Validated {
   relay: RelayInit | false
   lan: LanSetting
   ranges: PublicRanges
+  /** The engine jobs run on when they do not name one. */
+  engine: EngineChoice
 }
 
 /** Checks everything a person typed before anything touches the data dir. */
@@ -34,7 +38,10 @@ export function validateInit (init: GridNodeInit): Validated {
   }
   if (init.relay != null && init.relay !== false && !relayByDefault) throw new PlatformUnsupportedError('serving as a circuit relay')
   const relay = init.relay === false || (init.relay == null && !relayByDefault) ? false : (init.relay === true || init.relay == null ? {} : init.relay)
-  return { network, listen, bootstrap, relay, lan, ranges }
+  const engine = init.compute?.engine ?? 'auto'
+  // 'v8' in a tab is refused here, not at the first job
+  if (!isEngineChoice(engine) || (engine !== 'auto' && !jobEngines().includes(engine))) throw new EngineUnavailableError(String(engine), jobEngines())
+  return { network, listen, bootstrap, relay, lan, ranges, engine }
 }
 
 /** The platform's listeners, plus secure WebSockets when a certificate is given. */

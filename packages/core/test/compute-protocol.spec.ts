@@ -15,7 +15,7 @@ import { codeCid } from '../src/compute/code-cid.js'
 import { ComputeService } from '../src/compute/compute-service.js'
 import { fromPbJobEvent, toPbJobEvent } from '../src/compute/convert.js'
 import * as c from '../src/constants.js'
-import { BusyError, DatasetNotFoundError, JobDeadlineError } from '../src/errors.js'
+import { BusyError, DatasetNotFoundError, EngineUnavailableError, JobDeadlineError } from '../src/errors.js'
 import { JobEvent as PbJobEvent, JobRequest } from '../src/pb/grid.js'
 import { connectionFrom, ending, fakeLibp2p, FRIEND, HOLDER, STRANGER } from './helpers/protocol-harness.js'
 import type { DatasetDescriptor } from '../src/catalog/descriptor.js'
@@ -24,6 +24,7 @@ import type { ComputeComponents, ComputeServiceInit, ServedJobEvent } from '../s
 import type { JobEvent } from '../src/compute/job-events.js'
 import type { PoolJob, WorkerPool } from '../src/compute/pool.js'
 import type { SandboxOutcome } from '../src/compute/sandbox.js'
+import type { SandboxResult } from '../src/compute/engine.js'
 import type { AbortOptions, PeerId, Stream } from '@libp2p/interface'
 
 const ROWS = [{ mpg: 18 }, { mpg: 24 }]
@@ -62,6 +63,13 @@ function fakePool (run: (job: PoolJob, options: AbortOptions) => Promise<Sandbox
       jobs.push(job)
       if (options.signal != null) signals.push(options.signal)
       return run(job, options)
+    },
+    // the compute service's path: the result as the guest's JSON text
+    run: async (job: PoolJob, options: AbortOptions = {}): Promise<SandboxResult> => {
+      jobs.push(job)
+      if (options.signal != null) signals.push(options.signal)
+      const outcome = await run(job, options)
+      return outcome.ok ? { ok: true, json: JSON.stringify(outcome.value) } : outcome
     }
   }
 }
@@ -107,7 +115,7 @@ async function holderService (init: { pool?: ReturnType<typeof fakePool>, access
 }
 
 function request (init: Partial<JobRequest> = {}): JobRequest {
-  return { id: 'job-1', code: 'export default ({ data }) => data.length', dataset: '', argsJson: 'null', timeoutMs: 0, codeCid: '', ...init }
+  return { id: 'job-1', code: 'export default ({ data }) => data.length', dataset: '', argsJson: 'null', timeoutMs: 0, codeCid: '', engine: '', ...init }
 }
 
 /** Sends one job request and reads events until a result or an error; then closes its side. */
@@ -293,7 +301,7 @@ describe('compute protocol: the requester', () => {
     // the requester adds which path the stream took
     expect(events).toEqual([{ type: 'accepted', queuePosition: 1, via: 'direct' }, { type: 'started' }, { type: 'log', text: 'hi' }, { type: 'result', value: [1, 2] }])
     // the code's CID goes with it, for the holder to check
-    expect(got).toEqual({ id: 'j', code: 'export default () => [1, 2]', dataset: 'cars', argsJson: '{"k":1}', timeoutMs: 2_000, codeCid: await codeCid('export default () => [1, 2]') })
+    expect(got).toEqual({ id: 'j', code: 'export default () => [1, 2]', dataset: 'cars', argsJson: '{"k":1}', timeoutMs: 2_000, codeCid: await codeCid('export default () => [1, 2]'), engine: '' })
   })
 
   it('send() yields a holder\'s error event as the last one, without throwing', async () => {
@@ -401,5 +409,32 @@ describe('compute protocol: approved code', () => {
     const old = await open(STRANGER)
     expect(await job(old.requester, request({ dataset: 'cars' }))).toEqual([{ type: 'error', status: 'forbidden', message: expect.stringContaining(cid) }])
     expect(pool.jobs).toEqual([])
+  })
+})
+
+describe('compute protocol: engines and result text', () => {
+  it('the job\'s engine reaches the pool; one the holder lacks (v8 on a tab) or an unknown one is a bad request', async () => {
+    const { open, pool } = await holderService({
+      pool: fakePool(async job => {
+        if (job.engine === 'v8') throw new EngineUnavailableError('v8', ['quickjs'])
+        return { ok: true, value: 1 }
+      })
+    })
+    expect((await job((await open(STRANGER)).requester, request({ engine: 'quickjs' }))).at(-1)).toEqual({ type: 'result', value: 1 })
+    expect(pool.jobs[0]?.engine).toBe('quickjs')
+    expect((await job((await open(STRANGER)).requester, request({ engine: 'v8' }))).at(-1)).toMatchObject({ type: 'error', status: 'bad-request', message: expect.stringMatching(/"v8" engine is not available here .*browser tabs run jobs on QuickJS only/) })
+    expect((await job((await open(STRANGER)).requester, request({ engine: 'spidermonkey' }))).at(-1)).toMatchObject({ type: 'error', status: 'bad-request', message: expect.stringMatching(/unknown engine "spidermonkey"/) })
+    expect(pool.jobs).toHaveLength(2)
+  })
+
+  it('the worker\'s JSON text is framed as it is, not parsed and stringified again', async () => {
+    const text = '{ "spaced" : [1, 2.50, "\\u00e9"] }'
+    const holder = await holderService({ pool: Object.assign(fakePool(runs(null)), { run: async () => ({ ok: true as const, json: text }) }) })
+    const pb = pbStream((await holder.open(STRANGER)).requester)
+    await pb.write(request(), JobRequest)
+    let frame: PbJobEvent
+    do frame = await pb.read(PbJobEvent); while (frame.type !== PbJobEvent.Type.RESULT)
+    expect(frame.json).toBe(text)
+    expect(holder.served.at(-1)?.event).toEqual({ type: 'result', value: { spaced: [1, 2.5, 'é'] } })
   })
 })

@@ -7,6 +7,7 @@ interface FakeWorker { handle: JobWorker, sent: RunMessage[], reply: (m: WorkerM
 const workers: FakeWorker[] = []
 
 vi.mock('#platform', () => ({
+  jobEngines: () => ['quickjs'],
   spawnWorker: (): JobWorker => {
     let listener: (m: WorkerMessage) => void = () => {}
     const fake: FakeWorker = {
@@ -30,7 +31,7 @@ vi.mock('#platform', () => ({
 
 const { WorkerPool } = await import('../src/compute/pool.js')
 
-const done = (id: number, heapBytes = 16 * 1024 * 1024, jsHeapBytes = 10 * 1024 * 1024): WorkerMessage => ({ type: 'done', id, outcome: { ok: true, value: id }, heapBytes, jsHeapBytes })
+const done = (id: number, heapBytes = 16 * 1024 * 1024, jsHeapBytes = 10 * 1024 * 1024): WorkerMessage => ({ type: 'done', id, outcome: { ok: true, json: String(id) }, heapBytes, jsHeapBytes })
 
 describe('WorkerPool', () => {
   afterEach(() => {
@@ -116,6 +117,23 @@ describe('WorkerPool input', () => {
     expect(sent.code).toBe('b')
     worker.reply(done(sent.id))
     await expect(good).resolves.toEqual({ ok: true, value: sent.id })
+    await pool.close()
+  })
+})
+
+describe('WorkerPool engines', () => {
+  it('a job names its engine, or gets the pool\'s; one this platform lacks is refused before it is queued', async () => {
+    const pool = new WorkerPool({ size: 1, maxQueue: 10, engine: 'auto' })
+    const first = pool.run({ code: 'a', limits: {} })
+    const worker = workers.at(-1)!
+    // this fake platform has QuickJS only: auto is QuickJS
+    expect(worker.sent[0]).toMatchObject({ engine: 'quickjs' })
+    worker.reply(done(worker.sent[0]!.id))
+    // the worker's JSON text is handed on as it is; enqueue parses it
+    await expect(first).resolves.toEqual({ ok: true, json: String(worker.sent[0]!.id) })
+    await expect(pool.run({ code: 'b', limits: {}, engine: 'v8' })).rejects.toMatchObject({ name: 'EngineUnavailableError', message: expect.stringMatching(/QuickJS only/) })
+    await expect(pool.enqueue({ code: 'b', limits: {}, engine: 'v8' })).resolves.toMatchObject({ ok: false, failure: 'threw', message: expect.stringMatching(/"v8" engine is not available/) })
+    expect(worker.sent).toHaveLength(1)
     await pool.close()
   })
 })

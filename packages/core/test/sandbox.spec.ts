@@ -1,17 +1,28 @@
 import { describe, expect, it } from 'vitest'
 import { sandboxWasmCeiling } from '../src/constants.js'
-import { runInSandbox, sandboxHeapBytes } from '../src/compute/sandbox.js'
-import type { SandboxLimits } from '../src/compute/sandbox.js'
+import { runInQuickJs, runInSandbox, sandboxHeapBytes } from '../src/compute/sandbox.js'
+import { runInV8 } from '../src/compute/sandbox-v8.js'
+import type { SandboxEngine } from '../src/compute/engine.js'
+import type { SandboxJob, SandboxLimits, SandboxOutcome } from '../src/compute/sandbox.js'
 
 const LIMITS: SandboxLimits = { timeoutMs: 500, memoryBytes: 16 * 1024 * 1024, resultBytes: 1024 * 1024 }
-const run = async (code: string, data: unknown = [{ x: 1 }, { x: 2 }], limits = LIMITS): ReturnType<typeof runInSandbox> =>
-  runInSandbox({ code, data, args: { k: 10 } }, limits)
 
-describe('the QuickJS sandbox', () => {
+/** Each engine as the job worker runs it, with the result parsed as a requester would. */
+const ENGINES: Array<[string, SandboxEngine['run']]> = [['QuickJS', runInQuickJs], ['V8', runInV8]]
+
+// the same contract, case for case, on both engines
+describe.each(ENGINES)('the %s sandbox', (_engine, runOn) => {
+  const runJob = async (job: SandboxJob, limits: SandboxLimits = {}): Promise<SandboxOutcome> => {
+    const result = await runOn(job, limits)
+    return result.ok ? { ok: true, value: JSON.parse(result.json) } : result
+  }
+  const run = async (code: string, data: unknown = [{ x: 1 }, { x: 2 }], limits = LIMITS): Promise<SandboxOutcome> =>
+    runJob({ code, data, args: { k: 10 } }, limits)
+
   it('runs an async default export over read-only data with args, progress and log', async () => {
     const progress: unknown[] = []
     const logs: string[] = []
-    const outcome = await runInSandbox({
+    const outcome = await runJob({
       code: 'export default async function ({ data, args, progress, log }) { progress(0.5); log("rows", data.length); await null; return { sum: data.reduce((a, r) => a + r.x, 0) * args.k } }',
       data: [{ x: 1 }, { x: 2 }],
       args: { k: 10 },
@@ -42,7 +53,13 @@ describe('the QuickJS sandbox', () => {
     ['no default export', 'export const x = 1', 'no-default-export'],
     ['a promise that never settles', 'export default () => new Promise(() => {})', 'never-settled'],
     ['an endless chain of microtasks', 'export default async () => { const f = () => { Promise.resolve().then(f) }; f(); await new Promise(() => {}) }', 'timeout'],
-    ['a string bomb', 'export default () => { const a = []; for (;;) a.push("x".repeat(1e6) + Math.random()) }', 'memory']
+    ['a string bomb', 'export default () => { const a = []; for (;;) a.push("x".repeat(1e6) + Math.random()) }', 'memory'],
+    ['an ArrayBuffer bomb', 'export default () => { const a = []; for (;;) a.push(new Float64Array(1e6)) }', 'memory'],
+    // neither engine has shared memory, blocking waits or WebAssembly
+    ['Atomics.wait', 'export default () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0)', 'threw'],
+    ['a SharedArrayBuffer', 'export default () => new SharedArrayBuffer(1024).byteLength', 'threw'],
+    ['WebAssembly', 'export default () => WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]))', 'threw'],
+    ['a huge result on the way out', 'export default () => { const a = []; for (let i = 0; i < 60000; i++) a.push({ i, s: "abcdefgh" }); return a }', 'result-too-large']
   ])('%s: fails as %s, and the next job runs normally', async (_what, code, failure) => {
     const outcome = await run(code)
     expect(outcome).toMatchObject({ ok: false, failure })
@@ -55,13 +72,6 @@ describe('the QuickJS sandbox', () => {
     expect(await run('export default () => { Object.prototype.polluted = 1; Array.prototype.push = null; return 1 }')).toEqual({ ok: true, value: 1 })
     expect(({} as any).polluted).toBeUndefined()
     expect(await run('export default () => ({}).polluted')).toEqual({ ok: true, value: null }) // a fresh runtime per job
-  })
-
-  it('an allocation bomb cannot make the host hold more than the sandbox memory ceiling', async () => {
-    const memoryBytes = 16 * 1024 * 1024
-    const outcome = await runInSandbox({ code: 'export default () => { const a = []; for (;;) a.push(new Array(1e6).fill(1)) }' }, { memoryBytes, timeoutMs: 20_000 })
-    expect(outcome).toMatchObject({ ok: false, failure: 'memory' })
-    expect(await sandboxHeapBytes()).toBeLessThanOrEqual(sandboxWasmCeiling(memoryBytes))
   })
 
   it.each([
@@ -83,5 +93,14 @@ describe('the QuickJS sandbox', () => {
 
   it('undefined becomes null', async () => {
     expect(await run('export default () => {}')).toEqual({ ok: true, value: null })
+  })
+})
+
+describe('the QuickJS sandbox', () => {
+  it('an allocation bomb cannot make the host hold more than the sandbox memory ceiling', async () => {
+    const memoryBytes = 16 * 1024 * 1024
+    const outcome = await runInSandbox({ code: 'export default () => { const a = []; for (;;) a.push(new Array(1e6).fill(1)) }' }, { memoryBytes, timeoutMs: 20_000 })
+    expect(outcome).toMatchObject({ ok: false, failure: 'memory' })
+    expect(await sandboxHeapBytes()).toBeLessThanOrEqual(sandboxWasmCeiling(memoryBytes))
   })
 })

@@ -49,7 +49,8 @@ export const RunBody = jsonObject({
   timeoutMs: v.optional(wholeNumber('timeoutMs', 0, c.MAX_RUN_TIMEOUT)),
   retries: v.optional(wholeNumber('retries', 0, c.MAX_RUN_RETRIES)),
   allowLocal: v.optional(boolean('allowLocal')),
-  replicas: v.optional(wholeNumber('replicas', 1, MAX_REPLICAS))
+  replicas: v.optional(wholeNumber('replicas', 1, MAX_REPLICAS)),
+  engine: v.optional(oneOf('engine', ['auto', 'quickjs', 'v8'] as const))
 })
 
 /** `POST /v1/approvals`: a code CID to run on this node's approve-only datasets (the node checks its form). */

@@ -100,7 +100,8 @@ export function runInitOf (request: RunRequest): RunInit {
     ...(request.retries != null ? { retries: request.retries } : {}),
     ...(request.match != null ? { match: request.match } : {}),
     ...(request.dataset != null ? { dataset: request.dataset } : {}),
-    ...(request.replicas != null && request.replicas > 1 ? { replicas: request.replicas } : {})
+    ...(request.replicas != null && request.replicas > 1 ? { replicas: request.replicas } : {}),
+    ...(request.engine != null ? { engine: request.engine } : {})
   }
 }
 

@@ -3,14 +3,16 @@ import { anySignal } from 'any-signal'
 import * as c from '../constants.js'
 import { JobRequest } from '../pb/grid.js'
 import { codeCidMismatch, maySee, unapprovedCode } from '../access.js'
-import { BusyError, DatasetTooLargeError } from '../errors.js'
+import { BusyError, DatasetTooLargeError, EngineUnavailableError } from '../errors.js'
 import { codeCid } from './code-cid.js'
-import { fromPbJobEvent, toPbJobEvent } from './convert.js'
+import { fromPbJobEvent, resultEvent, toPbJobEvent } from './convert.js'
+import { isEngineChoice } from './engine.js'
 import { JobEventSender } from './job-event-sender.js'
 import { JobWatchdog } from './job-watchdog.js'
 import { jsonDepthExceeds } from '../json-depth.js'
 import { QueueKeepalive } from './queue-keepalive.js'
 import { ResultBytes } from './result-bytes.js'
+import type { EngineChoice } from './engine.js'
 import type { JobEvent, JobInit } from './job-events.js'
 import type { WorkerPool } from './pool.js'
 import type { AccessInit, AccessPolicy } from '../access.js'
@@ -42,6 +44,8 @@ export interface ComputeInit extends AccessInit {
   maxTimeoutMs?: number
   memoryBytes?: number
   resultBytes?: number
+  /** What jobs that do not name an engine run on: `auto` is V8 on Node.js, QuickJS in a tab. @default 'auto' */
+  engine?: EngineChoice
 }
 
 /** The service's own init: the node's compute settings, and the grid it serves. */
@@ -160,14 +164,16 @@ export class ComputeService implements Startable {
         return { type: 'error', status: 'failed', message: tooLarge ? `dataset "${request.dataset}" is larger than a job's memory here (${this.init.memoryBytes ?? c.SANDBOX_MEMORY_BYTES} bytes)` : `dataset "${request.dataset}" cannot be read here right now` }
       }
     }
+    if (request.engine !== '' && !isEngineChoice(request.engine)) return { type: 'error', status: 'bad-request', message: `unknown engine "${request.engine.slice(0, 32)}": use auto, quickjs or v8` }
     const cap = this.init.maxTimeoutMs ?? c.MAX_JOB_TIMEOUT
     const timeoutMs = Math.min(request.timeoutMs === 0 ? cap : request.timeoutMs, cap)
     const queued = new QueueKeepalive(() => { send({ type: 'accepted', queuePosition: this.components.pool.position(peer) }) })
     const waited = new AbortController()
     const tooLong = setTimeout(() => { waited.abort(new BusyError(`the job waited ${c.MAX_QUEUE_WAIT / 1000} s in the queue without starting; try later or another node`)) }, c.MAX_QUEUE_WAIT)
     try {
-      const outcome = await this.components.pool.enqueue({
+      const outcome = await this.components.pool.run({
         code: request.code,
+        ...(request.engine !== '' ? { engine: request.engine as EngineChoice } : {}),
         data,
         args,
         owner: peer,
@@ -176,9 +182,11 @@ export class ComputeService implements Startable {
         onProgress: value => { send({ type: 'progress', value }) },
         onLog: text => { send({ type: 'log', text }) }
       }, { signal: AbortSignal.any([signal, waited.signal]) })
-      return outcome.ok ? { type: 'result', value: outcome.value } : { type: 'error', status: 'failed', failure: outcome.failure, message: outcome.message }
+      // the guest's JSON text goes on the wire as it is
+      return outcome.ok ? resultEvent(outcome.json) : { type: 'error', status: 'failed', failure: outcome.failure, message: outcome.message }
     } catch (err: any) {
       if (err?.name === BusyError.name) return { type: 'error', status: 'busy', message: err.message }
+      if (err?.name === EngineUnavailableError.name) return { type: 'error', status: 'bad-request', message: err.message }
       throw err
     } finally {
       queued.stop()
@@ -200,7 +208,7 @@ export class ComputeService implements Startable {
       stream = opened.stream
       // a result may be up to 16 MiB in one frame: the read buffer must hold all of it
       const pb = pbStream(stream, { maxDataLength: c.MAX_JOB_EVENT_BYTES, maxBufferSize: c.MAX_JOB_EVENT_BYTES })
-      await pb.write({ id: job.id, code: job.code, dataset: job.dataset ?? '', argsJson: JSON.stringify(job.args ?? null), timeoutMs: job.timeoutMs ?? 0, codeCid: await codeCid(job.code) }, JobRequest, { signal })
+      await pb.write({ id: job.id, code: job.code, dataset: job.dataset ?? '', argsJson: JSON.stringify(job.args ?? null), timeoutMs: job.timeoutMs ?? 0, codeCid: await codeCid(job.code), engine: job.engine ?? '' }, JobRequest, { signal })
       for (;;) {
         const received = fromPbJobEvent(await pb.read(this.requestedCodec, { signal }))
         const event: JobEvent = received.type === 'accepted' ? { ...received, via: opened.via } : received

@@ -13,6 +13,22 @@ const STATUS_OF: Record<Extract<JobEvent, { type: 'error' }>['status'], Status> 
   internal: Status.INTERNAL
 }
 
+/** The JSON text of results made by resultEvent: framed as they are, never stringified again. */
+const resultText = new WeakMap<object, string>()
+
+/**
+ * A result event carrying the guest's JSON text as the worker handed it on: the text goes on
+ * the wire as it is; `value` is parsed only if something here reads it (a listener of jobs
+ * served here, say), once.
+ */
+export function resultEvent (json: string): Extract<JobEvent, { type: 'result' }> {
+  let parsed: { value: unknown } | undefined
+  const event = { type: 'result' } as Extract<JobEvent, { type: 'result' }>
+  Object.defineProperty(event, 'value', { enumerable: true, get: () => { parsed ??= { value: JSON.parse(json) }; return parsed.value } })
+  resultText.set(event, json)
+  return event
+}
+
 export function toPbJobEvent (event: JobEvent): PbJobEvent {
   const base: PbJobEvent = { type: PbJobEvent.Type.ACCEPTED, queuePosition: 0, json: '', text: '', status: Status.OK, failure: '' }
   switch (event.type) {
@@ -20,7 +36,7 @@ export function toPbJobEvent (event: JobEvent): PbJobEvent {
     case 'started': return { ...base, type: PbJobEvent.Type.STARTED }
     case 'progress': return { ...base, type: PbJobEvent.Type.PROGRESS, json: JSON.stringify(event.value ?? null) }
     case 'log': return { ...base, type: PbJobEvent.Type.LOG, text: event.text }
-    case 'result': return { ...base, type: PbJobEvent.Type.RESULT, json: JSON.stringify(event.value ?? null) }
+    case 'result': return { ...base, type: PbJobEvent.Type.RESULT, json: resultText.get(event) ?? JSON.stringify(event.value ?? null) }
     case 'error': return { ...base, type: PbJobEvent.Type.ERROR, status: STATUS_OF[event.status], failure: event.failure ?? '', text: event.message }
   }
 }

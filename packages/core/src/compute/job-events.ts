@@ -1,3 +1,4 @@
+import type { EngineChoice } from './engine.js'
 import type { SandboxFailure } from './sandbox-failure.js'
 import type { StreamPath } from '../network/grid-streams.js'
 
@@ -19,4 +20,6 @@ export interface JobInit {
   args?: unknown
   /** @default the holder's default (30 s); never above its cap */
   timeoutMs?: number
+  /** The engine the holder runs it on; a browser tab has QuickJS only. @default 'auto' (the holder's choice: V8 on Node.js) */
+  engine?: EngineChoice
 }

@@ -1,7 +1,9 @@
-import { spawnWorker } from '#platform'
+import { jobEngines, spawnWorker } from '#platform'
 import * as c from '../constants.js'
-import { BusyError } from '../errors.js'
+import { BusyError, EngineUnavailableError } from '../errors.js'
+import { pickEngine } from './engine.js'
 import { FairQueue } from './fair-queue.js'
+import type { EngineChoice, EngineName, SandboxResult } from './engine.js'
 import type { SandboxLimits, SandboxOutcome } from './sandbox.js'
 import type { JobWorker, RunMessage, WorkerMessage } from './worker-protocol.js'
 import type { AbortOptions } from '@libp2p/interface'
@@ -11,6 +13,8 @@ export interface PoolJob {
   data?: unknown
   args?: unknown
   limits: SandboxLimits
+  /** The engine it runs on. @default the pool's (`auto`: V8 on Node.js, QuickJS in browsers) */
+  engine?: EngineChoice
   /** Whose job it is (a peer ID): owners take turns in the queue. @default this node */
   owner?: string
   onProgress?: (value: unknown) => void
@@ -19,7 +23,7 @@ export interface PoolJob {
   onStart?: () => void
 }
 
-interface Queued { id: number, owner: string, job: PoolJob, resolve: (o: SandboxOutcome) => void, reject: (e: Error) => void, options: AbortOptions }
+interface Queued { id: number, engine: EngineName, owner: string, job: PoolJob, resolve: (o: SandboxResult) => void, reject: (e: Error) => void, options: AbortOptions }
 interface Slot { worker: JobWorker, current?: Queued, deadline?: ReturnType<typeof setTimeout>, retiring: boolean }
 
 const SELF = ''
@@ -37,13 +41,16 @@ export class WorkerPool {
   private readonly slots: Slot[] = []
   private readonly queue = new FairQueue<Queued>()
   private readonly maxQueue: number
+  private readonly engine: EngineChoice
   private target: number
   private nextId = 1
   private closed = false
 
-  constructor (init: { size: number, maxQueue: number }) {
+  /** `engine`: what jobs that do not name one run on. @default 'auto' */
+  constructor (init: { size: number, maxQueue: number, engine?: EngineChoice }) {
     this.target = Math.max(1, init.size)
     this.maxQueue = init.maxQueue
+    this.engine = init.engine ?? 'auto'
   }
 
   get size (): number { return this.target }
@@ -60,13 +67,30 @@ export class WorkerPool {
     this.dispatch()
   }
 
-  /** Queues a job; rejects with BusyError when the queue is full. */
+  /** Queues a job; rejects with BusyError when the queue is full. The result comes parsed. */
   async enqueue (job: PoolJob, options: AbortOptions = {}): Promise<SandboxOutcome> {
+    let result: SandboxResult
+    try {
+      result = await this.run(job, options)
+    } catch (err: any) {
+      // v8 asked of a tab's own pool: this job's error
+      if (err?.name === EngineUnavailableError.name) return { ok: false, failure: 'threw', message: String(err.message) }
+      throw err
+    }
+    return result.ok ? { ok: true, value: JSON.parse(result.json) } : result
+  }
+
+  /**
+   * enqueue, with the result as the guest's JSON text, as the worker handed it on. Rejects with
+   * EngineUnavailableError when the job names an engine this platform lacks.
+   */
+  async run (job: PoolJob, options: AbortOptions = {}): Promise<SandboxResult> {
     if (this.closed) throw new Error('the worker pool is stopped')
+    const engine = pickEngine(job.engine, this.engine, jobEngines())
     if (this.queue.size >= this.maxQueue) throw new BusyError(`the job queue is full (${this.maxQueue} waiting); try later or another node`)
     options.signal?.throwIfAborted()
-    return new Promise<SandboxOutcome>((resolve, reject) => {
-      const entry: Queued = { id: this.nextId++, owner: job.owner ?? SELF, job, resolve, reject, options }
+    return new Promise<SandboxResult>((resolve, reject) => {
+      const entry: Queued = { id: this.nextId++, engine, owner: job.owner ?? SELF, job, resolve, reject, options }
       this.queue.push(entry.owner, entry)
       options.signal?.addEventListener('abort', () => { this.cancel(entry) }, { once: true })
       this.dispatch()
@@ -112,7 +136,7 @@ export class WorkerPool {
     const timeoutMs = limits.timeoutMs ?? c.SANDBOX_TIMEOUT
     slot.deadline = setTimeout(() => { this.overstayed(slot, entry, timeoutMs) }, timeoutMs + c.POOL_DEADLINE_MARGIN)
     try {
-      slot.worker.post({ type: 'run', id: entry.id, code, data, args, limits })
+      slot.worker.post({ type: 'run', id: entry.id, engine: entry.engine, code, data, args, limits })
     } catch (err: any) {
       // input the structured clone refuses (nested too deep, say) fails this job alone
       this.finish(slot)

@@ -4,7 +4,9 @@ import { newQuickJSWASMModuleFromVariant, newVariant, shouldInterruptAfterDeadli
 import * as c from '../constants.js'
 import { SandboxError } from '../errors.js'
 import { jsonDepthExceeds } from '../json-depth.js'
+import { GUEST_ARGUMENT, GUEST_FORBIDDEN } from './guest-argument.js'
 import { classifyFailure } from './sandbox-failure.js'
+import type { SandboxEngine, SandboxResult } from './engine.js'
 import type { SandboxFailure } from './sandbox-failure.js'
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSSyncVariant, QuickJSWASMModule } from 'quickjs-emscripten-core'
 
@@ -74,6 +76,12 @@ export async function sandboxHeapBytes (): Promise<number> {
  * happened. Runs on the calling thread.
  */
 export async function runInSandbox (job: SandboxJob, limits: SandboxLimits = {}): Promise<SandboxOutcome> {
+  const result = await runInQuickJs(job, limits)
+  return result.ok ? { ok: true, value: JSON.parse(result.json) } : result
+}
+
+/** runInSandbox, with the result as the guest's JSON text: what a job worker hands on. */
+export async function runInQuickJs (job: SandboxJob, limits: SandboxLimits = {}): Promise<SandboxResult> {
   const timeoutMs = limits.timeoutMs ?? c.SANDBOX_TIMEOUT
   const memoryBytes = limits.memoryBytes ?? c.SANDBOX_MEMORY_BYTES
   const runtime = (await engine(memoryBytes)).newRuntime()
@@ -84,8 +92,8 @@ export async function runInSandbox (job: SandboxJob, limits: SandboxLimits = {})
   runtime.setModuleLoader(name => ({ error: new Error(`import of "${name}" refused: a job cannot load modules`) }))
   const context = runtime.newContext()
   try {
-    const value = evaluate(runtime, context, job, { resultBytes: limits.resultBytes ?? c.SANDBOX_RESULT_BYTES, deadline, timeoutMs })
-    return { ok: true, value }
+    const json = evaluate(runtime, context, job, { resultBytes: limits.resultBytes ?? c.SANDBOX_RESULT_BYTES, deadline, timeoutMs })
+    return { ok: true, json }
   } catch (err) {
     const { failure, message } = classifyFailure(err, timeoutMs)
     // past the deadline, whatever QuickJS made of the interrupt (a dropped job, an unwrap error), it is a timeout
@@ -113,8 +121,8 @@ function release (context: QuickJSContext, runtime: QuickJSRuntime): void {
   }
 }
 
-/** Throws a SandboxError or the dumped guest error; returns the parsed JSON result. */
-function evaluate (runtime: QuickJSRuntime, context: QuickJSContext, job: SandboxJob, bounds: RunBounds): unknown {
+/** Throws a SandboxError or the dumped guest error; returns the result's JSON text. */
+function evaluate (runtime: QuickJSRuntime, context: QuickJSContext, job: SandboxJob, bounds: RunBounds): string {
   const handles: QuickJSHandle[] = []
   const keep = (h: QuickJSHandle): QuickJSHandle => { handles.push(h); return h }
   let flush: QuickJSHandle | undefined
@@ -139,7 +147,7 @@ function evaluate (runtime: QuickJSRuntime, context: QuickJSContext, job: Sandbo
     if (bytes > bounds.resultBytes) throw new SandboxError('result-too-large', `the result is ${bytes} bytes, over the limit of ${bounds.resultBytes}`)
     // structured cloning and JSON.stringify recurse: a result nested thousands deep overflows the host's stack
     if (jsonDepthExceeds(json, c.MAX_RESULT_DEPTH)) throw new SandboxError('result-too-deep', `the result is nested more than ${c.MAX_RESULT_DEPTH} levels deep; flatten it`)
-    return JSON.parse(json)
+    return json
   } finally {
     if (flush != null) flushReports(context, flush, job)
     for (const h of handles.reverse()) if (h.alive) h.dispose()
@@ -184,39 +192,10 @@ function settle (runtime: QuickJSRuntime, context: QuickJSContext, handle: Quick
   }
 }
 
-/**
- * Builds the job's argument inside the sandbox: input parsed from JSON and deep-frozen, and
- * `progress`/`log` throttled before they reach the host (each call into the host costs ~20 µs
- * and leaves garbage there: a million of them took seconds and ~200 MiB). The guest cannot undo
- * this — it only ever sees the wrappers, and the wrappers use functions captured before its code
- * runs — and the host throttles again in any case. Returns the argument and a flush function
- * that sends the progress held back and returns how many log lines were dropped.
- */
+/** The job's argument (see GUEST_ARGUMENT), after taking away what a job must not have. */
 const PREPARE = `(text, progressHost, logHost, limitsText) => {
-  const freeze = (o) => { if (o !== null && typeof o === 'object') { Object.freeze(o); for (const k of Object.keys(o)) freeze(o[k]) } return o }
-  const now = Date.now
-  const min = Math.min
-  const limits = JSON.parse(limitsText)
-  let tokens = limits.burst
-  let refilled = now()
-  let dropped = 0
-  let lastProgress = -Infinity
-  let held = []
-  const log = (...parts) => {
-    const t = now()
-    tokens = min(limits.burst, tokens + (t - refilled) * limits.rate / 1000)
-    refilled = t
-    if (tokens < 1) { dropped++; return }
-    tokens--
-    logHost(...parts)
-  }
-  const progress = (value) => {
-    const t = now()
-    if (t - lastProgress >= limits.interval) { lastProgress = t; held = []; progressHost(value) } else { held = [value] }
-  }
-  const flush = () => { if (held.length > 0) progressHost(held[0]); held = []; return dropped }
-  const input = JSON.parse(text)
-  return [Object.freeze({ data: freeze(input.data), args: freeze(input.args), progress: Object.freeze(progress), log: Object.freeze(log) }), flush]
+  for (const name of ${JSON.stringify(GUEST_FORBIDDEN)}) delete globalThis[name]
+  return (${GUEST_ARGUMENT})(text, progressHost, logHost, JSON.parse(limitsText))
 }`
 
 /** JSON inside the sandbox, so the host never touches a guest object. */
@@ -232,3 +211,9 @@ const SERIALISE = `(value) => {
   if (text === undefined) throw new TypeError('the result is not JSON-serialisable (a ' + typeof value + ')')
   return text
 }`
+
+/** QuickJS as a job worker runs it. */
+export const quickJsEngine: SandboxEngine = {
+  run: runInQuickJs,
+  heapBytes: sandboxHeapBytes
+}

@@ -4,6 +4,7 @@ import { ConnectionClosedError } from '@libp2p/interface'
 import { JOB_REDIALS, JOB_RETRIES, MAX_REPLICAS } from '../constants.js'
 import { DatasetNotFoundError, JobDeadlineError, ReplicasInvalidError } from '../errors.js'
 import { decide, short } from './replicas.js'
+import type { EngineChoice } from './engine.js'
 import type { ReplicaOutcome, ReplicaVerdict } from './replicas.js'
 import type { LoadBook } from './load-book.js'
 import type { ResultScores } from './result-scores.js'
@@ -27,6 +28,8 @@ export interface RunInit extends AbortOptions {
   dataset?: string
   args?: unknown
   timeoutMs?: number
+  /** The engine each job runs on; a browser tab has QuickJS only. @default 'auto' (each holder's choice: V8 on Node.js) */
+  engine?: EngineChoice
   /** Redispatches when a stream or connection dies before a result. @default 2 */
   retries?: number
   /** Run here when no peer can take a job. @default false */
@@ -224,6 +227,7 @@ export class Scheduler {
       data,
       args: job.args,
       limits: job.timeoutMs != null ? { timeoutMs: job.timeoutMs } : {},
+      ...(job.engine != null ? { engine: job.engine } : {}),
       onStart: () => { out.push({ type: 'started', ...tag }) },
       onProgress: value => { out.push({ type: 'progress', value, ...tag }) },
       onLog: text => { out.push({ type: 'log', text, ...tag }) }
@@ -261,7 +265,7 @@ function at (target: Placed, peerId: string): Placed {
 }
 
 function jobOf (init: RunInit, target: JobTarget): JobInit {
-  return { code: init.code, ...(target.dataset != null ? { dataset: target.dataset } : {}), args: init.args, ...(init.timeoutMs != null ? { timeoutMs: init.timeoutMs } : {}) }
+  return { code: init.code, ...(target.dataset != null ? { dataset: target.dataset } : {}), args: init.args, ...(init.timeoutMs != null ? { timeoutMs: init.timeoutMs } : {}), ...(init.engine != null ? { engine: init.engine } : {}) }
 }
 
 /** With replicas, named peers are one job's candidates together (each alone could not be outvoted). */

@@ -1131,6 +1131,7 @@ export interface JobRequest {
   argsJson: string
   timeoutMs: number
   codeCid: string
+  engine: string
 }
 
 export namespace JobRequest {
@@ -1173,6 +1174,11 @@ export namespace JobRequest {
           w.string(obj.codeCid)
         }
 
+        if ((obj.engine != null && obj.engine !== '')) {
+          w.uint32(98)
+          w.string(obj.engine)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1183,7 +1189,8 @@ export namespace JobRequest {
           dataset: '',
           argsJson: '',
           timeoutMs: 0,
-          codeCid: ''
+          codeCid: '',
+          engine: ''
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1214,6 +1221,10 @@ export namespace JobRequest {
             }
             case 6: {
               obj.codeCid = reader.string()
+              break
+            }
+            case 12: {
+              obj.engine = reader.string()
               break
             }
             default: {
@@ -1273,6 +1284,13 @@ export namespace JobRequest {
               }
               break
             }
+            case 12: {
+              yield {
+                field: `${prefix}.engine`,
+                value: reader.string()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1315,6 +1333,11 @@ export namespace JobRequest {
     value: string
   }
 
+  export interface JobRequestEngineFieldEvent {
+    field: '$.engine'
+    value: string
+  }
+
   export function encode (obj: Partial<JobRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, JobRequest.codec())
   }
@@ -1323,7 +1346,7 @@ export namespace JobRequest {
     return decodeMessage(buf, JobRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobRequest>): Generator<JobRequestIdFieldEvent | JobRequestCodeFieldEvent | JobRequestDatasetFieldEvent | JobRequestArgsJsonFieldEvent | JobRequestTimeoutMsFieldEvent | JobRequestCodeCidFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobRequest>): Generator<JobRequestIdFieldEvent | JobRequestCodeFieldEvent | JobRequestDatasetFieldEvent | JobRequestArgsJsonFieldEvent | JobRequestTimeoutMsFieldEvent | JobRequestCodeCidFieldEvent | JobRequestEngineFieldEvent> {
     return streamMessage(buf, JobRequest.codec(), opts)
   }
 }

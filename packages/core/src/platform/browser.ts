@@ -75,6 +75,11 @@ function workerFailure (): string {
   return `the job Web Worker failed to load or crashed${hint}`
 }
 
+/** A tab runs jobs on QuickJS only: V8 isolates need Node.js's native addon. */
+export function jobEngines (): ReadonlyArray<'quickjs' | 'v8'> {
+  return ['quickjs']
+}
+
 export function cpuCount (): number {
   return globalThis.navigator?.hardwareConcurrency ?? 2
 }

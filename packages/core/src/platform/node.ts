@@ -2,6 +2,7 @@
  * The Node.js side of the platform seam: TCP and WebSockets, listening on every interface.
  * Selected through the `#platform` import; `browser.ts` is its twin.
  */
+import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
@@ -98,6 +99,24 @@ export function spawnWorker<In, Out> (): WorkerHandle<In, Out> {
     },
     terminate: async () => { worker.removeAllListeners('exit'); await worker.terminate() }
   }
+}
+
+let engines: ReadonlyArray<'quickjs' | 'v8'> | undefined
+
+/**
+ * The engines jobs can run on here: QuickJS, and V8 isolates where isolated-vm loads (a native
+ * addon with prebuilt binaries for Node.js 24 and newer on Linux, macOS and Windows). Tried once.
+ */
+export function jobEngines (): ReadonlyArray<'quickjs' | 'v8'> {
+  if (engines == null) {
+    try {
+      createRequire(import.meta.url)('isolated-vm')
+      engines = ['quickjs', 'v8']
+    } catch {
+      engines = ['quickjs']
+    }
+  }
+  return engines
 }
 
 /** The default worker-pool size: one worker per core. */

@@ -2,6 +2,7 @@ import { JOB_RETRIES, MAX_REPLICAS, normaliseTags, SANDBOX_TIMEOUT } from '@grid
 import { runInitOf } from '../../api/shapes.js'
 import { DATA_DIR_OPTION } from '../../data-dir.js'
 import { UsageError } from '../../errors.js'
+import { engineOption, engineValue } from '../../engine-option.js'
 import { flag, listValue, stringValue, wholeNumberValue } from '../../options.js'
 import { API_OPTION, onRunningNodeOr } from '../../running-node.js'
 import { CLIENT_OPTIONS, withShortLivedNode } from '../../short-lived-node.js'
@@ -32,6 +33,7 @@ export const runJob: Command = {
     timeout: { type: 'string', description: 'ms each job may run (the holder caps it)', default: String(SANDBOX_TIMEOUT), placeholder: 'ms' },
     retries: { type: 'string', description: 'times a job is sent elsewhere when its holder dies', default: String(JOB_RETRIES), placeholder: 'n' },
     local: { type: 'boolean', description: 'run a data-free job here when no peer can' },
+    engine: engineOption('the JavaScript engine each job runs on at its holder: v8 (isolates, Node.js holders), quickjs (everywhere, browser tabs too) or auto (the holder\'s choice)'),
     replicas: { type: 'string', description: `run each job on this many distinct peers (at most ${MAX_REPLICAS}) and take the majority's result, naming who disagreed`, default: '1', placeholder: 'k' },
     ...CLIENT_OPTIONS,
     json: { type: 'boolean', description: 'print one JSON object per result or error' }
@@ -71,6 +73,7 @@ async function runRequest (values: Values, positionals: string[]): Promise<RunRe
   if (replicas != null && replicas > MAX_REPLICAS) throw new UsageError(`--replicas must be at most ${MAX_REPLICAS}, not ${replicas}: 3 outvotes one wrong result`)
   const peers = listValue(values, 'peer')
   const dataset = stringValue(values, 'dataset')
+  const engine = engineValue(values)
   return {
     code,
     args,
@@ -81,7 +84,8 @@ async function runRequest (values: Values, positionals: string[]): Promise<RunRe
     ...(dataset != null ? { dataset } : {}),
     ...(timeoutMs != null ? { timeoutMs } : {}),
     ...(retries != null ? { retries } : {}),
-    ...(replicas != null && replicas > 1 ? { replicas } : {})
+    ...(replicas != null && replicas > 1 ? { replicas } : {}),
+    ...(engine != null && engine !== 'auto' ? { engine } : {})
   }
 }
 

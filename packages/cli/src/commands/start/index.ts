@@ -4,6 +4,7 @@ import { createGridNode, DEFAULT_LISTEN, DEFAULT_NETWORK, DEFAULT_SECURE_WEBSOCK
 import { attachMetrics } from '../../api/metrics-routes.js'
 import { startApiServer } from '../../api/server.js'
 import { apiToken, DATA_DIR_OPTION, dataDirOf, prepareDataDir, removeApiFile, removeDataDir, writeApiFile } from '../../data-dir.js'
+import { engineOption, engineValue } from '../../engine-option.js'
 import { UsageError } from '../../errors.js'
 import { LAN_OPTIONS, lanSetting, publicRanges } from '../../lan-option.js'
 import { createNodeMetrics } from '../../metrics/node-metrics.js'
@@ -41,6 +42,7 @@ export const start: Command = {
     'liveness-misses': { type: 'string', description: 'missed pings in a row before a peer is down when no other peer can be asked about it', default: String(LIVENESS_MISSES), placeholder: 'n' },
     'allow-compute': { type: 'string', multiple: true, description: 'run jobs only for this peer (default: for anyone)', placeholder: 'peerId' },
     'pool-size': { type: 'string', description: 'worker threads running jobs', default: 'the CPU count', placeholder: 'n' },
+    engine: engineOption('the JavaScript engine for jobs that do not name one: v8 (isolates), quickjs (WebAssembly) or auto (v8 here)'),
     'approve-only': { type: 'boolean', description: 'run only approved code (`grid-node approve`) on this node\'s datasets; data-free jobs are not affected (default: any code)' },
     'dataset-max-bytes': { type: 'string', description: 'refuse dataset files larger than this', default: byteCount(MAX_DATASET_FILE_BYTES), placeholder: 'bytes' },
     'provide-validity': { type: 'string', description: 'ms a provider record of this node\'s tags stays valid; re-provided at half', default: String(PROVIDE_VALIDITY), placeholder: 'ms' },
@@ -142,6 +144,7 @@ async function nodeInit (values: Values, dataDir: string): Promise<GridNodeInit 
   const maxFileBytes = wholeNumberValue(values, 'dataset-max-bytes')
   const allow = peerIdList(values, 'allow-compute')
   const poolSize = wholeNumberValue(values, 'pool-size')
+  const engine = engineValue(values)
   const ranges = publicRanges(values)
   return {
     dataDir,
@@ -159,6 +162,7 @@ async function nodeInit (values: Values, dataDir: string): Promise<GridNodeInit 
     compute: {
       ...(allow.length > 0 ? { allow } : {}),
       ...(poolSize != null ? { poolSize } : {}),
+      ...(engine != null ? { engine } : {}),
       ...(flag(values, 'approve-only') ? { approveOnly: true } : {})
     }
   }
