@@ -58,6 +58,8 @@ export interface SearchAnswer {
   datasets: Array<{ name: string, tags: string[], description: string, rows: number, columns: Array<{ name: string, type: string }>, format: string, hash: string, status: string }>
   /** The searched capabilities (such as #compute:js) this holder offers. */
   capabilities?: string[]
+  /** Its worker pool as it says in its answer, a hint (absent from older nodes and for this node). */
+  load?: { poolSize: number, running: number, waiting: number }
 }
 
 /** `GET`, `POST` and `DELETE /v1/datasets…`: a dataset, or (GET) an array of them. */
@@ -84,7 +86,8 @@ export function searchAnswer (r: SearchResult): SearchAnswer {
     datasets: r.datasets.map(d => ({
       name: d.name, tags: d.tags, description: d.description, rows: d.rows, columns: d.columns, format: d.format, hash: d.hash, status: d.status
     })),
-    capabilities: r.capabilities
+    capabilities: r.capabilities,
+    ...(r.load != null ? { load: r.load } : {})
   }
 }
 
