@@ -286,6 +286,13 @@ export const MAX_JOBS_PER_PEER = 128
 export const MAX_JOB_TIMEOUT = 30_000
 /** An event frame carries a result of at most SANDBOX_RESULT_BYTES, plus framing. */
 export const MAX_JOB_EVENT_BYTES = 16 * 1024 * 1024 + 64 * 1024
+/**
+ * A result whose JSON text is larger goes in RESULT_PART frames of this many bytes (to a
+ * requester that takes them): the first part is on the wire while the rest wait their turn, and
+ * no stream buffer has to hold a 16 MiB frame. A requester puts the parts together up to
+ * MAX_JOB_EVENT_BYTES in all, whatever a holder claims.
+ */
+export const RESULT_PART_BYTES = 1024 * 1024
 
 /**
  * Dataset files. Adding one reads it whole once (hashed, rows counted, schema typed) and every

@@ -13,7 +13,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { AccessPolicy } from '../src/access.js'
 import { codeCid } from '../src/compute/code-cid.js'
 import { ComputeService } from '../src/compute/compute-service.js'
-import { fromPbJobEvent, toPbJobEvent } from '../src/compute/convert.js'
+import { fromPbJobEvent, resultEvent, resultFrames, toPbJobEvent } from '../src/compute/convert.js'
 import * as c from '../src/constants.js'
 import { BusyError, DatasetNotFoundError, EngineUnavailableError, JobDeadlineError } from '../src/errors.js'
 import { JobEvent as PbJobEvent, JobRequest } from '../src/pb/grid.js'
@@ -25,6 +25,7 @@ import type { JobEvent } from '../src/compute/job-events.js'
 import type { PoolJob, WorkerPool } from '../src/compute/pool.js'
 import type { SandboxOutcome } from '../src/compute/sandbox.js'
 import type { SandboxResult } from '../src/compute/engine.js'
+import type { WireEvent } from '../src/compute/convert.js'
 import type { AbortOptions, PeerId, Stream } from '@libp2p/interface'
 
 const ROWS = [{ mpg: 18 }, { mpg: 24 }]
@@ -115,7 +116,7 @@ async function holderService (init: { pool?: ReturnType<typeof fakePool>, access
 }
 
 function request (init: Partial<JobRequest> = {}): JobRequest {
-  return { id: 'job-1', code: 'export default ({ data }) => data.length', dataset: '', argsJson: 'null', timeoutMs: 0, codeCid: '', engine: '', ...init }
+  return { id: 'job-1', code: 'export default ({ data }) => data.length', dataset: '', argsJson: 'null', timeoutMs: 0, codeCid: '', engine: '', resultParts: false, ...init }
 }
 
 /** Sends one job request and reads events until a result or an error; then closes its side. */
@@ -284,7 +285,7 @@ describe('compute protocol: the requester', () => {
   }, { network: 'lab' })
 
   /** A holder end that reads the request, then writes `events` and closes when the requester does. */
-  const answering = (events: JobEvent[], got?: (req: JobRequest) => void) => (stream: Stream): void => {
+  const answering = (events: WireEvent[], got?: (req: JobRequest) => void) => (stream: Stream): void => {
     void (async () => {
       const pb = pbStream(stream)
       got?.(await pb.read(JobRequest))
@@ -301,7 +302,25 @@ describe('compute protocol: the requester', () => {
     // the requester adds which path the stream took
     expect(events).toEqual([{ type: 'accepted', queuePosition: 1, via: 'direct' }, { type: 'started' }, { type: 'log', text: 'hi' }, { type: 'result', value: [1, 2] }])
     // the code's CID goes with it, for the holder to check
-    expect(got).toEqual({ id: 'j', code: 'export default () => [1, 2]', dataset: 'cars', argsJson: '{"k":1}', timeoutMs: 2_000, codeCid: await codeCid('export default () => [1, 2]'), engine: '' })
+    expect(got).toEqual({ id: 'j', code: 'export default () => [1, 2]', dataset: 'cars', argsJson: '{"k":1}', timeoutMs: 2_000, codeCid: await codeCid('export default () => [1, 2]'), engine: '', resultParts: true })
+  })
+
+  it('send() puts a result sent in parts together, checking what the holder claims', async () => {
+    const value = { rows: Array.from({ length: 6000 }, (_, i) => ({ i, s: 'é漢'.repeat(100) })) }
+    const frames = resultFrames(resultEvent(JSON.stringify(value)), true)
+    expect(frames.filter(f => f.type === 'result-part').length).toBeGreaterThan(2)
+    const received = async (sent: WireEvent[]): Promise<JobEvent[]> => {
+      const events: JobEvent[] = []
+      for await (const event of requesterService(answering(sent)).send(HOLDER, { id: 'j', code: '' })) events.push(event)
+      return events
+    }
+    expect((await received(frames)).at(-1)).toEqual({ type: 'result', value })
+    // parts that do not add up to the bytes claimed, or are not UTF-8, or keep coming past the limit: one error, nothing parsed
+    expect(await received([...frames.slice(0, -1), { type: 'result-end', bytes: 12 }])).toEqual([{ type: 'error', status: 'failed', message: expect.stringMatching(/parts carried \d+ bytes, not the 12/) }])
+    expect(await received([{ type: 'result-part', part: new Uint8Array([0xff, 0xfe]) }, { type: 'result-end', bytes: 2 }])).toEqual([{ type: 'error', status: 'failed', message: 'the holder\'s result is not UTF-8 text' }])
+    expect(await received([{ type: 'result-end', bytes: 5 }])).toEqual([{ type: 'error', status: 'failed', message: expect.stringMatching(/carried 0 bytes, not the 5/) }])
+    const flood = Array.from({ length: 17 }, (): WireEvent => ({ type: 'result-part', part: new Uint8Array(c.RESULT_PART_BYTES).fill(0x20) }))
+    expect(await received(flood)).toEqual([{ type: 'error', status: 'failed', failure: 'result-too-large', message: expect.stringMatching(/more than \d+ bytes/) }])
   })
 
   it('send() yields a holder\'s error event as the last one, without throwing', async () => {
@@ -436,5 +455,24 @@ describe('compute protocol: engines and result text', () => {
     do frame = await pb.read(PbJobEvent); while (frame.type !== PbJobEvent.Type.RESULT)
     expect(frame.json).toBe(text)
     expect(holder.served.at(-1)?.event).toEqual({ type: 'result', value: { spaced: [1, 2.5, 'é'] } })
+  })
+
+  it('a large result goes in parts of RESULT_PART_BYTES to a requester that takes them, in one frame to one that does not', async () => {
+    const text = JSON.stringify('x'.repeat(2.5 * c.RESULT_PART_BYTES))
+    const frames = async (resultParts: boolean): Promise<PbJobEvent[]> => {
+      const holder = await holderService({ pool: Object.assign(fakePool(runs(null)), { run: async () => ({ ok: true as const, json: text }) }) })
+      const pb = pbStream((await holder.open(STRANGER)).requester, { maxDataLength: c.MAX_JOB_EVENT_BYTES, maxBufferSize: c.MAX_JOB_EVENT_BYTES })
+      await pb.write(request({ resultParts }), JobRequest)
+      const got: PbJobEvent[] = []
+      do got.push(await pb.read(PbJobEvent)); while (got.at(-1)?.type !== PbJobEvent.Type.RESULT)
+      return got.filter(f => f.type === PbJobEvent.Type.RESULT || f.type === PbJobEvent.Type.RESULT_PART)
+    }
+    const parts = await frames(true)
+    expect(parts.map(f => f.part.byteLength)).toEqual([c.RESULT_PART_BYTES, c.RESULT_PART_BYTES, text.length - 2 * c.RESULT_PART_BYTES, 0])
+    expect(parts.at(-1)).toMatchObject({ json: '', resultBytes: text.length })
+    expect(new TextDecoder().decode(new Uint8Array(parts.flatMap(f => [...f.part])))).toBe(text)
+    const whole = await frames(false)
+    expect(whole).toHaveLength(1)
+    expect(whole[0]?.json).toBe(text)
   })
 })

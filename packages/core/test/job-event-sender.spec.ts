@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import * as c from '../src/constants.js'
 import { JobEventSender } from '../src/compute/job-event-sender.js'
-import type { JobEvent } from '../src/compute/job-events.js'
+import type { WireEvent } from '../src/compute/convert.js'
 
 describe('JobEventSender', () => {
   it('writes one event at a time, in order, and the final one last', async () => {
-    const written: JobEvent[] = []
+    const written: WireEvent[] = []
     let inFlight = 0
     const sender = new JobEventSender(async e => {
       inFlight++
@@ -21,7 +21,7 @@ describe('JobEventSender', () => {
   })
 
   it('a reader that does not keep up: events past the buffer are dropped and counted, the result still goes', async () => {
-    const written: JobEvent[] = []
+    const written: WireEvent[] = []
     let release!: () => void
     const blocked = new Promise<void>(resolve => { release = resolve })
     const sender = new JobEventSender(async e => { if (written.length === 0) await blocked; written.push(e) })
@@ -46,5 +46,13 @@ describe('JobEventSender', () => {
     sender.send({ type: 'started' })
     await expect(sender.finish({ type: 'result', value: 1 })).rejects.toThrow('stream reset')
     expect(calls).toBe(1)
+  })
+
+  it('a result in parts goes after everything waiting, every part, in order', async () => {
+    const written: WireEvent[] = []
+    const sender = new JobEventSender(async e => { written.push(e) })
+    sender.send({ type: 'started' })
+    await sender.finish([{ type: 'result-part', part: new Uint8Array([1]) }, { type: 'result-part', part: new Uint8Array([2]) }, { type: 'result-end', bytes: 2 }])
+    expect(written.map(e => e.type)).toEqual(['started', 'result-part', 'result-part', 'result-end'])
   })
 })

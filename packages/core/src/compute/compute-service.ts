@@ -1,11 +1,11 @@
 import { pbStream } from '@libp2p/utils'
 import { anySignal } from 'any-signal'
 import * as c from '../constants.js'
-import { JobRequest } from '../pb/grid.js'
+import { JobEvent as PbJobEvent, JobRequest } from '../pb/grid.js'
 import { codeCidMismatch, maySee, unapprovedCode } from '../access.js'
 import { BusyError, DatasetTooLargeError, EngineUnavailableError } from '../errors.js'
 import { codeCid } from './code-cid.js'
-import { fromPbJobEvent, resultEvent, toPbJobEvent } from './convert.js'
+import { fromPbJobEvent, resultEvent, resultFrames, ResultParts, toPbJobEvent } from './convert.js'
 import { isEngineChoice } from './engine.js'
 import { JobEventSender } from './job-event-sender.js'
 import { JobWatchdog } from './job-watchdog.js'
@@ -124,7 +124,8 @@ export class ComputeService implements Startable {
       const last = await this.execute(request, peer, send, cancel.signal)
       for (const listener of this.listeners) listener({ jobId: request.id, from: peer, event: last, ...on })
       // a requester that stops reading cannot hold the stream: the result goes within a deadline or the stream is reset
-      await sender.finish(last, { signal: AbortSignal.any([cancel.signal, AbortSignal.timeout(c.JOB_RESULT_SEND_TIMEOUT)]) })
+      // a large result goes in parts to a requester that takes them
+      await sender.finish(last.type === 'result' ? resultFrames(last, request.resultParts) : last, { signal: AbortSignal.any([cancel.signal, AbortSignal.timeout(c.JOB_RESULT_SEND_TIMEOUT)]) })
       await stream.close({ signal: AbortSignal.timeout(c.JOB_RESULT_SEND_TIMEOUT) })
     } catch (err) {
       this.log('job %s from %p ended early - %e', request.id, connection.remotePeer, err)
@@ -208,9 +209,19 @@ export class ComputeService implements Startable {
       stream = opened.stream
       // a result may be up to 16 MiB in one frame: the read buffer must hold all of it
       const pb = pbStream(stream, { maxDataLength: c.MAX_JOB_EVENT_BYTES, maxBufferSize: c.MAX_JOB_EVENT_BYTES })
-      await pb.write({ id: job.id, code: job.code, dataset: job.dataset ?? '', argsJson: JSON.stringify(job.args ?? null), timeoutMs: job.timeoutMs ?? 0, codeCid: await codeCid(job.code), engine: job.engine ?? '' }, JobRequest, { signal })
+      await pb.write({ id: job.id, code: job.code, dataset: job.dataset ?? '', argsJson: JSON.stringify(job.args ?? null), timeoutMs: job.timeoutMs ?? 0, codeCid: await codeCid(job.code), engine: job.engine ?? '', resultParts: true }, JobRequest, { signal })
+      const parts = new ResultParts()
       for (;;) {
-        const received = fromPbJobEvent(await pb.read(this.requestedCodec, { signal }))
+        const frame = await pb.read(this.requestedCodec, { signal })
+        if (frame.type === PbJobEvent.Type.RESULT_PART) {
+          const tooLarge = parts.add(frame.part)
+          if (tooLarge == null) continue
+          // the rest is not read: the stream is reset (finally) and the job ends here
+          yield tooLarge
+          return
+        }
+        const fromParts = frame.type === PbJobEvent.Type.RESULT && (parts.started || frame.resultBytes > 0)
+        const received = fromParts ? parts.end(frame.resultBytes) : fromPbJobEvent(frame)
         const event: JobEvent = received.type === 'accepted' ? { ...received, via: opened.via } : received
         watchdog.heard(event)
         yield event

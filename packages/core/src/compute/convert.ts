@@ -1,4 +1,4 @@
-import { MAX_RESULT_DEPTH } from '../constants.js'
+import { MAX_JOB_EVENT_BYTES, MAX_RESULT_DEPTH, RESULT_PART_BYTES } from '../constants.js'
 import { JobEvent as PbJobEvent, Status } from '../pb/grid.js'
 import { jsonDepthExceeds } from '../json-depth.js'
 import type { JobEvent } from './job-events.js'
@@ -29,9 +29,67 @@ export function resultEvent (json: string): Extract<JobEvent, { type: 'result' }
   return event
 }
 
-export function toPbJobEvent (event: JobEvent): PbJobEvent {
-  const base: PbJobEvent = { type: PbJobEvent.Type.ACCEPTED, queuePosition: 0, json: '', text: '', status: Status.OK, failure: '' }
+/** What the holder writes besides job events: a part of a large result, then the result's end saying how many bytes the parts carried. */
+export type WireEvent = JobEvent | { type: 'result-part', part: Uint8Array } | { type: 'result-end', bytes: number }
+
+/**
+ * A result as it goes on the wire: one RESULT frame, or, when the requester takes parts and the
+ * JSON text is over RESULT_PART_BYTES, its UTF-8 bytes in RESULT_PART frames and a RESULT that
+ * says how many bytes they carried.
+ */
+export function resultFrames (event: Extract<JobEvent, { type: 'result' }>, parts: boolean): WireEvent[] {
+  const json = resultText.get(event) ?? JSON.stringify(event.value ?? null)
+  // a character is at least one byte: text this short fits one part whatever it holds
+  if (!parts || json.length <= RESULT_PART_BYTES / 3) return [event]
+  const bytes = new TextEncoder().encode(json)
+  if (bytes.byteLength <= RESULT_PART_BYTES) return [event]
+  const frames: WireEvent[] = []
+  for (let at = 0; at < bytes.byteLength; at += RESULT_PART_BYTES) frames.push({ type: 'result-part', part: bytes.subarray(at, at + RESULT_PART_BYTES) })
+  frames.push({ type: 'result-end', bytes: bytes.byteLength })
+  return frames
+}
+
+/**
+ * The requester's side of a result in parts: bytes taken in as they come, never more than
+ * MAX_JOB_EVENT_BYTES in all (a holder's claims are checked, not trusted), and, at the end, the
+ * result's JSON text when the parts add up to what the holder said.
+ */
+export class ResultParts {
+  private readonly parts: Uint8Array[] = []
+  private bytes = 0
+
+  get started (): boolean { return this.parts.length > 0 }
+
+  /** Takes a part; an error event when the parts grew past the limit. */
+  add (part: Uint8Array): JobEvent | undefined {
+    this.bytes += part.byteLength
+    if (this.bytes > MAX_JOB_EVENT_BYTES) return { type: 'error', status: 'failed', failure: 'result-too-large', message: `the holder sent a result of more than ${MAX_JOB_EVENT_BYTES} bytes` }
+    this.parts.push(part)
+    return undefined
+  }
+
+  /** The result from the parts, as a RESULT frame would have carried it; an error event when they do not add up or are not UTF-8. */
+  end (claimed: number): JobEvent {
+    if (claimed !== this.bytes) return { type: 'error', status: 'failed', message: `the holder's result parts carried ${this.bytes} bytes, not the ${claimed} it said` }
+    const whole = new Uint8Array(this.bytes)
+    let at = 0
+    for (const part of this.parts) { whole.set(part, at); at += part.byteLength }
+    this.parts.length = 0
+    let json: string
+    try {
+      json = new TextDecoder('utf-8', { fatal: true }).decode(whole)
+    } catch {
+      return { type: 'error', status: 'failed', message: 'the holder\'s result is not UTF-8 text' }
+    }
+    return fromPbJobEvent({ type: PbJobEvent.Type.RESULT, queuePosition: 0, json, text: '', status: Status.OK, failure: '', part: new Uint8Array(0), resultBytes: 0 })
+  }
+}
+
+export function toPbJobEvent (event: WireEvent): PbJobEvent {
+  const base: PbJobEvent = { type: PbJobEvent.Type.ACCEPTED, queuePosition: 0, json: '', text: '', status: Status.OK, failure: '', part: new Uint8Array(0), resultBytes: 0 }
   switch (event.type) {
+    case 'result-part': return { ...base, type: PbJobEvent.Type.RESULT_PART, part: event.part as Uint8Array<ArrayBuffer> }
+    case 'result-end': return { ...base, type: PbJobEvent.Type.RESULT, resultBytes: event.bytes }
     case 'accepted': return { ...base, queuePosition: event.queuePosition }
     case 'started': return { ...base, type: PbJobEvent.Type.STARTED }
     case 'progress': return { ...base, type: PbJobEvent.Type.PROGRESS, json: JSON.stringify(event.value ?? null) }

@@ -1,5 +1,5 @@
 import * as c from '../constants.js'
-import type { JobEvent } from './job-events.js'
+import type { WireEvent } from './convert.js'
 import type { AbortOptions } from '@libp2p/interface'
 
 /**
@@ -9,28 +9,28 @@ import type { AbortOptions } from '@libp2p/interface'
  * how many). The final event always goes.
  */
 export class JobEventSender {
-  private readonly write: (event: JobEvent) => Promise<void>
-  private readonly waiting: JobEvent[] = []
+  private readonly write: (event: WireEvent) => Promise<void>
+  private readonly waiting: WireEvent[] = []
   private pumping?: Promise<void>
   private dropped = 0
   private failed?: Error
 
-  constructor (write: (event: JobEvent) => Promise<void>) {
+  constructor (write: (event: WireEvent) => Promise<void>) {
     this.write = write
   }
 
-  send (event: JobEvent): void {
+  send (event: WireEvent): void {
     if (this.failed != null) return
     if (this.waiting.length >= c.JOB_EVENTS_BUFFERED) { this.dropped++; return }
     this.waiting.push(event)
     this.pumping ??= this.pump()
   }
 
-  /** Sends the final event after everything waiting; rejects when the stream fails or the signal aborts first. */
-  async finish (last: JobEvent, options: AbortOptions = {}): Promise<void> {
+  /** Sends the final event (or frames: a result in parts) after everything waiting; rejects when the stream fails or the signal aborts first. */
+  async finish (last: WireEvent | WireEvent[], options: AbortOptions = {}): Promise<void> {
     if (this.failed != null) throw this.failed
     if (this.dropped > 0) this.waiting.push({ type: 'log', text: `(${this.dropped} progress and log events dropped: they came faster than the requester read them)` })
-    this.waiting.push(last)
+    this.waiting.push(...(Array.isArray(last) ? last : [last]))
     this.pumping ??= this.pump()
     const done = this.pumping
     await new Promise<void>((resolve, reject) => {

@@ -8,7 +8,7 @@ export interface JobEventCodec {
 }
 
 /**
- * Bytes of job results on the wire, counted where the frames pass: a result encoded to go out
+ * Bytes of job results on the wire (a result in parts: every part), counted where the frames pass: a result encoded to go out
  * to a requester (served here), or decoded as it came in from a holder (requested from here).
  * The frame's own length, so a result is never serialised again just to be measured.
  */
@@ -20,12 +20,12 @@ export class ResultBytes {
     return {
       encode: event => {
         const bytes = PbJobEvent.encode(event)
-        if (event.type === PbJobEvent.Type.RESULT) this[side] += bytes.byteLength
+        if (event.type === PbJobEvent.Type.RESULT || event.type === PbJobEvent.Type.RESULT_PART) this[side] += bytes.byteLength
         return bytes
       },
       decode: bytes => {
         const event = PbJobEvent.decode(bytes)
-        if (event.type === PbJobEvent.Type.RESULT) this[side] += bytes.byteLength
+        if (event.type === PbJobEvent.Type.RESULT || event.type === PbJobEvent.Type.RESULT_PART) this[side] += bytes.byteLength
         return event
       }
     }

@@ -1132,6 +1132,7 @@ export interface JobRequest {
   timeoutMs: number
   codeCid: string
   engine: string
+  resultParts: boolean
 }
 
 export namespace JobRequest {
@@ -1179,6 +1180,11 @@ export namespace JobRequest {
           w.string(obj.engine)
         }
 
+        if ((obj.resultParts != null && obj.resultParts !== false)) {
+          w.uint32(104)
+          w.bool(obj.resultParts)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1190,7 +1196,8 @@ export namespace JobRequest {
           argsJson: '',
           timeoutMs: 0,
           codeCid: '',
-          engine: ''
+          engine: '',
+          resultParts: false
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1225,6 +1232,10 @@ export namespace JobRequest {
             }
             case 12: {
               obj.engine = reader.string()
+              break
+            }
+            case 13: {
+              obj.resultParts = reader.bool()
               break
             }
             default: {
@@ -1291,6 +1302,13 @@ export namespace JobRequest {
               }
               break
             }
+            case 13: {
+              yield {
+                field: `${prefix}.resultParts`,
+                value: reader.bool()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1338,6 +1356,11 @@ export namespace JobRequest {
     value: string
   }
 
+  export interface JobRequestResultPartsFieldEvent {
+    field: '$.resultParts'
+    value: boolean
+  }
+
   export function encode (obj: Partial<JobRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, JobRequest.codec())
   }
@@ -1346,7 +1369,7 @@ export namespace JobRequest {
     return decodeMessage(buf, JobRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobRequest>): Generator<JobRequestIdFieldEvent | JobRequestCodeFieldEvent | JobRequestDatasetFieldEvent | JobRequestArgsJsonFieldEvent | JobRequestTimeoutMsFieldEvent | JobRequestCodeCidFieldEvent | JobRequestEngineFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobRequest>): Generator<JobRequestIdFieldEvent | JobRequestCodeFieldEvent | JobRequestDatasetFieldEvent | JobRequestArgsJsonFieldEvent | JobRequestTimeoutMsFieldEvent | JobRequestCodeCidFieldEvent | JobRequestEngineFieldEvent | JobRequestResultPartsFieldEvent> {
     return streamMessage(buf, JobRequest.codec(), opts)
   }
 }
@@ -1358,6 +1381,8 @@ export interface JobEvent {
   text: string
   status: Status
   failure: string
+  part: Uint8Array<ArrayBuffer>
+  resultBytes: number
 }
 
 export namespace JobEvent {
@@ -1367,7 +1392,8 @@ export namespace JobEvent {
     PROGRESS = 'PROGRESS',
     LOG = 'LOG',
     RESULT = 'RESULT',
-    ERROR = 'ERROR'
+    ERROR = 'ERROR',
+    RESULT_PART = 'RESULT_PART'
   }
 
   enum __TypeValues {
@@ -1376,7 +1402,8 @@ export namespace JobEvent {
     PROGRESS = 2,
     LOG = 3,
     RESULT = 4,
-    ERROR = 5
+    ERROR = 5,
+    RESULT_PART = 6
   }
 
   export namespace Type {
@@ -1424,6 +1451,16 @@ export namespace JobEvent {
           w.string(obj.failure)
         }
 
+        if ((obj.part != null && obj.part.byteLength > 0)) {
+          w.uint32(98)
+          w.bytes(obj.part)
+        }
+
+        if ((obj.resultBytes != null && obj.resultBytes !== 0)) {
+          w.uint32(104)
+          w.uint32(obj.resultBytes)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1434,7 +1471,9 @@ export namespace JobEvent {
           json: '',
           text: '',
           status: Status.OK,
-          failure: ''
+          failure: '',
+          part: uint8ArrayAlloc(0),
+          resultBytes: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1465,6 +1504,14 @@ export namespace JobEvent {
             }
             case 6: {
               obj.failure = reader.string()
+              break
+            }
+            case 12: {
+              obj.part = reader.bytes()
+              break
+            }
+            case 13: {
+              obj.resultBytes = reader.uint32()
               break
             }
             default: {
@@ -1524,6 +1571,20 @@ export namespace JobEvent {
               }
               break
             }
+            case 12: {
+              yield {
+                field: `${prefix}.part`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 13: {
+              yield {
+                field: `${prefix}.resultBytes`,
+                value: reader.uint32()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1566,6 +1627,16 @@ export namespace JobEvent {
     value: string
   }
 
+  export interface JobEventPartFieldEvent {
+    field: '$.part'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface JobEventResultBytesFieldEvent {
+    field: '$.resultBytes'
+    value: number
+  }
+
   export function encode (obj: Partial<JobEvent>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, JobEvent.codec())
   }
@@ -1574,7 +1645,7 @@ export namespace JobEvent {
     return decodeMessage(buf, JobEvent.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobEvent>): Generator<JobEventTypeFieldEvent | JobEventQueuePositionFieldEvent | JobEventJsonFieldEvent | JobEventTextFieldEvent | JobEventStatusFieldEvent | JobEventFailureFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobEvent>): Generator<JobEventTypeFieldEvent | JobEventQueuePositionFieldEvent | JobEventJsonFieldEvent | JobEventTextFieldEvent | JobEventStatusFieldEvent | JobEventFailureFieldEvent | JobEventPartFieldEvent | JobEventResultBytesFieldEvent> {
     return streamMessage(buf, JobEvent.codec(), opts)
   }
 }
