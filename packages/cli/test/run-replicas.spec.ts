@@ -14,12 +14,15 @@ describe('run --replicas: the vote, for people and scripts', () => {
     const io = capture()
     const printer = runPrinter(io, false, { now: () => 0 })
     for (const [i, peerId] of [A, B, LIAR].entries()) printer.event({ type: 'dispatched', attempt: 0, jobId: 'j', peerId, dataset: 'cars', replica: i })
+    for (const [i, peerId] of [A, B].entries()) printer.event({ type: 'accepted', queuePosition: 0, jobId: 'j', peerId, dataset: 'cars', replica: i })
     printer.event({ type: 'result', value: 108, jobId: 'j', peerId: A, dataset: 'cars', verdict })
     expect(printer.finish()).toBe(0)
     expect(io.stdout.split('\n')).toEqual([
       '12D3KooW…F4CHCz cars  sent',
       '12D3KooW…B1b2c3 cars  sent',
       '12D3KooW…ar9f86 cars  sent',
+      '12D3KooW…F4CHCz cars  queued (0 ahead)',
+      '12D3KooW…B1b2c3 cars  queued (0 ahead)',
       '12D3KooW…F4CHCz cars  result (0.0 s): 108',
       `  3 replicas: 2 agreed (12D3KooW…F4CHCz, 12D3KooW…B1b2c3); disagreed: ${LIAR} (result sha256 9f86d081…), avoided from now on`,
       '1 result, 0 failed in 0.0 s',

@@ -43,11 +43,12 @@ export function runPrinter (io: Io, json: boolean, init: RunPrinterInit = {}): {
       }
       const took = elapsed(e)
       switch (e.type) {
-        case 'dispatched': queued.delete(e.jobId); io.out(`${who(e)}${e.attempt === 0 ? 'sent' : `sent again (attempt ${e.attempt + 1})`}`); break
+        case 'dispatched': queued.delete(`${e.jobId} ${e.peerId}`); io.out(`${who(e)}${e.attempt === 0 ? 'sent' : `sent again (attempt ${e.attempt + 1})`}`); break
         case 'accepted':
           // a holder repeats `accepted` while the job waits: say it again only when the place changes
-          if (queued.get(e.jobId) !== e.queuePosition) io.out(`${who(e)}queued (${e.queuePosition} ahead)`)
-          queued.set(e.jobId, e.queuePosition)
+          // per job and peer: the replicas of one job wait in different queues
+          if (queued.get(`${e.jobId} ${e.peerId}`) !== e.queuePosition) io.out(`${who(e)}queued (${e.queuePosition} ahead)`)
+          queued.set(`${e.jobId} ${e.peerId}`, e.queuePosition)
           break
         case 'started': io.out(`${who(e)}running`); break
         case 'progress': io.out(`${who(e)}progress ${typeof e.value === 'number' && e.value <= 1 ? `${Math.round(e.value * 100)} %` : JSON.stringify(e.value)}`); break
