@@ -142,7 +142,8 @@ function compile (isolate: ivm.Isolate, code: string): ivm.Module {
 
 /** The result's JSON text, within its size and nesting bounds. */
 function checked (json: string, resultBytes: number): SandboxResult {
-  const bytes = json.length > resultBytes ? json.length : new TextEncoder().encode(json).byteLength
+  // Node.js only, as this file is: counted without encoding the text
+  const bytes = json.length > resultBytes ? json.length : Buffer.byteLength(json, 'utf8')
   if (bytes > resultBytes) return { ok: false, failure: 'result-too-large', message: `the result is ${bytes} bytes, over the limit of ${resultBytes}` }
   if (jsonDepthExceeds(json, c.MAX_RESULT_DEPTH)) return { ok: false, failure: 'result-too-deep', message: `the result is nested more than ${c.MAX_RESULT_DEPTH} levels deep; flatten it` }
   return { ok: true, json }
