@@ -145,7 +145,8 @@ class GridNodeImpl implements GridNode {
       libp2p,
       compute: this.compute,
       pool: this.pool,
-      targets: new JobTargets({ libp2p, searcher: this.searcher, load: loadBook, logger }),
+      // the lookups a run makes for its targets are searches on the event stream too
+      targets: new JobTargets({ libp2p, searcher: { search: (tags, options) => tapSearch(this.searcher.search(tags, options), tags, this.bus) }, load: loadBook, logger }),
       readRows: async (name, options) => datasetStore.readRows(name, { ...options, maxFileBytes: init.compute?.memoryBytes ?? c.SANDBOX_MEMORY_BYTES }),
       load: loadBook,
       scores: new ResultScores(store.sublevel('scores')),
