@@ -135,6 +135,12 @@ describe('a browser tab as a peer and a worker (Chromium)', () => {
     expect(peers.find(p => p.id === requesterId)?.rtt).toBeGreaterThan(0)
   })
 
+  it('a job asking the tab for the V8 engine gets one clear error: tabs run QuickJS only', async () => {
+    const r = await runCli(['run', join(jobs, 'double.js'), '--peer', tabId, '--args', '{"n":21}', '--engine', 'v8', '--json', '--retries', '0', '--data-dir', requester.dataDir])
+    expect(r.code).toBe(1)
+    expect(JSON.parse(r.stdout)).toMatchObject({ type: 'error', status: 'bad-request', peerId: tabId, message: expect.stringMatching(/"v8" engine is not available here .*browser tabs run jobs on QuickJS only/) })
+  })
+
   it('the tab searches #cars held by a Node peer and shows the holder; its own job runs on the grid', async () => {
     await page.fill('#tags', '#cars')
     await page.click('#search button')
