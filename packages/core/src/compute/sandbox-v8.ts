@@ -100,7 +100,7 @@ export async function runInV8 (job: SandboxJob, limits: SandboxLimits = {}): Pro
 
 interface Bounds { deadline: number, timeoutMs: number, resultBytes: number }
 
-/** What the guest said at the end: [kind, text, dropped log lines]. */
+/** What the guest said at the end: [kind, text, dropped log lines] (read in two calls: [kind, dropped], then the text). */
 type Settled = [kind: 'ok' | 'too-large' | 'threw' | 'pending' | 'no-default', text: string, dropped: number]
 
 function evaluate (isolate: ivm.Isolate, context: ivm.Context, job: SandboxJob, bounds: Bounds): SandboxResult {
@@ -117,8 +117,10 @@ function evaluate (isolate: ivm.Isolate, context: ivm.Context, job: SandboxJob, 
   const input = JSON.stringify({ data: job.data ?? null, args: job.args ?? null })
   const reportLimits = JSON.stringify({ burst: c.JOB_LOG_BURST, rate: c.JOB_LOG_RATE, interval: c.JOB_PROGRESS_INTERVAL, resultChars: bounds.resultBytes })
   // starts the job; its promise settles during the microtask checkpoint at the end of this call
-  const read = context.evalClosureSync(RUN, [module.namespace.derefInto(), input, reportLimits, progress, log], { arguments: { copy: true }, result: { reference: true }, timeout: left() }) as ivm.Reference<() => Settled>
-  const [kind, text, dropped] = read.applySync(undefined, [], { result: { copy: true }, timeout: left() }) as Settled
+  const read = context.evalClosureSync(RUN, [module.namespace.derefInto(), input, reportLimits, progress, log], { arguments: { copy: true }, result: { reference: true }, timeout: left() }) as ivm.Reference<(part: number) => unknown>
+  // the text comes out as a string primitive: copied once, not serialised with the rest (8 MiB: < 1 ms against 14+ ms)
+  const [kind, dropped] = read.applySync(undefined, [0], { result: { copy: true }, timeout: left() }) as [Settled[0], number]
+  const text = read.applySync(undefined, [1], { timeout: left() }) as string
   if (dropped > 0) job.onDropped?.(dropped)
   switch (kind) {
     case 'ok': return checked(text, bounds.resultBytes)
@@ -223,4 +225,4 @@ const RUN = `const [ns, text, limitsText, progressHost, logHost] = [$0, $1, $2, 
       (e) => { settled = ['threw', describe(e), 0] }
     ).finally(() => { settled[2] = flush() })
   }
-  return () => settled`
+  return (part) => part === 0 ? [settled[0], settled[2]] : settled[1]`
