@@ -38,6 +38,7 @@ describe('API schemas', () => {
     ['"peers":["xx"]', RunBody, { code: 'x', peers: ['xx'] }, /"peers": "xx" is not a peer ID/],
     ['no code', RunBody, { tags: ['#x'] }, /"code" must be the job's ES module source/],
     ['"timeoutMs":1.5', RunBody, { code: 'x', timeoutMs: 1.5 }, /"timeoutMs" must be a whole number from 0 to/],
+    ['"engine":"spidermonkey"', RunBody, { code: 'x', engine: 'spidermonkey' }, /"engine" must be "auto" or "quickjs" or "v8"/],
     ['"timeoutMs":1e300', RunBody, { code: 'x', timeoutMs: 1e300 }, new RegExp(`"timeoutMs" must be a whole number from 0 to ${MAX_RUN_TIMEOUT}`)],
     ['"timeoutMs":"30000"', RunBody, { code: 'x', timeoutMs: '30000' }, /"timeoutMs" must be a whole number/],
     ['"retries":-1', RunBody, { code: 'x', retries: -1 }, new RegExp(`"retries" must be a whole number from 0 to ${MAX_RUN_RETRIES}`)],
