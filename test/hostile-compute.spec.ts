@@ -10,8 +10,15 @@ import type { SilentHolder } from './helpers/silent-holder.js'
 import type { GridNode, RunEvent } from '@grid-node/core'
 
 const MiB = 1024 * 1024
-/** The holder's RSS after the bombs may exceed its baseline by this much (the bombs each reached a 160 MiB sandbox). */
-const RSS_BOUND = 150 * MiB
+/**
+ * The holder's RSS after the bombs may exceed its baseline by this much (the bombs each reached a
+ * 160 MiB sandbox). A V8 isolate allocates outside the JavaScript heap too, and the worker's
+ * thread keeps some of what it freed (the C allocator's per-thread arenas): more is retained, but
+ * no more after a second round of bombs than after the first.
+ */
+const RSS_BOUND = { quickjs: 150 * MiB, v8: 256 * MiB }
+/** What a second round of bombs may add to the first's: retained memory is reused, not grown. */
+const RSS_SECOND_ROUND_BOUND = 96 * MiB
 const NOOP = 'export default () => "ok"'
 const BUSY = (ms: number): string => `export default () => { const t = Date.now(); while (Date.now() - t < ${ms}); return "slow" }`
 
@@ -107,14 +114,19 @@ describe.each(['quickjs', 'v8'] as const)('hostile jobs against a real holder pr
       'export default () => { const a = []; for (;;) a.push(new Array(1e6).fill(1)) }',
       'export default () => { const a = []; for (;;) a.push("x".repeat(1e6) + Math.random()) }'
     ]
-    const outcomes = await Promise.all(Array.from({ length: 8 }, async (_, i) => last(await runOn(flooder, bombs[i % 2]!))))
-    for (const o of outcomes) expect(o).toMatchObject({ type: 'error', failure: 'memory' })
-    expect(last(await runOn(other, NOOP))).toMatchObject({ type: 'result', value: 'ok' })
-    // measured at rest again: the bombed workers have been replaced and their memory returned
-    await idle(2000)
-    const after = await rssOf(pid)
-    console.log(`holder RSS: baseline ${(baseline / MiB).toFixed(0)} MiB, after 8 bombs ${(after / MiB).toFixed(0)} MiB`)
-    expect(after - baseline).toBeLessThan(RSS_BOUND)
+    const round = async (): Promise<number> => {
+      const outcomes = await Promise.all(Array.from({ length: 8 }, async (_, i) => last(await runOn(flooder, bombs[i % 2]!))))
+      for (const o of outcomes) expect(o).toMatchObject({ type: 'error', failure: 'memory' })
+      expect(last(await runOn(other, NOOP))).toMatchObject({ type: 'result', value: 'ok' })
+      // measured at rest again: the bombed workers have been replaced and their memory returned
+      await idle(2000)
+      return rssOf(pid)
+    }
+    const after = await round()
+    const again = await round()
+    console.log(`holder RSS on ${engine}: baseline ${(baseline / MiB).toFixed(0)} MiB, after 8 bombs ${(after / MiB).toFixed(0)} MiB, after 8 more ${(again / MiB).toFixed(0)} MiB`)
+    expect(after - baseline).toBeLessThan(RSS_BOUND[engine])
+    expect(again - after).toBeLessThan(RSS_SECOND_ROUND_BOUND)
   })
 
   it('a million log() calls: the result arrives, the logs are bounded and the drop is counted', async () => {
