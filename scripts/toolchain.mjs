@@ -32,11 +32,15 @@ function ensureToolchain () {
   const needNode = Number(process.versions.node.split('.')[0]) < REQUIRED_NODE_MAJOR
   const nodeBin = join(tools, 'node_modules', nodePackage, 'bin')
   const pnpmBin = join(tools, 'node_modules', '.bin', 'pnpm')
-  const wanted = []
-  if (needNode && !existsSync(join(nodeBin, 'node'))) wanted.push(`${nodePackage}@${NODE_VERSION}`)
-  if (!existsSync(pnpmBin)) wanted.push(`pnpm@${PNPM_VERSION}`)
-  if (wanted.length > 0) {
-    process.stderr.write(`grid-node: fetching ${wanted.join(' and ')} into .tools (first run only)\n`)
+  const haveNode = existsSync(join(nodeBin, 'node'))
+  const missing = []
+  if (needNode && !haveNode) missing.push(`${nodePackage}@${NODE_VERSION}`)
+  if (!existsSync(pnpmBin)) missing.push(`pnpm@${PNPM_VERSION}`)
+  if (missing.length > 0) {
+    process.stderr.write(`grid-node: fetching ${missing.join(' and ')} into .tools (first run only)\n`)
+    // npm install --no-save keeps only the packages one call names and removes the others:
+    // name everything .tools holds (pnpm fetched under Node.js 24, then Node.js 24 for a run under 20)
+    const wanted = [...(needNode || haveNode ? [`${nodePackage}@${NODE_VERSION}`] : []), `pnpm@${PNPM_VERSION}`]
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
     run('fetching the toolchain', npm, ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error', '--prefix', tools, ...wanted], process.env)
   }
