@@ -13,12 +13,17 @@ const MiB = 1024 * 1024
 /**
  * The holder's RSS after the bombs may exceed its baseline by this much (the bombs each reached a
  * 160 MiB sandbox). A V8 isolate allocates outside the JavaScript heap too, and the worker's
- * thread keeps some of what it freed (the C allocator's per-thread arenas): more is retained, but
- * no more after a second round of bombs than after the first.
+ * thread keeps some of what it freed (the C allocator's per-thread arenas): more is retained, and
+ * it moves by tens of MiB from round to round, but it levels off (measured over eight rounds on
+ * V8: 140–215 MiB over the baseline, no trend).
  */
-const RSS_BOUND = { quickjs: 150 * MiB, v8: 256 * MiB }
-/** What a second round of bombs may add to the first's: retained memory is reused, not grown. */
-const RSS_SECOND_ROUND_BOUND = 96 * MiB
+const RSS_BOUND = { quickjs: 150 * MiB, v8: 288 * MiB }
+/**
+ * Rounds 3 and 4 may sit above the higher of rounds 1 and 2 by at most this much: a leak of even
+ * one bomb's sandbox per round would lift every later round past it; retained memory that is
+ * reused does not.
+ */
+const RSS_LATER_ROUNDS_BOUND = 64 * MiB
 const NOOP = 'export default () => "ok"'
 const BUSY = (ms: number): string => `export default () => { const t = Date.now(); while (Date.now() - t < ${ms}); return "slow" }`
 
@@ -122,11 +127,11 @@ describe.each(['quickjs', 'v8'] as const)('hostile jobs against a real holder pr
       await idle(2000)
       return rssOf(pid)
     }
-    const after = await round()
-    const again = await round()
-    console.log(`holder RSS on ${engine}: baseline ${(baseline / MiB).toFixed(0)} MiB, after 8 bombs ${(after / MiB).toFixed(0)} MiB, after 8 more ${(again / MiB).toFixed(0)} MiB`)
-    expect(after - baseline).toBeLessThan(RSS_BOUND[engine])
-    expect(again - after).toBeLessThan(RSS_SECOND_ROUND_BOUND)
+    const rounds: number[] = []
+    for (let r = 0; r < 4; r++) rounds.push(await round())
+    console.log(`holder RSS on ${engine}: baseline ${(baseline / MiB).toFixed(0)} MiB, after each round of 8 bombs ${rounds.map(r => (r / MiB).toFixed(0)).join(', ')} MiB`)
+    expect(Math.max(...rounds) - baseline).toBeLessThan(RSS_BOUND[engine])
+    expect(Math.min(...rounds.slice(2)) - Math.max(...rounds.slice(0, 2))).toBeLessThan(RSS_LATER_ROUNDS_BOUND)
   })
 
   it('a million log() calls: the result arrives, the logs are bounded and the drop is counted', async () => {
