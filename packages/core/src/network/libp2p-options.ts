@@ -1,13 +1,13 @@
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayServer } from '@libp2p/circuit-relay-v2'
-import { gossipsub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
 import { kadDHT } from '@libp2p/kad-dht'
 import { ping } from '@libp2p/ping'
 import { dhtClientByDefault, transports } from '#platform'
 import * as c from '../constants.js'
 import { gossipOptions } from '../pubsub/gossip-options.js'
+import { lazyGossipsub } from '../pubsub/lazy-gossipsub.js'
 import { HolePunch } from './hole-punch.js'
 import { PublicRelayFilter } from './relay-filter.js'
 import { Reachability } from './reachability.js'
@@ -140,7 +140,7 @@ export function libp2pOptions (init: StackInit): Libp2pOptions<GridServices> {
         ...(init.lieOnDialBack === true ? { lieOnDialBack: true } : {})
       }),
       punch: (components: HolePunchComponents) => new HolePunch(components, { network: init.network, policy: init.policy }),
-      pubsub: gossipsub(gossipOptions(init.pubsubScore ?? (() => 0)))
+      pubsub: lazyGossipsub(gossipOptions(init.pubsubScore ?? (() => 0)))
     }
   }
 }

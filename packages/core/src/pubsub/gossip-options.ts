@@ -1,6 +1,9 @@
-import { StrictSign } from '@libp2p/gossipsub'
 import * as c from '../constants.js'
-import type { GossipsubOpts } from '@libp2p/gossipsub'
+import type { GossipsubOpts, StrictSign } from '@libp2p/gossipsub'
+
+// gossipsub's constant by value, not imported: a value import would put gossipsub's code in a
+// page's first chunk (see lazy-gossipsub.ts)
+const STRICT_SIGN: typeof StrictSign = 'StrictSign'
 
 /**
  * Gossipsub as the grid runs it: every message signed by its sender and checked (StrictSign);
@@ -15,7 +18,7 @@ import type { GossipsubOpts } from '@libp2p/gossipsub'
  */
 export function gossipOptions (score: (peer: string) => number): Partial<GossipsubOpts> {
   return {
-    globalSignaturePolicy: StrictSign,
+    globalSignaturePolicy: STRICT_SIGN,
     fallbackToFloodsub: false,
     emitSelf: true,
     allowPublishToZeroTopicPeers: true,

@@ -3,11 +3,16 @@
  * size limit, or over one sender's rate, are not delivered or forwarded; the peer that sent them
  * itself earns penalty points, which gossipsub subtracts from its score (see PUBSUB_PENALTY).
  */
-import { TopicValidatorResult } from '@libp2p/gossipsub'
 import * as c from '../constants.js'
 import { Penalties, SenderRate } from './rate-guard.js'
-import type { Message } from '@libp2p/gossipsub'
+import type { Message, TopicValidatorResult } from '@libp2p/gossipsub'
 import type { Logger, PeerId } from '@libp2p/interface'
+
+/**
+ * Gossipsub's verdicts by value, not imported: a value import would put gossipsub's code in a
+ * page's first chunk (see lazy-gossipsub.ts).
+ */
+const VERDICT = { accept: 'accept', reject: 'reject', ignore: 'ignore' } as Record<'accept' | 'reject' | 'ignore', TopicValidatorResult>
 
 export interface PubSubGuardInit {
   maxMessageBytes?: number
@@ -45,14 +50,14 @@ export class PubSubGuard {
     if (message.data.byteLength > this.maxMessageBytes) {
       this.penalties.add(sourceId, c.PUBSUB_PENALTY.overSize)
       this.log?.('rejected a %d-byte message on %s from %p', message.data.byteLength, message.topic, source)
-      return TopicValidatorResult.Reject
+      return VERDICT.reject
     }
-    if (message.type !== 'signed') return TopicValidatorResult.Reject
-    if (this.rate.take(message.from.toString())) return TopicValidatorResult.Accept
+    if (message.type !== 'signed') return VERDICT.reject
+    if (this.rate.take(message.from.toString())) return VERDICT.accept
     if (message.from.equals(source)) {
       this.penalties.add(sourceId, c.PUBSUB_PENALTY.overRate)
-      return TopicValidatorResult.Reject
+      return VERDICT.reject
     }
-    return TopicValidatorResult.Ignore
+    return VERDICT.ignore
   }
 }
