@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { streamRows } from '../src/catalog/row-stream.js'
-import { parseRows } from '../src/catalog/parse.js'
+import { parseRows } from '../src/catalog/parse-rows.js'
 import type { Format, Row } from '../src/catalog/parse.js'
 
 const encoder = new TextEncoder()

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { formatOf, parseRows } from '../src/catalog/parse.js'
+import { formatOf } from '../src/catalog/parse.js'
+import { parseRows } from '../src/catalog/parse-rows.js'
 import { inferColumns } from '../src/catalog/schema.js'
 
 describe('parsing datasets', () => {

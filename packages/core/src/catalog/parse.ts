@@ -1,5 +1,3 @@
-// csv-parse's Node build needs Buffer; its browser build carries its own
-import { parse as parseCsv } from '#csv-parse'
 import { DatasetParseError } from '../errors.js'
 
 export type Row = Record<string, unknown>
@@ -14,26 +12,6 @@ export function formatOf (path: string): Format | undefined {
   return undefined
 }
 
-/**
- * Parses a dataset's text into rows, or throws DatasetParseError naming the file, the line
- * and the reason. CSV cells become numbers, booleans or null where they plainly are.
- */
-export function parseRows (text: string, format: Format, file: string): Row[] {
-  switch (format) {
-    case 'csv': return parseCsvRows(text, file)
-    case 'json': return parseJsonRows(text, file)
-    case 'jsonl': return parseJsonlRows(text, file)
-  }
-}
-
-function parseCsvRows (text: string, file: string): Row[] {
-  try {
-    return parseCsv(text, { columns: true, skip_empty_lines: true, trim: true, cast: castCell }) as Row[]
-  } catch (err: any) {
-    throw new DatasetParseError(file, err.lines, String(err.message).replace(/^Invalid Record Length: /, '').replace(/ on line \d+$/, ''))
-  }
-}
-
 /** A CSV cell as a number, boolean or null where it plainly is one; quoted cells stay text. */
 export function castCell (value: string, context: { quoting: boolean }): unknown {
   if (context.quoting) return value
@@ -41,34 +19,6 @@ export function castCell (value: string, context: { quoting: boolean }): unknown
   if (value === 'true' || value === 'false') return value === 'true'
   const n = Number(value)
   return Number.isFinite(n) && /^[-+]?(\d|\.\d)/.test(value) ? n : value
-}
-
-function parseJsonRows (text: string, file: string): Row[] {
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch (err: any) {
-    throw new DatasetParseError(file, lineOfJsonError(text, err), `not valid JSON (${jsonReason(err)})`)
-  }
-  if (!Array.isArray(value)) throw new DatasetParseError(file, 1, 'a JSON dataset must be an array of objects')
-  value.forEach((row, i) => { assertObject(row, file, undefined, `element ${i}`) })
-  return value as Row[]
-}
-
-function parseJsonlRows (text: string, file: string): Row[] {
-  const rows: Row[] = []
-  text.split(/\r?\n/).forEach((line, i) => {
-    if (line.trim() === '') return
-    let row: unknown
-    try {
-      row = JSON.parse(line)
-    } catch (err: any) {
-      throw new DatasetParseError(file, i + 1, `not valid JSON (${jsonReason(err)})`)
-    }
-    assertObject(row, file, i + 1, 'the line')
-    rows.push(row as Row)
-  })
-  return rows
 }
 
 export function assertObject (row: unknown, file: string, line: number | undefined, what: string): void {
