@@ -26,3 +26,11 @@ export function item (text: string, title?: string): HTMLLIElement {
   if (title != null) li.title = title
   return li
 }
+
+/** A new element with a class and text. */
+export function el<K extends keyof HTMLElementTagNameMap> (tag: K, className = '', text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag)
+  if (className !== '') node.className = className
+  if (text != null) node.textContent = text
+  return node
+}

@@ -1,15 +1,19 @@
 /**
- * A browser tab as a full peer of the grid: it joins through any Node.js peer over
- * WebSockets, takes a relay slot there so others can dial it, announces `#compute:js` and
- * runs their jobs in Web Workers, searches tags, submits jobs of its own, and joins a pub/sub topic.
+ * A browser tab as a full peer of the grid and a place to work: it joins through any Node.js
+ * peer over WebSockets, takes a relay slot there so others can dial it, announces `#compute:js`
+ * and runs their jobs in Web Workers; it searches tags, runs jobs on the grid's data (by tags,
+ * peers or a dataset's content hash) with a history of each one's progress and results, holds
+ * datasets of its own, shows the grid's connections, and joins a pub/sub topic.
  */
 import { createGridNode } from '@grid-node/core'
+import { bindDatasets, renderDatasets } from './datasets.js'
 import { element } from './dom.js'
+import { renderGrid } from './grid-view.js'
 import { logNote, logServed } from './log.js'
 import { readParams, rememberParams } from './params.js'
 import { bindSearch } from './search.js'
-import { renderPeers, renderStatus } from './status.js'
-import { bindSubmit } from './submit.js'
+import { renderStatus } from './status.js'
+import { bindSubmit, showHistory } from './submit.js'
 import { bindTopic } from './topic.js'
 import { bindWorker } from './worker.js'
 import type { ConnectionState } from './status.js'
@@ -53,6 +57,8 @@ async function connect (bootstrap: string[], lan: boolean): Promise<void> {
   probe.node = node
   unsubscribe = node.onServedJob(logServed)
   element('peer-id').textContent = node.peerId.toString()
+  showHistory(node.peerId.toString())
+  await renderDatasets(node).catch((err: any) => { logNote(`cannot list this tab's datasets: ${String(err.message ?? err)}`) })
   if (bootstrap.length > 0) logNote(`joining through ${bootstrap.join(', ')}`)
 }
 
@@ -77,12 +83,13 @@ async function refresh (): Promise<void> {
     probe.reachableAfterMs = Math.round(performance.now())
     logNote(`reachable worker after ${probe.reachableAfterMs} ms`)
   }
-  await renderPeers(node).catch(() => {})
+  await renderGrid(node).catch(() => {})
 }
 
 bindConnect()
 bindSearch(() => node)
 bindWorker(() => node)
+bindDatasets(() => node)
 bindSubmit(() => node)
 bindTopic(() => node)
 await connect(params.bootstrap, params.lan)

@@ -1,4 +1,4 @@
-import { element, row, shortId } from './dom.js'
+import { element } from './dom.js'
 import type { GridNode } from '@grid-node/core'
 
 export type ConnectionState = 'offline' | 'connecting' | 'joined' | 'reachable'
@@ -34,13 +34,4 @@ export function renderStatus (node: GridNode): ConnectionState {
   const pool = node.poolStatus()
   element('pool').textContent = `${pool.running} running, ${pool.waiting} waiting, ${pool.size} workers`
   return state
-}
-
-/** The connected peers with their round-trip times (pinged when not measured yet). */
-export async function renderPeers (node: GridNode): Promise<void> {
-  const peers = await node.peers({ signal: AbortSignal.timeout(3_000) })
-  const body = element<HTMLTableSectionElement>('peers')
-  body.replaceChildren(...peers.map(p => row(shortId(p.peerId.toString()), p.addr.toString(), p.rttMs != null ? `${p.rttMs} ms` : '-')))
-  if (peers.length === 0) body.replaceChildren(row('none', '', ''))
-  body.title = peers.map(p => p.peerId.toString()).join('\n')
 }

@@ -1,0 +1,190 @@
+/**
+ * The example page as a place to work, in Chromium: two Node.js holders (in this process) each
+ * hold a dataset with one tag; the page runs a `--tag` job over both and its history shows each
+ * holder's progress, timings and result; it runs a job on one dataset picked by content hash;
+ * the tab adds, lists and removes datasets of its own; the grid view shows each connection's
+ * transport. Screenshots go to $GRID_SCREENSHOTS (kept) or a temporary directory (removed).
+ */
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { createGridNode } from '@grid-node/core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchChromium, serveExample } from './helpers/browser.js'
+import { eventually, removeDir, tempDir } from './helpers/cli.js'
+import type { GridNode } from '@grid-node/core'
+import type { Browser, Locator, Page } from 'playwright-core'
+
+const TAG = '#workspace-shared'
+const LISTEN = ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws']
+/** Reports half-way, then works for a while, so the page can be seen showing the progress. */
+const JOB = `export default ({ data, progress }) => {
+  progress(0.5)
+  const end = Date.now() + 2500
+  while (Date.now() < end) {}
+  return data.reduce((sum, row) => sum + row.x, 0)
+}`
+const SCORES = { name: 'scores.csv', mimeType: 'text/csv', buffer: Buffer.from('name,score\nada,3\nbob,4\n') }
+
+describe('the example page as a workspace (Chromium)', () => {
+  const dirs: string[] = []
+  let left: GridNode
+  let right: GridNode
+  let site: { url: string, close: () => Promise<void> }
+  let browser: Browser
+  let page: Page
+  let shots: string
+
+  const shot = async (name: string): Promise<void> => { await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true }) }
+  const holder = async (bootstrap: string[]): Promise<GridNode> => {
+    const dataDir = await tempDir()
+    dirs.push(dataDir)
+    return createGridNode({ dataDir, listen: LISTEN, bootstrap, lan: true, compute: { poolSize: 2 } })
+  }
+  /** The history's newest entry. */
+  const newestJob = (): Locator => page.getByRole('list', { name: 'Job history' }).locator(':scope > li').first()
+
+  beforeAll(async () => {
+    shots = process.env.GRID_SCREENSHOTS ?? await tempDir('grid-screens-')
+    if (process.env.GRID_SCREENSHOTS == null) dirs.push(shots)
+    await mkdir(shots, { recursive: true })
+    left = await holder([])
+    right = await holder([left.shareableAddrs()[0]!.toString()])
+    await right.whenReady()
+    await left.datasets.add({ name: 'left', tags: [TAG], rows: [{ x: 1 }, { x: 2 }] })
+    await right.datasets.add({ name: 'right', tags: [TAG], rows: [{ x: 10 }, { x: 20 }, { x: 30 }] })
+
+    site = await serveExample()
+    browser = await launchChromium()
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage()
+    const ws = left.getMultiaddrs().map(String).find(a => a.includes('/ws/'))!
+    await page.goto(`${site.url}?lan=1&pool=1&bootstrap=${encodeURIComponent(ws)}`)
+    // both holders answer a search from the tab before the page is asked to run anything
+    await eventually(async () => page.evaluate(async (tag) => {
+      const node = (globalThis as any).grid?.node
+      if (node?.status().ready !== true) return undefined
+      return (await node.searchAll([tag], { cache: false, timeoutMs: 3_000 })).length === 2 ? true : undefined
+    }, TAG), 'the tab to find both holders', 45_000)
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await site?.close()
+    await Promise.all([left, right].map(async n => n?.stop()))
+    await Promise.all(dirs.map(removeDir))
+  })
+
+  it('says what is wrong with a job before sending it: no tags, arguments that are not JSON', async () => {
+    await page.getByRole('radio', { name: 'Holders of tags' }).check()
+    await page.getByLabel('Job tags').fill('')
+    await page.getByRole('button', { name: 'Run', exact: true }).click()
+    await expect.poll(async () => page.getByRole('alert').textContent()).toMatch(/give at least one tag to run on its holders/)
+    await page.getByLabel('Job tags').fill(TAG)
+    await page.getByLabel('Arguments (JSON)').fill('{values: 1}')
+    await page.getByRole('button', { name: 'Run', exact: true }).click()
+    await expect.poll(async () => page.getByRole('alert').textContent()).toMatch(/^args must be JSON/)
+    expect(await page.getByRole('list', { name: 'Job history' }).locator(':scope > li').count()).toBe(0)
+  })
+
+  it('runs a --tag job over both holders: the history shows each one\'s progress, timings and result', async () => {
+    await page.getByLabel('Arguments (JSON)').fill('')
+    await page.getByLabel('Code', { exact: true }).fill(JOB)
+    await page.getByRole('button', { name: 'Run', exact: true }).click()
+    expect(await page.getByRole('alert').textContent()).toBe('')
+    const job = newestJob()
+    await expect.poll(async () => job.getAttribute('aria-label')).toBe('job 1')
+    // each holder's bar shows the job's own report of half-way while it works
+    const halfWay = new Set<string>()
+    let shotRunning = false
+    await expect.poll(async () => {
+      for (const row of await job.locator('tbody tr').all()) {
+        if (await row.getByRole('progressbar').evaluate(bar => (bar as HTMLProgressElement).value) === 0.5) halfWay.add(String(await row.getAttribute('data-peer-id')))
+      }
+      // the history while the job runs, once
+      if (halfWay.size > 0 && !shotRunning) { shotRunning = true; await page.locator('#history-panel').screenshot({ path: join(shots, '1-job-running.png') }) }
+      return [...halfWay].sort()
+    }, { timeout: 20_000, interval: 50 }).toEqual([left.peerId.toString(), right.peerId.toString()].sort())
+    await expect.poll(async () => job.getAttribute('data-state'), { timeout: 20_000 }).toBe('done')
+    expect(await job.locator('.job-state').textContent()).toMatch(/^done · 2 results, 0 failed in \d+ ms$/)
+    for (const [node, total] of [[left, '3'], [right, '60']] as const) {
+      const row = job.locator(`tbody tr[data-peer-id="${node.peerId.toString()}"]`)
+      expect(await row.getAttribute('data-state')).toBe('result')
+      expect(await row.locator('td.outcome').textContent()).toBe(total)
+      expect(await row.getByRole('progressbar').evaluate(bar => (bar as HTMLProgressElement).value)).toBe(1)
+      const timings = String(await row.locator('td.timings').textContent())
+      expect(timings).toMatch(/^sent \+\d+ · queued \+\d+ · started \+\d+ · finished \+\d+ · ran (\d+) ms · direct$/)
+      // in order, and the time it ran is from its start to its end
+      const [sent, queued, started, finished, ran] = [...timings.matchAll(/\d+/g)].map(m => Number(m[0]))
+      expect([sent, queued, started, finished]).toEqual([sent!, queued!, started!, finished!].sort((a, b) => a - b))
+      expect(Math.abs(ran! - (finished! - started!))).toBeLessThanOrEqual(1)
+    }
+    await shot('2-job-done')
+  })
+
+  it('runs a job on one dataset chosen by its content hash from a search result', async () => {
+    await page.getByLabel('Tags to search for').fill(TAG)
+    await page.getByRole('button', { name: 'Search' }).click()
+    const hash = (await left.datasets.get('left')).hash
+    await page.getByRole('button', { name: `run on left (${hash.slice(0, 12)})` }).click()
+    expect(await page.getByRole('radio', { name: 'A dataset (content hash)' }).isChecked()).toBe(true)
+    expect(await page.getByLabel('Dataset content hash').inputValue()).toBe(hash)
+    await page.getByLabel('Code', { exact: true }).fill('export default ({ data }) => data.map(row => row.x * 2)')
+    await page.getByRole('button', { name: 'Run', exact: true }).click()
+    const job = newestJob()
+    await expect.poll(async () => job.getAttribute('aria-label')).toBe('job 2')
+    await expect.poll(async () => job.getAttribute('data-state'), { timeout: 20_000 }).toBe('done')
+    expect(await job.locator('.job-target').textContent()).toBe(`dataset left (${hash.slice(0, 12)}…)`)
+    const rows = job.locator('tbody tr')
+    expect(await rows.count()).toBe(1)
+    expect(await rows.first().getAttribute('data-peer-id')).toBe(left.peerId.toString())
+    expect(await rows.first().locator('td.outcome').textContent()).toBe('[2,4]')
+    // newest first: job 2 above job 1
+    expect(await page.getByRole('list', { name: 'Job history' }).locator(':scope > li').evaluateAll(items => items.map(i => i.getAttribute('data-seq')))).toEqual(['2', '1'])
+  })
+
+  it('the tab adds a dataset (tags after the file), lists it, takes the same file twice, and removes it', async () => {
+    const list = page.getByRole('list', { name: 'Datasets in this tab' })
+    const catalog = async (): Promise<string[]> => page.evaluate(async () => (await (globalThis as any).grid.node.datasets.list()).map((d: any) => d.name))
+    const file = page.getByLabel('Dataset file (CSV, JSON or JSONL)')
+    const status = page.locator('#dataset-status')
+    await page.getByLabel('Tags for it').fill('')
+    await file.setInputFiles(SCORES)
+    await expect.poll(async () => status.textContent()).toMatch(/^scores\.csv chosen: give it at least one tag/)
+    await page.getByLabel('Tags for it').fill('#tab-scores')
+    await page.getByRole('button', { name: 'Add dataset' }).click()
+    await expect.poll(async () => status.textContent()).toBe('scores: 2 rows, announced as #tab-scores; its rows stay in this tab')
+    await expect.poll(async () => list.locator('li[data-name="scores"]').count()).toBe(1)
+    expect(await catalog()).toEqual(['scores'])
+    await shot('3-dataset-added')
+
+    // the same file again: the picker fires again and says the name is taken
+    await file.setInputFiles(SCORES)
+    await expect.poll(async () => status.textContent()).toMatch(/^cannot add scores\.csv: this tab already has a dataset named scores: remove it first/)
+
+    await list.getByRole('button', { name: 'Remove scores' }).click()
+    await expect.poll(async () => list.locator('li[data-name]').count()).toBe(0)
+    expect(await catalog()).toEqual([])
+
+    // and once more after removing it: added at once, the tags being there already
+    await file.setInputFiles(SCORES)
+    await expect.poll(async () => list.locator('li[data-name="scores"]').count()).toBe(1)
+    expect(await catalog()).toEqual(['scores'])
+  })
+
+  it('the grid view lists both Node.js peers with each connection\'s transport; the history survives a reload', async () => {
+    const connections = page.getByRole('table', { name: 'Connections' })
+    for (const node of [left, right]) {
+      const row = connections.locator(`tr[data-peer-id="${node.peerId.toString()}"]`).first()
+      await expect.poll(async () => row.getAttribute('data-transport'), { timeout: 10_000 }).toBe('websockets')
+      expect(await row.getAttribute('data-path')).toBe('direct')
+      expect(await row.locator('td').nth(3).textContent()).toMatch(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/ws\//)
+    }
+    expect(await connections.locator(`tr[data-peer-id="${left.peerId.toString()}"]`).first().textContent()).toContain('this tab\'s relay')
+    await expect.poll(async () => page.locator('#grid-summary').textContent()).toMatch(/^2 peers, \d+ connections? \(\d+ direct, \d+ relayed\); relays holding a slot for this tab: 12D3KooW/)
+    await page.locator('#peers-panel').screenshot({ path: join(shots, '4-grid.png') })
+
+    await page.reload()
+    const seqs = async (): Promise<string[]> => page.getByRole('list', { name: 'Job history' }).locator(':scope > li').evaluateAll(items => items.map(i => `${String(i.getAttribute('data-seq'))} ${String(i.getAttribute('data-state'))}`))
+    await expect.poll(seqs).toEqual(['2 done', '1 done'])
+    await shot('5-after-reload')
+  })
+})
