@@ -1,8 +1,8 @@
 // A bare libp2p client (TCP, Noise, Yamux, Identify: no grid code) that opens streams on a grid
 // node's catalog and compute protocols and sends them the frames of fuzz-frames.ts, a bounded
 // number at a time, and records how each stream ended.
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
+import { noise } from '@libp2p/noise'
+import { yamux } from '@libp2p/yamux'
 import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'

@@ -1,7 +1,7 @@
 // A peer that speaks the grid's compute protocol as a hostile holder would: it reads the job,
 // says `accepted` (or also `started`), then never says anything again.
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
+import { noise } from '@libp2p/noise'
+import { yamux } from '@libp2p/yamux'
 import { identify } from '@libp2p/identify'
 import { tcp } from '@libp2p/tcp'
 import { createLibp2p } from 'libp2p'
