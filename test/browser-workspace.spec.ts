@@ -9,6 +9,7 @@ import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createGridNode } from '@grid-node/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describePath } from '../examples/browser-worker/src/transport.js'
 import { launchChromium, serveExample } from './helpers/browser.js'
 import { eventually, removeDir, tempDir } from './helpers/cli.js'
 import type { GridNode } from '@grid-node/core'
@@ -73,7 +74,7 @@ describe('the example page as a workspace (Chromium)', () => {
     await Promise.all(dirs.map(removeDir))
   })
 
-  it('says what is wrong with a job before sending it: no tags, arguments that are not JSON', async () => {
+  it('says what is wrong with a job before sending it: no tags, arguments that are not JSON, not a peer ID, an unknown content hash', async () => {
     await page.getByRole('radio', { name: 'Holders of tags' }).check()
     await page.getByLabel('Job tags').fill('')
     await page.getByRole('button', { name: 'Run', exact: true }).click()
@@ -82,6 +83,16 @@ describe('the example page as a workspace (Chromium)', () => {
     await page.getByLabel('Arguments (JSON)').fill('{values: 1}')
     await page.getByRole('button', { name: 'Run', exact: true }).click()
     await expect.poll(async () => page.getByRole('alert').textContent()).toMatch(/^args must be JSON/)
+    await page.getByLabel('Arguments (JSON)').fill('')
+    await page.getByRole('radio', { name: 'Chosen peers' }).check()
+    await page.getByLabel('Peer IDs').fill('not-a-peer')
+    await page.getByRole('button', { name: 'Run', exact: true }).click()
+    await expect.poll(async () => page.getByRole('alert').textContent()).toMatch(/^"not-a-peer" is not a peer ID/)
+    await page.getByRole('radio', { name: 'A dataset (content hash)' }).check()
+    await page.getByLabel('Dataset content hash').fill('0123456789abcdef')
+    await page.getByRole('button', { name: 'Run', exact: true }).click()
+    await expect.poll(async () => page.getByRole('alert').textContent()).toMatch(/^no holder of a dataset with content 0123456789abcdef… is known: search the grid for its tags first/)
+    await page.getByRole('radio', { name: 'Holders of tags' }).check()
     expect(await page.getByRole('list', { name: 'Job history' }).locator(':scope > li').count()).toBe(0)
   })
 
@@ -141,6 +152,34 @@ describe('the example page as a workspace (Chromium)', () => {
     expect(await page.getByRole('list', { name: 'Job history' }).locator(':scope > li').evaluateAll(items => items.map(i => i.getAttribute('data-seq')))).toEqual(['2', '1'])
   })
 
+  it('a job that fails on one holder: the history says which, and why, beside the other\'s result', async () => {
+    await page.getByRole('radio', { name: 'Holders of tags' }).check()
+    await page.getByLabel('Job tags').fill(TAG)
+    await page.getByLabel('Code', { exact: true }).fill('export default ({ data }) => { if (data.length === 2) throw new RangeError("two rows are too few"); return data.length }')
+    await page.getByRole('button', { name: 'Run', exact: true }).click()
+    const job = newestJob()
+    await expect.poll(async () => job.getAttribute('aria-label')).toBe('job 3')
+    await expect.poll(async () => job.getAttribute('data-state'), { timeout: 20_000 }).toBe('failed')
+    expect(await job.locator('.job-state').textContent()).toMatch(/^failed · 1 result, 1 failed in \d+ ms$/)
+    const failed = job.locator(`tbody tr[data-peer-id="${left.peerId.toString()}"]`)
+    expect(await failed.getAttribute('data-state')).toBe('error')
+    expect(await failed.locator('td.outcome').textContent()).toMatch(/^failed, threw: RangeError: two rows are too few/)
+    expect(await job.locator(`tbody tr[data-peer-id="${right.peerId.toString()}"] td.outcome`).textContent()).toBe('3')
+  })
+
+  it('Cancel stops a running job on every holder; the history says it was cancelled and shows its last log line', async () => {
+    await page.getByLabel('Code', { exact: true }).fill('export default ({ progress, log }) => { progress(0.1); log("working on it"); const end = Date.now() + 20000; while (Date.now() < end) {} return "late" }')
+    await page.getByRole('button', { name: 'Run', exact: true }).click()
+    const job = newestJob()
+    await expect.poll(async () => job.getAttribute('aria-label')).toBe('job 4')
+    await expect.poll(async () => job.locator('.log-line', { hasText: 'working on it' }).count(), { timeout: 20_000 }).toBe(2)
+    await job.getByRole('button', { name: 'cancel job 4' }).click()
+    await expect.poll(async () => job.getAttribute('data-state')).toBe('cancelled')
+    expect(await job.locator('td.outcome').allTextContents()).toEqual(['cancelled', 'cancelled'])
+    // the holders' workers are free again, well before the job's 20 s
+    await expect.poll(() => left.poolStatus().running + right.poolStatus().running, { timeout: 10_000 }).toBe(0)
+  })
+
   it('the tab adds a dataset (tags after the file), lists it, takes the same file twice, and removes it', async () => {
     const list = page.getByRole('list', { name: 'Datasets in this tab' })
     const catalog = async (): Promise<string[]> => page.evaluate(async () => (await (globalThis as any).grid.node.datasets.list()).map((d: any) => d.name))
@@ -184,7 +223,20 @@ describe('the example page as a workspace (Chromium)', () => {
 
     await page.reload()
     const seqs = async (): Promise<string[]> => page.getByRole('list', { name: 'Job history' }).locator(':scope > li').evaluateAll(items => items.map(i => `${String(i.getAttribute('data-seq'))} ${String(i.getAttribute('data-state'))}`))
-    await expect.poll(seqs).toEqual(['2 done', '1 done'])
+    await expect.poll(seqs).toEqual(['4 cancelled', '3 failed', '2 done', '1 done'])
     await shot('5-after-reload')
+  })
+})
+
+describe('the grid view\'s reading of a connection\'s multiaddr', () => {
+  const relay = '/ip4/127.0.0.1/tcp/4001/ws/p2p/12D3KooWRNMrzmN6VWKbRtV4SkaQa8JjwRcimNKLG3CqxnLXRUa9'
+  const peer = '12D3KooWF8nFwGd6ChNPHmoa8u8vtrb2D9gyw26eoaeq8U251bEp'
+  it('tells WebRTC (signalled over a relay, direct), a circuit relay, WebSockets with and without TLS, and TCP apart', () => {
+    expect(describePath(`${relay}/p2p-circuit/webrtc/p2p/${peer}`)).toEqual({ transport: 'webrtc', path: 'direct' })
+    expect(describePath(`${relay}/p2p-circuit/p2p/${peer}`)).toEqual({ transport: 'circuit relay', path: 'relayed' })
+    expect(describePath(relay)).toEqual({ transport: 'websockets', path: 'direct' })
+    expect(describePath(`/dns4/grid.example/tcp/443/tls/ws/p2p/${peer}`)).toEqual({ transport: 'websockets (tls)', path: 'direct' })
+    expect(describePath(`/ip4/192.0.2.1/tcp/443/wss/p2p/${peer}`)).toEqual({ transport: 'websockets (tls)', path: 'direct' })
+    expect(describePath(`/ip4/192.0.2.1/tcp/7400/p2p/${peer}`)).toEqual({ transport: 'tcp', path: 'direct' })
   })
 })

@@ -5,6 +5,8 @@ import type { HistoryEntry, PeerRun } from './job-history.js'
 const FOLD_CHARS = 120
 /** Characters of a job's code shown in the history. */
 const CODE_CHARS = 2_000
+/** Peers shown per job; the rest are counted. */
+const ROWS_SHOWN = 100
 
 /** One job of the history: its number, time, target and state, then one row per peer with progress, timings and result. */
 export function renderEntry (entry: HistoryEntry, self: string, onCancel?: () => void): HTMLLIElement {
@@ -51,7 +53,14 @@ function runsTable (runs: PeerRun[], self: string): HTMLTableElement {
   const thead = el('thead')
   thead.append(head)
   const body = el('tbody')
-  for (const run of runs) body.append(runRow(run, self))
+  for (const run of runs.slice(0, ROWS_SHOWN)) body.append(runRow(run, self))
+  if (runs.length > ROWS_SHOWN) {
+    const more = el('tr')
+    const cell = el('td', 'muted', `… and ${runs.length - ROWS_SHOWN} more peers`)
+    cell.colSpan = 5
+    more.append(cell)
+    body.append(more)
+  }
   table.append(thead, body)
   return table
 }
@@ -72,6 +81,7 @@ function runRow (run: PeerRun, self: string): HTMLTableRowElement {
   bar.setAttribute('aria-label', `progress on ${who}`)
   const progress = el('td')
   progress.append(bar, el('span', 'muted', run.progress != null ? ` ${Math.round(run.progress * 100)} %` : ''))
+  if (run.lastLog != null) progress.append(el('div', 'log-line', run.lastLog))
   tr.append(peer, el('td', '', run.dataset ?? '-'), progress, el('td', 'timings', timings(run)), outcome(run))
   return tr
 }

@@ -2,6 +2,8 @@ import type { RunEvent } from '@grid-node/core'
 
 /** Characters of a result kept and shown; the rest is counted, not kept. */
 export const MAX_RESULT_CHARS = 4_096
+/** Characters of a job's last log line shown. */
+const LOG_CHARS = 200
 
 /** One peer's part of a job: one job on one holder, or one replica. */
 export interface PeerRun {
@@ -23,6 +25,8 @@ export interface PeerRun {
   via?: string
   /** The last numeric progress, 0…1 */
   progress?: number
+  /** The job's last log line there (cut at LOG_CHARS) */
+  lastLog?: string
   /** The result's JSON text (cut at MAX_RESULT_CHARS), or the error */
   result?: { text: string, chars: number }
   error?: string
@@ -80,6 +84,9 @@ export function applyEvent (entry: HistoryEntry, event: RunEvent, nowMs: number)
     case 'progress':
       run.startedMs ??= nowMs
       if (typeof event.value === 'number' && Number.isFinite(event.value)) run.progress = Math.min(1, Math.max(0, event.value))
+      break
+    case 'log':
+      run.lastLog = event.text.length > LOG_CHARS ? `${event.text.slice(0, LOG_CHARS)}…` : event.text
       break
     case 'result':
       run.endedMs = nowMs

@@ -2,6 +2,9 @@ import { el, element, item, shortId } from './dom.js'
 import { knownDatasets, noteHolder, onKnownDatasets } from './known-datasets.js'
 import type { GridNode, SearchResult } from '@grid-node/core'
 
+/** Holders listed per search; the rest are counted. */
+const HOLDERS_SHOWN = 100
+
 /**
  * The tag search box: each live holder is listed the moment it has answered, each of its
  * datasets with its content hash and a button that makes it the target of the next job.
@@ -40,9 +43,9 @@ async function search (node: GridNode, tags: string[], signal: AbortSignal): Pro
     for await (const holder of node.search(tags, { signal, cache: false })) {
       found++
       noteHolder(holder)
-      results.append(holderItem(holder))
+      if (found <= HOLDERS_SHOWN) results.append(holderItem(holder))
     }
-    if (!signal.aborted) status.textContent = `${found} holder${found === 1 ? '' : 's'} of ${tags.join(' ')} in ${Math.round(performance.now() - started)} ms`
+    if (!signal.aborted) status.textContent = `${found} holder${found === 1 ? '' : 's'} of ${tags.join(' ')} in ${Math.round(performance.now() - started)} ms${found > HOLDERS_SHOWN ? ` (the first ${HOLDERS_SHOWN} listed)` : ''}`
   } catch (err: any) {
     if (!signal.aborted) status.textContent = `search failed: ${String(err.message ?? err)}`
   }
