@@ -16,6 +16,7 @@ import type { GridNode } from '@grid-node/core'
 import type { Browser, Locator, Page } from 'playwright-core'
 
 const TAG = '#workspace-shared'
+const TWIN_TAG = '#workspace-twin'
 const LISTEN = ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws']
 /** Reports half-way, then works for a while, so the page can be seen showing the progress. */
 const JOB = `export default ({ data, progress }) => {
@@ -53,6 +54,8 @@ describe('the example page as a workspace (Chromium)', () => {
     await right.whenReady()
     await left.datasets.add({ name: 'left', tags: [TAG], rows: [{ x: 1 }, { x: 2 }] })
     await right.datasets.add({ name: 'right', tags: [TAG], rows: [{ x: 10 }, { x: 20 }, { x: 30 }] })
+    // the same bytes on both: one job, two replicas
+    for (const node of [left, right]) await node.datasets.add({ name: 'twin', tags: [TWIN_TAG], rows: [{ x: 5 }, { x: 6 }] })
 
     site = await serveExample()
     browser = await launchChromium()
@@ -60,11 +63,12 @@ describe('the example page as a workspace (Chromium)', () => {
     const ws = left.getMultiaddrs().map(String).find(a => a.includes('/ws/'))!
     await page.goto(`${site.url}?lan=1&pool=1&bootstrap=${encodeURIComponent(ws)}`)
     // both holders answer a search from the tab before the page is asked to run anything
-    await eventually(async () => page.evaluate(async (tag) => {
+    await eventually(async () => page.evaluate(async (tags) => {
       const node = (globalThis as any).grid?.node
       if (node?.status().ready !== true) return undefined
-      return (await node.searchAll([tag], { cache: false, timeoutMs: 3_000 })).length === 2 ? true : undefined
-    }, TAG), 'the tab to find both holders', 45_000)
+      const found = await Promise.all(tags.map(async tag => (await node.searchAll([tag], { cache: false, timeoutMs: 3_000 })).length))
+      return found.every(n => n === 2) ? true : undefined
+    }, [TAG, TWIN_TAG]), 'the tab to find both holders of each tag', 45_000)
   })
 
   afterAll(async () => {
@@ -180,6 +184,24 @@ describe('the example page as a workspace (Chromium)', () => {
     await expect.poll(() => left.poolStatus().running + right.poolStatus().running, { timeout: 10_000 }).toBe(0)
   })
 
+  it('runs a job on two replicas of one content hash: both holders agree, and the history says so', async () => {
+    await page.getByLabel('Tags to search for').fill(TWIN_TAG)
+    await page.getByRole('button', { name: 'Search' }).click()
+    const hash = (await left.datasets.get('twin')).hash
+    await page.getByRole('button', { name: `run on twin (${hash.slice(0, 12)})` }).first().click()
+    await page.getByLabel('Code', { exact: true }).fill('export default ({ data }) => data.length')
+    await page.getByLabel('Replicas').fill('2')
+    await page.getByRole('button', { name: 'Run', exact: true }).click()
+    const job = newestJob()
+    await expect.poll(async () => job.getAttribute('aria-label')).toBe('job 5')
+    await expect.poll(async () => job.getAttribute('data-state'), { timeout: 20_000 }).toBe('done')
+    expect(await job.locator('.verdict').textContent()).toBe('2 replicas: 2 agreed')
+    const peers = await job.locator('tbody tr').evaluateAll(rows => rows.map(r => r.getAttribute('data-peer-id')))
+    expect(peers.sort()).toEqual([left.peerId.toString(), right.peerId.toString()].sort())
+    expect(await job.locator('td.outcome').allTextContents()).toEqual(['2 agreed', '2 agreed'])
+    await page.getByLabel('Replicas').fill('1')
+  })
+
   it('the tab adds a dataset (tags after the file), lists it, takes the same file twice, and removes it', async () => {
     const list = page.getByRole('list', { name: 'Datasets in this tab' })
     const catalog = async (): Promise<string[]> => page.evaluate(async () => (await (globalThis as any).grid.node.datasets.list()).map((d: any) => d.name))
@@ -223,7 +245,7 @@ describe('the example page as a workspace (Chromium)', () => {
 
     await page.reload()
     const seqs = async (): Promise<string[]> => page.getByRole('list', { name: 'Job history' }).locator(':scope > li').evaluateAll(items => items.map(i => `${String(i.getAttribute('data-seq'))} ${String(i.getAttribute('data-state'))}`))
-    await expect.poll(seqs).toEqual(['4 cancelled', '3 failed', '2 done', '1 done'])
+    await expect.poll(seqs).toEqual(['5 done', '4 cancelled', '3 failed', '2 done', '1 done'])
     await shot('5-after-reload')
   })
 })
