@@ -246,6 +246,7 @@ describe('the example page as a workspace (Chromium)', () => {
     await page.reload()
     const seqs = async (): Promise<string[]> => page.getByRole('list', { name: 'Job history' }).locator(':scope > li').evaluateAll(items => items.map(i => `${String(i.getAttribute('data-seq'))} ${String(i.getAttribute('data-state'))}`))
     await expect.poll(seqs).toEqual(['5 done', '4 cancelled', '3 failed', '2 done', '1 done'])
+    await expect.poll(async () => page.locator('#state').getAttribute('data-state'), { timeout: 30_000 }).toBe('reachable')
     await shot('5-after-reload')
   })
 })

@@ -13,7 +13,7 @@ const PEERS_TIMEOUT_MS = 3_000
  */
 export async function renderGrid (node: GridNode): Promise<void> {
   const peers = await node.peers({ signal: AbortSignal.timeout(PEERS_TIMEOUT_MS) })
-  const mine = new Set(node.status().reachability.relays)
+  const mine = relaysHoldingSlot(node)
   const hops = await relaysAmong(node, peers.map(p => p.peerId))
   const body = element<HTMLTableSectionElement>('peers')
   const rows = peers.map(p => {
@@ -41,6 +41,16 @@ export async function renderGrid (node: GridNode): Promise<void> {
   const distinct = new Set(peers.map(p => p.peerId.toString())).size
   const relayed = rows.filter(r => r.dataset.path === 'relayed').length
   element('grid-summary').textContent = `${distinct} peer${distinct === 1 ? '' : 's'}, ${rows.length} connection${rows.length === 1 ? '' : 's'} (${rows.length - relayed} direct, ${relayed} relayed); relays holding a slot for this tab: ${mine.size > 0 ? [...mine].map(shortId).join(', ') : 'none'}`
+}
+
+/** The relays in this tab's own addresses (`/p2p/<relay>/p2p-circuit/p2p/<tab>`): those holding a reservation for it. */
+function relaysHoldingSlot (node: GridNode): Set<string> {
+  const found = new Set<string>()
+  for (const addr of node.status().addrs) {
+    const relay = /\/p2p\/([^/]+)\/p2p-circuit/.exec(addr.toString())?.[1]
+    if (relay != null) found.add(relay)
+  }
+  return found
 }
 
 /** The peers that said they speak the relay's hop protocol. */
