@@ -1,14 +1,13 @@
 // `pnpm bench`, part 4: browser tabs. Page load → reachable worker in Debian's Chromium; a
 // no-op job's round trip to a tab (through the relay) against one to a Node.js peer, in the
-// same run; the size of @grid-node/core bundled for the browser and what dominates it.
+// same run; what a page built with Vite downloads for @grid-node/core, before and after (bundle.ts).
 import { rm, writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { gzipSync } from 'node:zlib'
 import { createGridNode } from '@grid-node/core'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { build } from 'esbuild'
 import { launchChromium, serveExample } from '../helpers/browser.ts'
 import { CliNode, runCli, tempDir } from '../helpers/cli.ts'
+import { reportBundles } from './bundle.ts'
 import { median } from './stats.ts'
 import type { GridNode } from '@grid-node/core'
 import type { PeerId } from '@libp2p/interface'
@@ -46,33 +45,6 @@ async function cliJob (requesterDir: string, job: string, peer: string): Promise
   const r = await runCli(['run', job, '--peer', peer, '--json', '--data-dir', requesterDir])
   if (r.code !== 0) throw new Error(r.stderr)
   return performance.now() - started
-}
-
-async function bundleSize (): Promise<void> {
-  const result = await build({
-    entryPoints: [resolve(import.meta.dirname, '../../packages/core/dist/index.js')],
-    bundle: true,
-    minify: true,
-    write: false,
-    metafile: true,
-    platform: 'browser',
-    conditions: ['browser'],
-    format: 'esm',
-    logLevel: 'silent'
-  })
-  const output = result.outputFiles[0]!
-  const byPackage = new Map<string, number>()
-  for (const [file, { bytesInOutput }] of Object.entries(Object.values(result.metafile.outputs)[0]!.inputs)) {
-    const name = /node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*node_modules)/.exec(file)?.[1] ?? (file.includes('packages/core') ? '@grid-node/core' : 'other')
-    byPackage.set(name, (byPackage.get(name) ?? 0) + bytesInOutput)
-  }
-  const kib = (n: number): string => `${(n / 1024).toFixed(1)} KiB`
-  console.log(`\n@grid-node/core for the browser (esbuild, minified): ${kib(output.contents.byteLength)}, gzip ${kib(gzipSync(output.contents).byteLength)}`)
-  console.log('  + the QuickJS WebAssembly module the job workers fetch: see the Vite build of examples/browser-worker')
-  console.log('  largest parts (minified, before gzip):')
-  for (const [name, bytes] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 12)) {
-    console.log(`    ${name.padEnd(40)} ${kib(bytes).padStart(10)}  ${(100 * bytes / output.contents.byteLength).toFixed(1)} %`)
-  }
 }
 
 async function main (): Promise<void> {
@@ -147,7 +119,8 @@ async function main (): Promise<void> {
     await relay.stop()
     await Promise.all(dirs.map(async d => { await rm(d, { recursive: true, force: true }) }))
   }
-  await bundleSize()
+  // the page's bundle, up front and later, beside the figures before it was cut (alone: `node test/bench/bundle.ts`)
+  if (!await reportBundles()) process.exitCode = 1
 }
 
 await main()
