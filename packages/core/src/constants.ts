@@ -99,6 +99,10 @@ export function punchProtocol (network: string): string {
   return `/grid/${network}/punch/1.0.0`
 }
 export const PUNCH_TIMEOUT = 5_000
+/** Two tabs met over a relay have this long to set up a WebRTC connection before the relay carries their traffic. */
+export const WEBRTC_UPGRADE_TIMEOUT = 10_000
+/** STUN/TURN servers a node may be given for WebRTC between tabs. */
+export const MAX_ICE_SERVERS = 8
 export const PUNCH_ATTEMPTS = 2
 export const PUNCH_MAX_ADDRS = 8
 export const PUNCH_MAX_MESSAGE_BYTES = 4096

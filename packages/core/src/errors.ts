@@ -199,6 +199,14 @@ export class TlsConfigError extends Error {
   }
 }
 
+export class InvalidIceServersError extends Error {
+  static override name = 'InvalidIceServersError'
+  constructor (detail: string, max: number) {
+    super(`iceServers: ${detail}; give at most ${max} servers like { urls: 'stun:stun.example.org:3478' } (turn: and turns: may add username and credential)`)
+    this.name = InvalidIceServersError.name
+  }
+}
+
 export class BusyError extends Error {
   static override name = 'BusyError'
   constructor (message: string) {

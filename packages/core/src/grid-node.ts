@@ -69,6 +69,7 @@ export async function createNode (init: GridNodeInit): Promise<GridNode> {
       pubsubScore: pubsubGuard.score,
       ...(init.faults?.lieOnDialBack === true ? { lieOnDialBack: true } : {}),
       ...(init.tls != null ? { tls: init.tls } : {}),
+      ...(init.iceServers != null ? { iceServers: init.iceServers } : {}),
       ...(init.dhtClient != null ? { dhtClient: init.dhtClient } : {}),
       ...(init.provide != null ? { provide: init.provide } : {}),
       ...(init.logger != null ? { logger: init.logger } : {}),

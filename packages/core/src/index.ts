@@ -37,6 +37,7 @@ import type { SearchOptions, SearchResult } from './discovery/search.js'
 import type { GridEvent } from './events/grid-events.js'
 import type { AddressPolicyStatus, AddressWarning, LanSetting } from './network/address-policy.js'
 import type { GridServices, RelayInit, TlsInit } from './network/libp2p-options.js'
+import type { IceServer } from './platform/seam.js'
 import type { ReachabilityStatus } from './network/reachability.js'
 import type { GridNodePubSub } from './pubsub/pubsub-service.js'
 import type { AbortOptions, ComponentLogger, Libp2p, PeerId } from '@libp2p/interface'
@@ -77,6 +78,7 @@ export { MAX_REPLICAS } from './constants.js'
 export { canonicalJson, resultHash } from './compute/result-hash.js'
 export type { FederateInit, FederateResult, FederateRound } from './compute/federate.js'
 export type { GridServices, RelayInit, TlsInit } from './network/libp2p-options.js'
+export type { IceServer } from './platform/seam.js'
 export type { AddDatasetInit, DatasetDescriptor, DatasetFormat, DatasetStatus } from './catalog/descriptor.js'
 export type { DatasetStoreInit } from './catalog/datasets.js'
 export type { Column, ColumnType } from './catalog/schema.js'
@@ -157,6 +159,15 @@ export interface GridNodeInit {
    * listeners gain `/ip4/0.0.0.0/tcp/7403/tls/ws`. Node.js only.
    */
   tls?: TlsInit
+  /**
+   * STUN/TURN servers for WebRTC connections between tabs (browsers only). None by default: tabs
+   * on one host or LAN connect by their host candidates, and a page contacts no third party on
+   * its own; tabs behind different NATs need a STUN server (and a TURN server behind symmetric
+   * NATs) — without one their traffic stays on the relay.
+   *
+   * @default []
+   */
+  iceServers?: IceServer[]
   /** Backoff of the re-bootstrap loop, in ms. @default { initialDelay: 1000, maxDelay: 60000 } */
   rebootstrap?: { initialDelay?: number, maxDelay?: number }
   /** Logger for the node and its libp2p stack. @default libp2p's, switched on with DEBUG=grid:* */

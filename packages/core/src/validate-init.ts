@@ -1,5 +1,5 @@
 import * as c from './constants.js'
-import { EngineUnavailableError, InvalidLanSettingError, InvalidNetworkError, InvalidPublicRangeError, PlatformUnsupportedError, TlsConfigError } from './errors.js'
+import { EngineUnavailableError, InvalidIceServersError, InvalidLanSettingError, InvalidNetworkError, InvalidPublicRangeError, PlatformUnsupportedError, TlsConfigError } from './errors.js'
 import { isEngineChoice } from './compute/engine.js'
 import { parseMultiaddr } from './network/addresses.js'
 import { PublicRanges } from './network/public-ranges.js'
@@ -41,7 +41,22 @@ export function validateInit (init: GridNodeInit): Validated {
   const engine = init.compute?.engine ?? 'auto'
   // 'v8' in a tab is refused here, not at the first job
   if (!isEngineChoice(engine) || (engine !== 'auto' && !jobEngines().includes(engine))) throw new EngineUnavailableError(String(engine), jobEngines())
+  checkIceServers(init.iceServers)
   return { network, listen, bootstrap, relay, lan, ranges, engine }
+}
+
+/** At most a few STUN/TURN servers, each with stun:, stuns:, turn: or turns: URLs and string credentials. */
+function checkIceServers (servers: unknown): void {
+  if (servers == null) return
+  if (!Array.isArray(servers) || servers.length > c.MAX_ICE_SERVERS) throw new InvalidIceServersError('not a list of servers, or too many', c.MAX_ICE_SERVERS)
+  for (const server of servers as unknown[]) {
+    const { urls, username, credential } = (server ?? {}) as Record<string, unknown>
+    const list = typeof urls === 'string' ? [urls] : urls
+    if (!Array.isArray(list) || list.length === 0 || list.length > c.MAX_ICE_SERVERS || !list.every(u => typeof u === 'string' && /^(stuns?|turns?):[^\s]{1,250}$/.test(u))) {
+      throw new InvalidIceServersError(`${JSON.stringify(urls)?.slice(0, 80)} is not a STUN/TURN URL`, c.MAX_ICE_SERVERS)
+    }
+    if ((username != null && typeof username !== 'string') || (credential != null && typeof credential !== 'string')) throw new InvalidIceServersError('username and credential must be text', c.MAX_ICE_SERVERS)
+  }
 }
 
 /** The platform's listeners, plus secure WebSockets when a certificate is given. */

@@ -111,6 +111,22 @@ describe('validateInit: relay and TLS (Node.js)', () => {
     expect(() => validateInit({ dataDir: '/tmp/x', tls: { cert: 'not a cert', key: PEM.key } })).toThrow(/must be PEM text/)
     expect(() => validateInit({ dataDir: '/tmp/x', tls: { cert: PEM.cert, key: '' } })).toThrow(/must be PEM text/)
   })
+
+  it('takes STUN/TURN servers for WebRTC, and refuses anything else with an example of what to give', () => {
+    expect(() => validateInit({ dataDir: '/tmp/x', iceServers: [{ urls: 'stun:stun.example.org:3478' }, { urls: ['turn:turn.example.org'], username: 'u', credential: 'c' }] })).not.toThrow()
+    const bad: unknown[] = [
+      'stun:stun.example.org',
+      [{ urls: 'http://example.org' }],
+      [{ urls: [] }],
+      [{ urls: 'stun:a b' }],
+      [{ urls: 'turn:t', username: 1 }],
+      Array.from({ length: 9 }, () => ({ urls: 'stun:s' })),
+      [null]
+    ]
+    for (const iceServers of bad) {
+      expect(() => validateInit({ dataDir: '/tmp/x', iceServers: iceServers as any })).toThrow(expect.objectContaining({ name: 'InvalidIceServersError', message: expect.stringMatching(/stun:stun\.example\.org:3478/) }))
+    }
+  })
 })
 
 describe('validateInit: the data dir', () => {

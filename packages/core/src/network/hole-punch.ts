@@ -13,12 +13,18 @@
  * Listeners are exchanged too: a public peer's is dialled outright (a connection reversal) and a
  * peer on the same LAN is reached at its private address. A symmetric NAT maps every
  * destination to a new port, so the prediction fails and the relay keeps carrying the traffic.
+ *
+ * Browser tabs take part with what a page can do: a tab has no listener and no TCP, but it
+ * dials the WebSocket listeners a Node.js peer offers (a Node peer asking over the relay then
+ * waits for the tab's connection, rather than dialling), and two tabs that both listen on
+ * `/webrtc` upgrade to a WebRTC connection, signalled over the relayed one.
  */
 import { RateLimiter, pbStream } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import * as c from '../constants.js'
 import { PunchMessage } from '../pb/grid.js'
 import { freeLocalPort } from '#platform'
+import { addressScope } from './address-policy.js'
 import type { AddressPolicy } from './address-policy.js'
 import type { AbortOptions, Connection, DialTransportOptions, IdentifyResult, Logger, MultiaddrConnection, PeerId, Stream, Upgrader, UpgraderOptions } from '@libp2p/interface'
 import type { NetworkServiceComponents } from './service-components.js'
@@ -31,11 +37,15 @@ export interface HolePunchInit {
   policy: AddressPolicy
 }
 
-/** What one side offers: its listeners, and its NAT's predicted mapping of `localPort`. */
+/**
+ * What one side offers: its listeners, and its NAT's predicted mapping of `localPort`; or, with
+ * nothing to offer, that it dials the other's listeners.
+ */
 interface Offer {
   addrs: Multiaddr[]
   predicted?: Multiaddr
   localPort?: number
+  dialsBack?: boolean
 }
 
 export class HolePunch {
@@ -88,7 +98,7 @@ export class HolePunch {
     if (failedAt != null && Date.now() - failedAt < c.PUNCH_RETRY_AFTER) return undefined
     let attempt = this.inFlight.get(key)
     if (attempt == null) {
-      attempt = this.punch(relayed).then(conn => {
+      attempt = this.upgrade(relayed).then(conn => {
         this.remember(key, conn)
         return conn
       }).finally(() => { this.inFlight.delete(key) })
@@ -120,6 +130,37 @@ export class HolePunch {
     if (this.observed.length > 8) this.observed.shift()
   }
 
+  /** WebRTC when this node can (a tab), then the punch exchange. */
+  private async upgrade (relayed: Connection): Promise<Connection | undefined> {
+    const webrtc = await this.webrtcAddresses(relayed)
+    if (webrtc.length > 0) {
+      try {
+        const conn = await this.components.connectionManager.openConnection(webrtc, { signal: AbortSignal.timeout(c.WEBRTC_UPGRADE_TIMEOUT) })
+        this.log('WebRTC connection to %p', relayed.remotePeer)
+        return conn
+      } catch (err) {
+        // a peer without WebRTC (a Node.js peer behind NAT) refuses the signalling stream at once
+        this.log('WebRTC connection to %p failed - %e', relayed.remotePeer, err)
+      }
+    }
+    return this.punch(relayed)
+  }
+
+  /**
+   * Where to reach the peer over WebRTC when this node can dial it (a tab): its `/webrtc`
+   * addresses, or, before identify has told them, the relayed connection's own address with
+   * `/webrtc` — the peer it leads to is asked over the relay either way. None on Node.js.
+   */
+  private async webrtcAddresses (relayed: Connection): Promise<Multiaddr[]> {
+    const peer = relayed.remotePeer
+    const withPeer = (a: Multiaddr): Multiaddr => a.getComponents().at(-1)?.name === 'p2p' ? a : a.encapsulate(`/p2p/${peer.toString()}`)
+    const viaRelay = withPeer(relayed.remoteAddr.decapsulateCode(421).encapsulate('/webrtc'))
+    if (this.components.transportManager.dialTransportForMultiaddr(viaRelay) == null) return []
+    const known = await this.components.peerStore.get(peer).then(p => p.addresses.map(a => a.multiaddr), () => [])
+    const webrtc = known.filter(a => a.getComponents().some(part => part.name === 'webrtc')).slice(0, c.PUNCH_MAX_ADDRS).map(withPeer)
+    return webrtc.length > 0 ? webrtc : [viaRelay]
+  }
+
   /** As the side that wants the direct path: CONNECT, read theirs, SYNC, wait half a round trip, dial. */
   private async punch (relayed: Connection): Promise<Connection | undefined> {
     for (let attempt = 1; attempt <= c.PUNCH_ATTEMPTS; attempt++) {
@@ -128,13 +169,20 @@ export class HolePunch {
       try {
         stream = await relayed.newStream(this.protocol, { signal, runOnLimitedConnection: true })
         const pb = pbStream(stream, { maxDataLength: c.PUNCH_MAX_MESSAGE_BYTES })
-        const mine = await this.offer()
+        const mine = await this.offer(relayed)
         const sent = performance.now()
         await pb.write(toMessage(PunchMessage.Type.CONNECT, mine), PunchMessage, { signal })
         const theirs = fromMessage(await pb.read(PunchMessage, { signal }))
         const rtt = performance.now() - sent
-        await pb.write({ type: PunchMessage.Type.SYNC, addrs: [], predicted: new Uint8Array() }, PunchMessage, { signal })
+        // a peer with nothing to offer (a tab) that can dial us: wait for its connection, no second attempt
+        const dialledBack = theirs.dialsBack ? this.inboundDirect(relayed.remotePeer, signal) : undefined
+        await pb.write({ type: PunchMessage.Type.SYNC, addrs: [], predicted: new Uint8Array(), dialsBack: false }, PunchMessage, { signal })
         await stream.close({ signal }).catch(() => {})
+        if (dialledBack != null) {
+          const conn = await dialledBack
+          this.log('%s from %p after asking over the relay', conn != null ? 'direct connection' : 'no connection', relayed.remotePeer)
+          return conn
+        }
         await new Promise(resolve => setTimeout(resolve, rtt / 2))
         const conn = await this.dialAll(relayed.remotePeer, mine, theirs, true, signal)
         if (conn != null) {
@@ -160,7 +208,8 @@ export class HolePunch {
       const connect = await pb.read(PunchMessage, { signal })
       if (connect.type !== PunchMessage.Type.CONNECT) throw new Error('expected CONNECT')
       const theirs = fromMessage(connect)
-      const mine = await this.offer()
+      const mine = await this.offer(relayed)
+      mine.dialsBack = mine.addrs.length === 0 && mine.predicted == null && this.reachable(theirs.addrs).length > 0
       await pb.write(toMessage(PunchMessage.Type.CONNECT, mine), PunchMessage, { signal })
       const sync = await pb.read(PunchMessage, { signal })
       if (sync.type !== PunchMessage.Type.SYNC) throw new Error('expected SYNC')
@@ -187,7 +236,7 @@ export class HolePunch {
       const controller = new AbortController()
       dials.push({ controller, dial: dial(controller.signal) })
     }
-    for (const a of theirs.addrs) start(async s => this.components.connectionManager.openConnection(withPeer(a), { signal: s, force: true }))
+    for (const a of this.reachable(theirs.addrs)) start(async s => this.components.connectionManager.openConnection(withPeer(a), { signal: s, force: true }))
     const transport = theirs.predicted != null ? this.components.transportManager.dialTransportForMultiaddr(theirs.predicted) : undefined
     if (theirs.predicted != null && mine.localPort != null && transport != null) {
       const predicted = withPeer(theirs.predicted)
@@ -210,14 +259,44 @@ export class HolePunch {
     }
   }
 
-  /** Our listeners that another machine could dial, and our NAT's mapping of a fresh port. */
-  private async offer (): Promise<Offer> {
+  /** Their listeners this node has a transport for: plain TCP where it can, WebSockets otherwise (a tab). */
+  private reachable (addrs: Multiaddr[]): Multiaddr[] {
+    const dialable = addrs.filter(a => this.components.transportManager.dialTransportForMultiaddr(a) != null)
+    const tcp = dialable.filter(a => a.getComponents().length === 2)
+    return tcp.length > 0 ? tcp : dialable
+  }
+
+  /**
+   * The first direct connection from `peer` that opens before `signal` ends (one that is open
+   * already counts): the peer dialling us back.
+   */
+  private async inboundDirect (peer: PeerId, signal: AbortSignal): Promise<Connection | undefined> {
+    const open = (): Connection | undefined => this.components.connectionManager.getConnections(peer).find(conn => conn.direct && conn.status === 'open')
+    return new Promise(resolve => {
+      const done = (conn: Connection | undefined): void => {
+        this.components.events.removeEventListener('connection:open', onOpen)
+        signal.removeEventListener('abort', onAbort)
+        resolve(conn)
+      }
+      const onOpen = (event: CustomEvent<Connection>): void => { if (event.detail.remotePeer.equals(peer) && event.detail.direct) done(event.detail) }
+      const onAbort = (): void => { done(undefined) }
+      this.components.events.addEventListener('connection:open', onOpen)
+      signal.addEventListener('abort', onAbort, { once: true })
+      const already = open()
+      if (already != null) done(already)
+    })
+  }
+
+  /**
+   * Our listeners that another machine could dial — TCP, and WebSockets for tabs — and our
+   * NAT's mapping of a fresh port. Loopback listeners only to a peer met through a relay on
+   * this very host.
+   */
+  private async offer (relayed: Connection): Promise<Offer> {
+    const sameHost = addressScope(relayed.remoteAddr) === 'loopback'
     const addrs = this.components.addressManager.getAddresses()
       .map(a => a.decapsulateCode(421))
-      .filter(a => {
-        const parts = a.getComponents()
-        return parts[0]?.name === 'ip4' && parts[1]?.name === 'tcp' && parts.length === 2 && !(parts[0].value ?? '').startsWith('127.')
-      })
+      .filter(a => isDialable(a) && (sameHost || addressScope(a) !== 'loopback'))
       .slice(0, c.PUNCH_MAX_ADDRS)
     const ip = this.natAddress()
     if (ip == null || addrs.some(a => a.getComponents()[0]?.value === ip)) return { addrs }
@@ -255,21 +334,33 @@ function asResponder (upgrader: Upgrader): Upgrader {
 }
 
 function toMessage (type: PunchMessage.Type, offer: Offer): PunchMessage {
-  return { type, addrs: offer.addrs.map(a => a.bytes), predicted: offer.predicted?.bytes ?? new Uint8Array() }
+  return { type, addrs: offer.addrs.map(a => a.bytes), predicted: offer.predicted?.bytes ?? new Uint8Array(), dialsBack: offer.dialsBack === true }
 }
 
-/** Only plain `/ip4|ip6/…/tcp/…` addresses: nothing relayed, no DNS to resolve, at most 8. */
+/**
+ * `/ip4|ip6/…/tcp/…`, optionally with `/ws`, `/tls/ws` or `/wss` after it: a listener reached
+ * without resolving a name, neither relayed nor anything else.
+ */
+function isDialable (a: Multiaddr): boolean {
+  const names = a.getComponents().map(part => part.name)
+  if ((names[0] !== 'ip4' && names[0] !== 'ip6') || names[1] !== 'tcp') return false
+  const rest = names.slice(2).join('/')
+  return rest === '' || rest === 'ws' || rest === 'tls/ws' || rest === 'wss'
+}
+
+/** Only listener addresses (see isDialable), at most 8; the prediction plain TCP only. */
 function fromMessage (message: PunchMessage): Offer {
-  const parse = (bytes: Uint8Array): Multiaddr | undefined => {
+  const parse = (bytes: Uint8Array, tcpOnly = false): Multiaddr | undefined => {
     try {
       const a = multiaddr(bytes)
-      const parts = a.getComponents()
-      return (parts[0]?.name === 'ip4' || parts[0]?.name === 'ip6') && parts[1]?.name === 'tcp' && parts.length === 2 ? a : undefined
+      return isDialable(a) && (!tcpOnly || a.getComponents().length === 2) ? a : undefined
     } catch {
       return undefined
     }
   }
-  const addrs = message.addrs.slice(0, c.PUNCH_MAX_ADDRS).map(parse).filter(a => a != null)
-  const predicted = message.predicted.byteLength > 0 ? parse(message.predicted) : undefined
-  return { addrs, ...(predicted != null ? { predicted } : {}) }
+  const addrs = message.addrs.slice(0, c.PUNCH_MAX_ADDRS).map(b => parse(b)).filter(a => a != null)
+  const predicted = message.predicted.byteLength > 0 ? parse(message.predicted, true) : undefined
+  // a peer that offers listeners dials as usual; only one with none waits to be dialled back
+  const dialsBack = message.dialsBack && addrs.length === 0 && predicted == null
+  return { addrs, ...(predicted != null ? { predicted } : {}), ...(dialsBack ? { dialsBack } : {}) }
 }

@@ -21,7 +21,7 @@ import type { KadDHT } from '@libp2p/kad-dht'
 import type { Ping } from '@libp2p/ping'
 import type { Datastore } from 'interface-datastore'
 import type { Libp2pOptions } from 'libp2p'
-import type { TlsInit } from '../platform/seam.js'
+import type { IceServer, TlsInit } from '../platform/seam.js'
 
 export interface GridServices extends Record<string, unknown> {
   identify: Identify
@@ -52,6 +52,8 @@ export interface StackInit {
   relay?: RelayInit | false
   /** A certificate and key (PEM) for WebSockets over TLS: listen addresses ending in `/tls/ws`. */
   tls?: TlsInit
+  /** STUN/TURN servers for WebRTC between tabs. @default none */
+  iceServers?: IceServer[]
   /** Provider-record validity and re-provide cadence, in ms. */
   provide?: { validityMs?: number, reprovideThresholdMs?: number, reprovideIntervalMs?: number }
   /** Gossipsub's application-specific score of a peer (the pub/sub guard's penalties). @default none */
@@ -90,7 +92,7 @@ export function libp2pOptions (init: StackInit): Libp2pOptions<GridServices> {
     ...(init.logger != null ? { logger: init.logger } : {}),
     ...(init.metrics != null ? { metrics: init.metrics } : {}),
     addresses: { listen: init.listen },
-    transports: transports(init.tls, init.relayFilter),
+    transports: transports({ relays: init.relayFilter, ...(init.tls != null ? { tls: init.tls } : {}), ...(init.iceServers != null ? { iceServers: init.iceServers } : {}) }),
     // only an explicit `lan: true` lets a browser dial private and plain-ws addresses, which
     // libp2p refuses there by default: a page must not probe the LAN of whoever opened it just
     // because it saw no public address yet. In Node.js the default gater allows them anyway.

@@ -1,4 +1,4 @@
-import type { ComponentLogger, Libp2pEvents, TypedEventTarget, Upgrader } from '@libp2p/interface'
+import type { ComponentLogger, Libp2pEvents, PeerStore, TypedEventTarget, Upgrader } from '@libp2p/interface'
 import type { AddressManager, ConnectionManager, Registrar, TransportManager } from '@libp2p/interface-internal'
 
 /** The parts of libp2p the grid's own network services (reachability, hole punching) work with. */
@@ -7,6 +7,7 @@ export interface NetworkServiceComponents {
   connectionManager: ConnectionManager
   transportManager: TransportManager
   addressManager: AddressManager
+  peerStore: PeerStore
   events: TypedEventTarget<Libp2pEvents>
   upgrader: Upgrader
   logger: ComponentLogger

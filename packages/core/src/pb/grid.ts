@@ -1920,6 +1920,7 @@ export interface PunchMessage {
   type: PunchMessage.Type
   addrs: Uint8Array<ArrayBuffer>[]
   predicted: Uint8Array<ArrayBuffer>
+  dialsBack: boolean
 }
 
 export namespace PunchMessage {
@@ -1965,6 +1966,11 @@ export namespace PunchMessage {
           w.bytes(obj.predicted)
         }
 
+        if ((obj.dialsBack != null && obj.dialsBack !== false)) {
+          w.uint32(32)
+          w.bool(obj.dialsBack)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1972,7 +1978,8 @@ export namespace PunchMessage {
         const obj: any = {
           type: Type.CONNECT,
           addrs: [],
-          predicted: uint8ArrayAlloc(0)
+          predicted: uint8ArrayAlloc(0),
+          dialsBack: false
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1995,6 +2002,10 @@ export namespace PunchMessage {
             }
             case 3: {
               obj.predicted = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.dialsBack = reader.bool()
               break
             }
             default: {
@@ -2045,6 +2056,13 @@ export namespace PunchMessage {
               }
               break
             }
+            case 4: {
+              yield {
+                field: `${prefix}.dialsBack`,
+                value: reader.bool()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2073,6 +2091,11 @@ export namespace PunchMessage {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface PunchMessageDialsBackFieldEvent {
+    field: '$.dialsBack'
+    value: boolean
+  }
+
   export function encode (obj: Partial<PunchMessage>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, PunchMessage.codec())
   }
@@ -2081,7 +2104,7 @@ export namespace PunchMessage {
     return decodeMessage(buf, PunchMessage.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PunchMessage>): Generator<PunchMessageTypeFieldEvent | PunchMessageAddrsFieldEvent | PunchMessagePredictedFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PunchMessage>): Generator<PunchMessageTypeFieldEvent | PunchMessageAddrsFieldEvent | PunchMessagePredictedFieldEvent | PunchMessageDialsBackFieldEvent> {
     return streamMessage(buf, PunchMessage.codec(), opts)
   }
 }

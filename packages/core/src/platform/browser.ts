@@ -4,13 +4,17 @@
  * IndexedDB, named after the data dir; jobs run in Web Workers.
  */
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import { webRTC } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
-import type { WorkerHandle } from './seam.js'
+import type { TransportInit, WorkerHandle } from './seam.js'
 import type { Libp2pOptions } from 'libp2p'
-import type { TopologyFilter } from '@libp2p/interface'
 
-/** `/p2p-circuit`: reserve a slot on a relay among the connected peers, and be dialled there. */
-export const defaultListen: string[] = ['/p2p-circuit']
+/**
+ * `/p2p-circuit`: reserve a slot on a relay among the connected peers, and be dialled there;
+ * `/webrtc`: another tab that reaches this one through the relay upgrades to a WebRTC
+ * connection between the two, the relay carrying only the signalling.
+ */
+export const defaultListen: string[] = ['/p2p-circuit', '/webrtc']
 
 /** A tab comes and goes and cannot be dialled directly: it queries the DHT, never serves it. */
 export const dhtClientByDefault = true
@@ -18,8 +22,17 @@ export const dhtClientByDefault = true
 /** A tab cannot relay for others. */
 export const relayByDefault = false
 
-export function transports (_tls?: unknown, relays?: TopologyFilter): NonNullable<Libp2pOptions['transports']> {
-  return [webSockets(), circuitRelayTransport(relays != null ? { discoveryFilter: relays } : {})]
+/**
+ * WebSockets to Node.js peers, circuit relays, and WebRTC between tabs. WebRTC asks no STUN
+ * server unless given some (libp2p's default is four public ones): a page must not contact third
+ * parties on its own, and tabs on one host or LAN connect by their host candidates.
+ */
+export function transports ({ relays, iceServers }: TransportInit): NonNullable<Libp2pOptions['transports']> {
+  return [
+    webSockets(),
+    circuitRelayTransport(relays != null ? { discoveryFilter: relays } : {}),
+    webRTC({ rtcConfiguration: { iceServers: iceServers ?? [] } })
+  ]
 }
 
 /** A page cannot send multicast: no LAN discovery from a tab. */

@@ -10,8 +10,8 @@ import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { mdns } from '@libp2p/mdns'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
-import type { TlsInit, WorkerHandle } from './seam.js'
-import type { ComponentLogger, PeerDiscovery, Startable, TopologyFilter } from '@libp2p/interface'
+import type { TransportInit, WorkerHandle } from './seam.js'
+import type { ComponentLogger, PeerDiscovery, Startable } from '@libp2p/interface'
 import type { AddressManager } from '@libp2p/interface-internal'
 import type { Libp2pOptions } from 'libp2p'
 
@@ -38,7 +38,7 @@ export const relayByDefault = true
  * TCP, WebSockets (over TLS too, given a certificate), and relayed connections: dialling tabs
  * through their relays, and reserving slots on relays (`relays` says which peers may be one).
  */
-export function transports (tls?: TlsInit, relays?: TopologyFilter): NonNullable<Libp2pOptions['transports']> {
+export function transports ({ tls, relays }: TransportInit): NonNullable<Libp2pOptions['transports']> {
   return [tcp(), webSockets(tls != null ? { https: { cert: tls.cert, key: tls.key } } : {}), circuitRelayTransport(relays != null ? { discoveryFilter: relays } : {})]
 }
 
