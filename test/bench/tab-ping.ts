@@ -90,11 +90,12 @@ function quantile (values: number[], q: number): number {
 function summarize (profile: { nodes: Array<{ id: number, callFrame: { functionName: string, url: string, lineNumber: number } }>, samples?: number[], timeDeltas?: number[] }): void {
   const byId = new Map(profile.nodes.map(n => [n.id, n]))
   const self = new Map<string, number>()
-  (profile.samples ?? []).forEach((id, i) => {
-    const frame = byId.get(id)!.callFrame
+  const samples = profile.samples ?? []
+  for (let i = 0; i < samples.length; i++) {
+    const frame = byId.get(samples[i]!)!.callFrame
     const key = `${frame.functionName || '(anonymous)'} ${frame.url.split('/').at(-1)}:${frame.lineNumber}`
     self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas?.[i] ?? 0))
-  })
+  }
   const total = [...self.values()].reduce((a, b) => a + b, 0)
   for (const [key, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${(us / 1000).toFixed(1).padStart(8)} ms ${(100 * us / total).toFixed(1).padStart(5)} %  ${key}`)
 }
