@@ -1,6 +1,8 @@
-// `pnpm bench`, part 4: browser tabs. Page load → reachable worker in Debian's Chromium; a
-// no-op job's round trip to a tab (through the relay) against one to a Node.js peer, in the
-// same run; what a page built with Vite downloads for @grid-node/core, before and after (bundle.ts).
+// `pnpm bench`, part 4: browser tabs. Page load → reachable worker in Debian's Chromium; a tab's
+// ping to its relay against a raw WebSocket echo; a no-op job's round trip to a tab (direct and
+// through the relay) against one to a Node.js peer, in the same run; tab to tab over WebRTC and
+// through the relay; what a page built with Vite downloads for @grid-node/core, before and after
+// (bundle.ts).
 import { rm, writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { createGridNode } from '@grid-node/core'
@@ -9,6 +11,8 @@ import { launchChromium, serveExample } from '../helpers/browser.ts'
 import { CliNode, runCli, tempDir } from '../helpers/cli.ts'
 import { reportBundles } from './bundle.ts'
 import { median } from './stats.ts'
+import { pingVsEcho } from './tab-ping.ts'
+import { tabToTab } from './tab-to-tab.ts'
 import type { GridNode } from '@grid-node/core'
 import type { PeerId } from '@libp2p/interface'
 import type { Page } from 'playwright-core'
@@ -74,24 +78,40 @@ async function main (): Promise<void> {
     await page.goto(`${site.url}?lan=1&pool=1&bootstrap=${encodeURIComponent(ws)}`)
     await reachableAfter(page)
     const tabId = await page.evaluate(() => (globalThis as any).grid.node.peerId.toString() as string)
-    const requesterDir = await tempDir()
-    dirs.push(requesterDir)
-    requester = await createGridNode({ dataDir: requesterDir, listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [started.bootstrapAddrs[0]!], lan: true })
-    await requester.whenReady()
+    console.log(await pingVsEcho(page, started.peerId))
+
+    // no-op jobs to the tab from a requester it can dial back (a WebSocket listener: direct) and
+    // from one it cannot (TCP only: through the relay), and to a Node.js peer, alternated
+    const requesters: GridNode[] = []
+    for (const listen of [['/ip4/127.0.0.1/tcp/0'], ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws']]) {
+      const requesterDir = await tempDir()
+      dirs.push(requesterDir)
+      requester = await createGridNode({ dataDir: requesterDir, listen, bootstrap: [started.bootstrapAddrs[0]!], lan: true })
+      requesters.push(requester)
+      await requester.whenReady()
+    }
+    const [viaRelay, direct] = requesters as [GridNode, GridNode]
     const tab = peerIdFromString(tabId)
     const node = peerIdFromString(started.peerId)
-    for (let i = 0; i < 10; i++) { await noOpJob(requester, tab); await noOpJob(requester, node) } // warm up both paths
-    const toTab: number[] = []
+    for (let i = 0; i < 10; i++) { await noOpJob(viaRelay, tab); await noOpJob(direct, tab); await noOpJob(direct, node) } // warm up every path
+    const toTabRelay: number[] = []
+    const toTabDirect: number[] = []
     const toNode: number[] = []
     for (let i = 0; i < JOBS; i++) {
-      toTab.push(await noOpJob(requester, tab))
-      toNode.push(await noOpJob(requester, node))
+      toTabRelay.push(await noOpJob(viaRelay, tab))
+      toTabDirect.push(await noOpJob(direct, tab))
+      toNode.push(await noOpJob(direct, node))
     }
-    const tabMs = median(toTab)
     const nodeMs = median(toNode)
-    console.log(`no-op job round trip, library requester (median of ${JOBS}, alternated): → tab via relay ${tabMs.toFixed(2)} ms, → Node.js peer ${nodeMs.toFixed(2)} ms: ${(tabMs / nodeMs).toFixed(2)}× - goal ≤ 2× (connections closed while opening, retried: ${closedOnOpen})`)
-    await requester.stop()
+    const relayMs = median(toTabRelay)
+    const directMs = median(toTabDirect)
+    console.log(`no-op job round trip, library requester (median of ${JOBS}, alternated): → tab direct (it dialled the requester's WebSocket listener) ${directMs.toFixed(2)} ms, → tab via relay ${relayMs.toFixed(2)} ms, → Node.js peer ${nodeMs.toFixed(2)} ms: direct ${(directMs / nodeMs).toFixed(2)}×, relay ${(relayMs / nodeMs).toFixed(2)}× - goal ≤ 1.5× (connections closed while opening, retried: ${closedOnOpen})`)
+    for (const r of requesters) await r.stop()
     requester = undefined
+
+    // tab to tab: a job from this tab to one it reaches over WebRTC and to one without WebRTC
+    // (through the relay), alternated
+    console.log(await tabToTab(browser, `${site.url}?lan=1&pool=1&bootstrap=${encodeURIComponent(ws)}`, page))
 
     // the same through the CLI, as a user runs it: a running node's API, then the job
     const cliDir = await tempDir()

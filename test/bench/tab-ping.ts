@@ -1,12 +1,8 @@
 // `pnpm bench`, browser part: what one message costs a tab. A libp2p ping from the tab to its
 // relay (WebSocket, Noise, Yamux, the ping protocol) against a raw WebSocket echo from the same
-// page to the same host, alternated; with GRID_BENCH_PROFILE=<file> the pings are profiled
-// through the DevTools protocol and the profile's heaviest functions printed.
+// page to the same host.
 import { writeFile } from 'node:fs/promises'
-import { createGridNode } from '@grid-node/core'
 import { WebSocketServer } from 'ws'
-import { launchChromium, serveExample } from '../helpers/browser.ts'
-import { tempDir, removeDir } from '../helpers/cli.ts'
 import { median } from './stats.ts'
 import type { Page } from 'playwright-core'
 
@@ -40,21 +36,17 @@ async function roundTrips (page: Page, relayId: string, echoUrl: string, n: numb
   }, { relayId, echoUrl, n })
 }
 
-async function main (): Promise<void> {
-  const dir = await tempDir()
-  const relay = await createGridNode({ dataDir: dir, listen: ['/ip4/127.0.0.1/tcp/0/ws'], lan: true })
+/**
+ * The tab's libp2p ping to `relayId` against a raw WebSocket echo from the same page to a server
+ * in this process, alternated: one line of figures. GRID_BENCH_PROFILE=<file> also profiles the
+ * round trips through the DevTools protocol and prints the heaviest functions.
+ */
+export async function pingVsEcho (page: Page, relayId: string): Promise<string> {
   const echo = new WebSocketServer({ host: '127.0.0.1', port: 0 })
   echo.on('connection', socket => { socket.on('message', data => { socket.send(data) }) })
   await new Promise(resolve => echo.once('listening', resolve))
-  const echoUrl = `ws://127.0.0.1:${(echo.address() as { port: number }).port}`
-  const site = await serveExample()
-  const browser = await launchChromium()
   try {
-    const page = await (await browser.newContext()).newPage()
-    const ws = relay.status().addrs.map(String).find(a => a.includes('/ws'))!
-    await page.goto(`${site.url}?lan=1&pool=1&bootstrap=${encodeURIComponent(ws)}`)
-    await page.waitForFunction(() => (globalThis as any).grid?.reachableAfterMs != null, undefined, { timeout: 30_000, polling: 50 })
-    const relayId = relay.peerId.toString()
+    const echoUrl = `ws://127.0.0.1:${(echo.address() as { port: number }).port}`
     await roundTrips(page, relayId, echoUrl, 20) // warm up
     const profileFile = process.env.GRID_BENCH_PROFILE
     const cdp = profileFile != null ? await page.context().newCDPSession(page) : undefined
@@ -71,13 +63,9 @@ async function main (): Promise<void> {
     }
     const p = median(pings)
     const e = median(echoes)
-    console.log(`tab → relay: libp2p ping ${p.toFixed(2)} ms vs raw WebSocket echo ${e.toFixed(2)} ms from the same page (median of ${ROUNDS}, alternated; p90 ${quantile(pings, 0.9).toFixed(2)} vs ${quantile(echoes, 0.9).toFixed(2)} ms) - goal ≤ 3 ms`)
+    return `tab → relay: libp2p ping ${p.toFixed(2)} ms vs raw WebSocket echo ${e.toFixed(2)} ms from the same page (median of ${ROUNDS}, alternated; p90 ${quantile(pings, 0.9).toFixed(2)} vs ${quantile(echoes, 0.9).toFixed(2)} ms) - goal ≤ 3 ms`
   } finally {
-    await browser.close()
-    await site.close()
     echo.close()
-    await relay.stop()
-    await removeDir(dir)
   }
 }
 
@@ -99,5 +87,3 @@ function summarize (profile: { nodes: Array<{ id: number, callFrame: { functionN
   const total = [...self.values()].reduce((a, b) => a + b, 0)
   for (const [key, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${(us / 1000).toFixed(1).padStart(8)} ms ${(100 * us / total).toFixed(1).padStart(5)} %  ${key}`)
 }
-
-await main()

@@ -47,6 +47,7 @@ async function connect (bootstrap: string[], lan: boolean): Promise<void> {
       dataDir: DATA_DIR,
       bootstrap,
       lan,
+      ...(params.webrtc ? {} : { webrtc: false }),
       ...(params.network != null ? { network: params.network } : {}),
       compute: { offer: element<HTMLInputElement>('offer').checked, poolSize: Number(element<HTMLInputElement>('pool-size').value) }
     })

@@ -1,8 +1,13 @@
-/** What the page's URL asks for: `?bootstrap=<multiaddr>` (repeatable), `?lan=1`, `?worker=0`, `?network=`, `?pool=`. */
+/**
+ * What the page's URL asks for: `?bootstrap=<multiaddr>` (repeatable), `?lan=1`, `?worker=0`,
+ * `?network=`, `?pool=`, and `?webrtc=0` (no WebRTC: other tabs reach this one through the relay
+ * only, as benchmarks compare).
+ */
 export interface PageParams {
   bootstrap: string[]
   lan: boolean
   worker: boolean
+  webrtc: boolean
   network?: string
   poolSize?: number
 }
@@ -15,6 +20,7 @@ export function readParams (search: string = location.search): PageParams {
     lan: query.get('lan') === '1',
     // every open tab is a worker, as in the old lambdas runner, unless the page says otherwise
     worker: query.get('worker') !== '0',
+    webrtc: query.get('webrtc') !== '0',
     ...(query.get('network') != null ? { network: query.get('network') as string } : {}),
     ...(Number.isInteger(pool) && pool > 0 ? { poolSize: pool } : {})
   }

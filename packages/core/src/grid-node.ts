@@ -70,6 +70,7 @@ export async function createNode (init: GridNodeInit): Promise<GridNode> {
       ...(init.faults?.lieOnDialBack === true ? { lieOnDialBack: true } : {}),
       ...(init.tls != null ? { tls: init.tls } : {}),
       ...(init.iceServers != null ? { iceServers: init.iceServers } : {}),
+      ...(init.webrtc != null ? { webrtc: init.webrtc } : {}),
       ...(init.dhtClient != null ? { dhtClient: init.dhtClient } : {}),
       ...(init.provide != null ? { provide: init.provide } : {}),
       ...(init.logger != null ? { logger: init.logger } : {}),

@@ -168,6 +168,12 @@ export interface GridNodeInit {
    * @default []
    */
   iceServers?: IceServer[]
+  /**
+   * WebRTC between tabs (browsers only): a tab listens on `/webrtc` and two tabs met over a
+   * relay upgrade to a WebRTC connection. `false`: no WebRTC, the relay carries what tabs send
+   * each other (a page whose users must not open peer-to-peer connections). @default true
+   */
+  webrtc?: boolean
   /** Backoff of the re-bootstrap loop, in ms. @default { initialDelay: 1000, maxDelay: 60000 } */
   rebootstrap?: { initialDelay?: number, maxDelay?: number }
   /** Logger for the node and its libp2p stack. @default libp2p's, switched on with DEBUG=grid:* */

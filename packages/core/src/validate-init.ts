@@ -59,7 +59,8 @@ function checkIceServers (servers: unknown): void {
   }
 }
 
-/** The platform's listeners, plus secure WebSockets when a certificate is given. */
+/** The platform's listeners (without WebRTC's when it is off), plus secure WebSockets when a certificate is given. */
 function defaultListenFor (init: GridNodeInit): string[] {
-  return init.tls != null ? [...defaultListen, c.DEFAULT_SECURE_WEBSOCKETS_LISTEN] : defaultListen
+  const listen = init.webrtc === false ? defaultListen.filter(a => a !== '/webrtc') : defaultListen
+  return init.tls != null ? [...listen, c.DEFAULT_SECURE_WEBSOCKETS_LISTEN] : listen
 }

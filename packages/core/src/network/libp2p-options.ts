@@ -54,6 +54,8 @@ export interface StackInit {
   tls?: TlsInit
   /** STUN/TURN servers for WebRTC between tabs. @default none */
   iceServers?: IceServer[]
+  /** WebRTC between tabs. @default true in browsers */
+  webrtc?: boolean
   /** Provider-record validity and re-provide cadence, in ms. */
   provide?: { validityMs?: number, reprovideThresholdMs?: number, reprovideIntervalMs?: number }
   /** Gossipsub's application-specific score of a peer (the pub/sub guard's penalties). @default none */
@@ -92,7 +94,7 @@ export function libp2pOptions (init: StackInit): Libp2pOptions<GridServices> {
     ...(init.logger != null ? { logger: init.logger } : {}),
     ...(init.metrics != null ? { metrics: init.metrics } : {}),
     addresses: { listen: init.listen },
-    transports: transports({ relays: init.relayFilter, ...(init.tls != null ? { tls: init.tls } : {}), ...(init.iceServers != null ? { iceServers: init.iceServers } : {}) }),
+    transports: transports({ relays: init.relayFilter, ...(init.tls != null ? { tls: init.tls } : {}), ...(init.iceServers != null ? { iceServers: init.iceServers } : {}), ...(init.webrtc != null ? { webrtc: init.webrtc } : {}) }),
     // only an explicit `lan: true` lets a browser dial private and plain-ws addresses, which
     // libp2p refuses there by default: a page must not probe the LAN of whoever opened it just
     // because it saw no public address yet. In Node.js the default gater allows them anyway.

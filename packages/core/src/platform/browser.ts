@@ -27,11 +27,11 @@ export const relayByDefault = false
  * server unless given some (libp2p's default is four public ones): a page must not contact third
  * parties on its own, and tabs on one host or LAN connect by their host candidates.
  */
-export function transports ({ relays, iceServers }: TransportInit): NonNullable<Libp2pOptions['transports']> {
+export function transports ({ relays, iceServers, webrtc }: TransportInit): NonNullable<Libp2pOptions['transports']> {
   return [
     webSockets(),
     circuitRelayTransport(relays != null ? { discoveryFilter: relays } : {}),
-    webRTC({ rtcConfiguration: { iceServers: iceServers ?? [] } })
+    ...(webrtc === false ? [] : [webRTC({ rtcConfiguration: { iceServers: iceServers ?? [] } })])
   ]
 }
 

@@ -18,6 +18,8 @@ export interface TransportInit {
   relays?: TopologyFilter
   /** STUN/TURN servers for WebRTC between tabs (browsers); none: host candidates only. */
   iceServers?: IceServer[]
+  /** WebRTC between tabs (browsers): on unless false. */
+  webrtc?: boolean
 }
 
 /** The platform's worker (a worker thread in Node.js, a Web Worker in browsers), carrying `In` to it and `Out` back. */
