@@ -83,6 +83,23 @@ describe('jobs over /grid/<network>/compute/1.0.0 between real nodes', () => {
     expect(last.value.length).toBe(12 * 1024 * 1024)
   })
 
+  it('a result of several parts, characters cut across their edges, arrives identical on both engines', async () => {
+    // 1, 2, 3 and 4 UTF-8 bytes a character, so part boundaries fall inside characters; a string with nothing to escape, one with, and rows
+    const results: Record<string, unknown> = {
+      plain: 'aé漢'.repeat(700_000),
+      escaped: 'a😀"\\\n'.repeat(400_000),
+      rows: Array.from({ length: 30_000 }, (_, i) => ({ i, s: 'é漢😀'.repeat(10) + String(i) }))
+    }
+    const code = 'export default ({ args }) => args === \'plain\' ? \'aé漢\'.repeat(700000) : args === \'escaped\' ? \'a😀"\\\\\\n\'.repeat(400000) : Array.from({ length: 30000 }, (_, i) => ({ i, s: \'é漢😀\'.repeat(10) + String(i) }))'
+    for (const engine of ['v8', 'quickjs'] as const) {
+      for (const [args, value] of Object.entries(results)) {
+        const last = (await events(requester, { code, args, engine })).at(-1)
+        expect(last?.type, `${args} on ${engine}`).toBe('result')
+        expect((last as { value: unknown }).value, `${args} on ${engine}`).toEqual(value)
+      }
+    }
+  })
+
   it('a private dataset shared with a peer (allow-list) is computable by it, and only by it', async () => {
     expect((await events(requester, { code: 'export default ({ data }) => data[0].x', dataset: 'shared' })).at(-1)).toEqual({ type: 'result', value: 7 })
     const viaScheduler = await requester.runAll({ code: 'export default ({ data }) => data.length', peers: [holder.peerId], dataset: 'shared' })

@@ -2,7 +2,7 @@
 // by hostile jobs (the cases every engine must pass are in sandbox.spec.ts).
 import { describe, expect, it } from 'vitest'
 import { V8_WARM_ISOLATES } from '../src/constants.js'
-import { liveIsolates, runInV8, warmUp } from '../src/compute/sandbox-v8.js'
+import { isPrepared, liveIsolates, runInV8, warmUp } from '../src/compute/sandbox-v8.js'
 
 const MiB = 1024 * 1024
 const LIMITS = { timeoutMs: 5000, memoryBytes: 16 * MiB, resultBytes: 64 * 1024 }
@@ -35,6 +35,52 @@ describe('the V8 engine', () => {
     // without warmUp, the next job disposes the last one's isolate first
     for (let i = 0; i < 5; i++) await runInV8({ code: 'export default () => 1' })
     expect(liveIsolates()).toBeLessThanOrEqual(V8_WARM_ISOLATES)
+  })
+
+  it('a long string result is the JSON text JSON.stringify makes, whatever it holds (quotes, backslashes, control characters, surrogates)', async () => {
+    const strings = ['x', 'é漢', '"', '\\', '\n', '\u0001', '\u001f', '\ud83d\ude00', '\ud800', '\udfff', '\u007f\u2028'].map(s => 'a'.repeat(5000) + s + 'b'.repeat(5000))
+    for (const value of strings) {
+      expect(await runInV8({ code: 'export default ({ args }) => args', args: value }, { ...LIMITS, memoryBytes: 64 * MiB })).toEqual({ ok: true, json: JSON.stringify(value) })
+    }
+  })
+
+  it('rows made ahead for the next job on them are frozen: no job changes what another sees', async () => {
+    const rows = JSON.stringify(Array.from({ length: 5000 }, (_, i) => ({ i, xs: [i, i + 1], o: { n: i } })))
+    const limits = { ...LIMITS, memoryBytes: 64 * MiB }
+    const tamper = `export default ({ data }) => {
+      const tries = [() => { data[0].i = 99 }, () => { data.push(1) }, () => { data[1].xs[0] = 5 }, () => { data[2].o.n = 7 }, () => { delete data[3].i }, () => { Object.defineProperty(data[4], 'y', { value: 1 }) }, () => { data.length = 0 }]
+      const refused = tries.filter(t => { try { t(); return false } catch { return true } }).length
+      Array.prototype.polluted = 1
+      return [refused, tries.length, Reflect.set(data[0], 'i', 42), Object.isFrozen(data[5].o)]
+    }`
+    const look = 'export default ({ data }) => [data.length, data[0].i, data[1].xs[0], data[2].o.n, "y" in data[4], [].polluted === undefined]'
+    expect(await runInV8({ code: tamper, dataJson: rows }, limits)).toEqual({ ok: true, json: '[7,7,false,true]' })
+    warmUp()
+    expect(isPrepared(rows)).toBe(true)
+    // the prepared isolate went to a job that tried again; the one after gets rows made ahead again, untouched
+    expect(await runInV8({ code: tamper, dataJson: rows }, limits)).toEqual({ ok: true, json: '[7,7,false,true]' })
+    warmUp()
+    expect(isPrepared(rows)).toBe(true)
+    expect(await runInV8({ code: look, dataJson: rows }, limits)).toEqual({ ok: true, json: '[5000,0,1,2,false,true]' })
+    warmUp()
+    // data-free jobs leave the prepared isolate waiting; other rows take its place
+    expect(await runInV8({ code: 'export default () => 1' }, limits)).toEqual({ ok: true, json: '1' })
+    warmUp()
+    expect(isPrepared(rows)).toBe(true)
+    const other = rows.replace('"i":0,', '"i":-1,')
+    expect(await runInV8({ code: look, dataJson: other }, limits)).toEqual({ ok: true, json: '[5000,-1,1,2,false,true]' })
+    warmUp()
+    expect([isPrepared(other), isPrepared(rows), liveIsolates()]).toEqual([true, false, V8_WARM_ISOLATES])
+  })
+
+  it('rows past the heap limit: the job fails on memory, and making them ahead for the next job fails quietly', async () => {
+    const rows = JSON.stringify(Array.from({ length: 200_000 }, (_, i) => ({ i, s: `row ${i}` })))
+    const limits = { ...LIMITS, memoryBytes: 8 * MiB }
+    expect(await runInV8({ code: 'export default ({ data }) => data.length', dataJson: rows }, limits)).toMatchObject({ ok: false, failure: 'memory' })
+    warmUp()
+    expect(isPrepared(rows)).toBe(false)
+    expect(liveIsolates()).toBe(V8_WARM_ISOLATES)
+    expect(await runInV8({ code: 'export default () => 2' }, limits)).toEqual({ ok: true, json: '2' })
   })
 
   it('a job never sees what the job before it left behind', async () => {

@@ -1,4 +1,4 @@
-import { pbStream } from '@libp2p/utils'
+import { lpStream, pbStream } from '@libp2p/utils'
 import { anySignal } from 'any-signal'
 import * as c from '../constants.js'
 import { JobEvent as PbJobEvent, JobRequest } from '../pb/grid.js'
@@ -100,10 +100,11 @@ export class ComputeService implements Startable {
   }
 
   private async serve (stream: Stream, connection: Connection): Promise<void> {
-    const pb = pbStream(stream, { maxDataLength: c.MAX_JOB_REQUEST_BYTES })
+    // length-prefixed frames, not pbStream: a result's parts are written as the worker handed them on (see result-part-frame.ts)
+    const lp = lpStream(stream, { maxDataLength: c.MAX_JOB_REQUEST_BYTES })
     let request: JobRequest
     try {
-      request = await pb.read(JobRequest, { signal: AbortSignal.timeout(c.CATALOG_HANDLER_TIMEOUT) })
+      request = JobRequest.decode(await lp.read({ signal: AbortSignal.timeout(c.CATALOG_HANDLER_TIMEOUT) }))
     } catch (err) {
       this.log('bad job request from %p, resetting the stream - %e', connection.remotePeer, err)
       stream.abort(err as Error)
@@ -111,9 +112,11 @@ export class ComputeService implements Startable {
     }
     // the requester closing or resetting the stream cancels the job
     const cancel = new AbortController()
-    stream.addEventListener('close', () => { cancel.abort(new Error('the requester went away')) }, { once: true })
+    // once the outcome is sent there is nothing to cancel (and an Error is not cheap to make)
+    let sent = false
+    stream.addEventListener('close', () => { if (!sent) cancel.abort(new Error('the requester went away')) }, { once: true })
     const peer = connection.remotePeer.toString()
-    const sender = new JobEventSender(async event => { if (stream.status === 'open') await pb.write(toPbJobEvent(event), this.servedCodec) })
+    const sender = new JobEventSender(async events => { if (stream.status === 'open') await lp.writeV(events.map(event => this.servedCodec.encode(toPbJobEvent(event)))) })
     const on = request.dataset !== '' ? { dataset: request.dataset } : {}
     const send = (event: JobEvent): void => {
       for (const listener of this.listeners) listener({ jobId: request.id, from: peer, event, ...on })
@@ -126,6 +129,7 @@ export class ComputeService implements Startable {
       // a requester that stops reading cannot hold the stream: the result goes within a deadline or the stream is reset
       // a large result goes in parts to a requester that takes them
       await sender.finish(last.type === 'result' ? resultFrames(last, request.resultParts) : last, { signal: AbortSignal.any([cancel.signal, AbortSignal.timeout(c.JOB_RESULT_SEND_TIMEOUT)]) })
+      sent = true
       await stream.close({ signal: AbortSignal.timeout(c.JOB_RESULT_SEND_TIMEOUT) })
     } catch (err) {
       this.log('job %s from %p ended early - %e', request.id, connection.remotePeer, err)
@@ -184,7 +188,7 @@ export class ComputeService implements Startable {
         onLog: text => { send({ type: 'log', text }) }
       }, { signal: AbortSignal.any([signal, waited.signal]) })
       // the guest's JSON text goes on the wire as it is
-      return outcome.ok ? resultEvent(outcome.json) : { type: 'error', status: 'failed', failure: outcome.failure, message: outcome.message }
+      return outcome.ok ? resultEvent('json' in outcome ? outcome.json : outcome.utf8) : { type: 'error', status: 'failed', failure: outcome.failure, message: outcome.message }
     } catch (err: any) {
       if (err?.name === BusyError.name) return { type: 'error', status: 'busy', message: err.message }
       if (err?.name === EngineUnavailableError.name) return { type: 'error', status: 'bad-request', message: err.message }

@@ -1,8 +1,10 @@
 import { MAX_JOB_EVENT_BYTES, MAX_RESULT_DEPTH, RESULT_PART_BYTES } from '../constants.js'
 import { JobEvent as PbJobEvent, Status } from '../pb/grid.js'
 import { jsonDepthExceeds } from '../json-depth.js'
+import { Utf8Chunks } from './utf8-chunks.js'
 import type { JobEvent } from './job-events.js'
 import type { SandboxFailure } from './sandbox-failure.js'
+import type { Uint8ArrayList } from 'uint8arraylist'
 
 const STATUS_OF: Record<Extract<JobEvent, { type: 'error' }>['status'], Status> = {
   'bad-request': Status.BAD_REQUEST,
@@ -13,20 +15,27 @@ const STATUS_OF: Record<Extract<JobEvent, { type: 'error' }>['status'], Status> 
   internal: Status.INTERNAL
 }
 
-/** The JSON text of results made by resultEvent: framed as they are, never stringified again. */
-const resultText = new WeakMap<object, string>()
+/** The JSON text of results made by resultEvent (or its UTF-8 bytes): framed as it is, never stringified again. */
+const resultText = new WeakMap<object, string | Uint8Array>()
 
 /**
- * A result event carrying the guest's JSON text as the worker handed it on: the text goes on
- * the wire as it is; `value` is parsed only if something here reads it (a listener of jobs
- * served here, say), once.
+ * A result event carrying the guest's JSON text as the worker handed it on (a large one as its
+ * UTF-8 bytes): it goes on the wire as it is; `value` is parsed only if something here reads it
+ * (a listener of jobs served here, say), once.
  */
-export function resultEvent (json: string): Extract<JobEvent, { type: 'result' }> {
+export function resultEvent (text: string | Uint8Array): Extract<JobEvent, { type: 'result' }> {
   let parsed: { value: unknown } | undefined
   const event = { type: 'result' } as Extract<JobEvent, { type: 'result' }>
-  Object.defineProperty(event, 'value', { enumerable: true, get: () => { parsed ??= { value: JSON.parse(json) }; return parsed.value } })
-  resultText.set(event, json)
+  Object.defineProperty(event, 'value', { enumerable: true, get: () => { parsed ??= { value: JSON.parse(jsonOf(event)) }; return parsed.value } })
+  resultText.set(event, text)
   return event
+}
+
+/** A result event's JSON text. */
+function jsonOf (event: Extract<JobEvent, { type: 'result' }>): string {
+  const text = resultText.get(event)
+  if (text == null) return JSON.stringify(event.value ?? null)
+  return typeof text === 'string' ? text : new TextDecoder().decode(text)
 }
 
 /** What the holder writes besides job events: a part of a large result, then the result's end saying how many bytes the parts carried. */
@@ -38,10 +47,11 @@ export type WireEvent = JobEvent | { type: 'result-part', part: Uint8Array } | {
  * says how many bytes they carried.
  */
 export function resultFrames (event: Extract<JobEvent, { type: 'result' }>, parts: boolean): WireEvent[] {
-  const json = resultText.get(event) ?? JSON.stringify(event.value ?? null)
+  if (!parts) return [event]
+  const text = resultText.get(event) ?? JSON.stringify(event.value ?? null)
   // a character is at least one byte: text this short fits one part whatever it holds
-  if (!parts || json.length <= RESULT_PART_BYTES / 3) return [event]
-  const bytes = new TextEncoder().encode(json)
+  if (typeof text === 'string' && text.length <= RESULT_PART_BYTES / 3) return [event]
+  const bytes = typeof text === 'string' ? new TextEncoder().encode(text) : text
   if (bytes.byteLength <= RESULT_PART_BYTES) return [event]
   const frames: WireEvent[] = []
   for (let at = 0; at < bytes.byteLength; at += RESULT_PART_BYTES) frames.push({ type: 'result-part', part: bytes.subarray(at, at + RESULT_PART_BYTES) })
@@ -55,32 +65,27 @@ export function resultFrames (event: Extract<JobEvent, { type: 'result' }>, part
  * result's JSON text when the parts add up to what the holder said.
  */
 export class ResultParts {
-  private readonly parts: Uint8Array[] = []
+  private readonly decoder = new Utf8Chunks()
   private bytes = 0
+  private any = false
 
-  get started (): boolean { return this.parts.length > 0 }
+  get started (): boolean { return this.any }
 
-  /** Takes a part; an error event when the parts grew past the limit. */
-  add (part: Uint8Array): JobEvent | undefined {
+  /** Takes a part (as the stream's chunks); an error event when the parts grew past the limit. */
+  add (part: Uint8Array | Uint8ArrayList): JobEvent | undefined {
+    this.any = true
     this.bytes += part.byteLength
     if (this.bytes > MAX_JOB_EVENT_BYTES) return { type: 'error', status: 'failed', failure: 'result-too-large', message: `the holder sent a result of more than ${MAX_JOB_EVENT_BYTES} bytes` }
-    this.parts.push(part)
+    if (part instanceof Uint8Array) this.decoder.add(part)
+    else for (const chunk of part) this.decoder.add(chunk)
     return undefined
   }
 
   /** The result from the parts, as a RESULT frame would have carried it; an error event when they do not add up or are not UTF-8. */
   end (claimed: number): JobEvent {
     if (claimed !== this.bytes) return { type: 'error', status: 'failed', message: `the holder's result parts carried ${this.bytes} bytes, not the ${claimed} it said` }
-    const whole = new Uint8Array(this.bytes)
-    let at = 0
-    for (const part of this.parts) { whole.set(part, at); at += part.byteLength }
-    this.parts.length = 0
-    let json: string
-    try {
-      json = new TextDecoder('utf-8', { fatal: true }).decode(whole)
-    } catch {
-      return { type: 'error', status: 'failed', message: 'the holder\'s result is not UTF-8 text' }
-    }
+    const json = this.decoder.end()
+    if (json == null) return { type: 'error', status: 'failed', message: 'the holder\'s result is not UTF-8 text' }
     return fromPbJobEvent({ type: PbJobEvent.Type.RESULT, queuePosition: 0, json, text: '', status: Status.OK, failure: '', part: new Uint8Array(0), resultBytes: 0 })
   }
 }
@@ -94,7 +99,7 @@ export function toPbJobEvent (event: WireEvent): PbJobEvent {
     case 'started': return { ...base, type: PbJobEvent.Type.STARTED }
     case 'progress': return { ...base, type: PbJobEvent.Type.PROGRESS, json: JSON.stringify(event.value ?? null) }
     case 'log': return { ...base, type: PbJobEvent.Type.LOG, text: event.text }
-    case 'result': return { ...base, type: PbJobEvent.Type.RESULT, json: resultText.get(event) ?? JSON.stringify(event.value ?? null) }
+    case 'result': return { ...base, type: PbJobEvent.Type.RESULT, json: jsonOf(event) }
     case 'error': return { ...base, type: PbJobEvent.Type.ERROR, status: STATUS_OF[event.status], failure: event.failure ?? '', text: event.message }
   }
 }

@@ -19,6 +19,18 @@ export type SandboxResult =
   | { ok: false, failure: SandboxFailure, message: string }
 
 /**
+ * A job's outcome as a worker hands it to the host: a large result's JSON text already as the
+ * UTF-8 bytes that go on the wire, moved to the host's thread (transferred, not copied), so the
+ * host only cuts it into frames; a small one as text.
+ */
+export type WorkerResult = SandboxResult | { ok: true, utf8: Uint8Array }
+
+/** A worker's result as JSON text (a large one decoded from its bytes). */
+export function resultJson (result: Extract<WorkerResult, { ok: true }>): string {
+  return 'json' in result ? result.json : new TextDecoder().decode(result.utf8)
+}
+
+/**
  * An engine as a job worker runs it: one job at a time on the worker's thread. `heapBytes` is
  * memory the engine keeps between jobs (so the pool can replace a worker that grew); `idle` is
  * called once a job's outcome is on its way, for work that should not delay it (warming the

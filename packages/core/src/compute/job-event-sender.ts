@@ -3,19 +3,23 @@ import type { WireEvent } from './convert.js'
 import type { AbortOptions } from '@libp2p/interface'
 
 /**
- * The holder's side of a job's event stream, with backpressure: events are written one at a
- * time, each after the last was taken by the stream. While the requester reads slowly, up to
- * JOB_EVENTS_BUFFERED progress and log events wait; more are dropped and counted (a line says
- * how many). The final event always goes.
+ * The holder's side of a job's event stream, with backpressure and few writes: events wait up
+ * to JOB_EVENTS_COALESCE ms and go together in one write (a job that ends by then sends its
+ * accepted, started and result at once: one packet, not three), each write after the last was
+ * taken by the stream. While the requester reads slowly, up to JOB_EVENTS_BUFFERED progress and
+ * log events wait; more are dropped and counted (a line says how many). The final event always
+ * goes. A write carries at most one part of a large result; JOB_EVENTS_COALESCE_MAX events
+ * waiting go at once.
  */
 export class JobEventSender {
-  private readonly write: (event: WireEvent) => Promise<void>
+  private readonly write: (events: WireEvent[]) => Promise<void>
   private readonly waiting: WireEvent[] = []
   private pumping?: Promise<void>
+  private timer?: ReturnType<typeof setTimeout>
   private dropped = 0
   private failed?: Error
 
-  constructor (write: (event: WireEvent) => Promise<void>) {
+  constructor (write: (events: WireEvent[]) => Promise<void>) {
     this.write = write
   }
 
@@ -23,6 +27,16 @@ export class JobEventSender {
     if (this.failed != null) return
     if (this.waiting.length >= c.JOB_EVENTS_BUFFERED) { this.dropped++; return }
     this.waiting.push(event)
+    // a write under way takes what came meanwhile when it is done
+    if (this.pumping != null) return
+    // a burst (a job's first log lines) goes at once: waiting for the timer must not fill the buffer
+    if (this.waiting.length >= c.JOB_EVENTS_COALESCE_MAX) this.flush()
+    else this.timer ??= setTimeout(() => { this.timer = undefined; this.flush() }, c.JOB_EVENTS_COALESCE)
+  }
+
+  private flush (): void {
+    clearTimeout(this.timer)
+    this.timer = undefined
     this.pumping ??= this.pump()
   }
 
@@ -31,8 +45,8 @@ export class JobEventSender {
     if (this.failed != null) throw this.failed
     if (this.dropped > 0) this.waiting.push({ type: 'log', text: `(${this.dropped} progress and log events dropped: they came faster than the requester read them)` })
     this.waiting.push(...(Array.isArray(last) ? last : [last]))
-    this.pumping ??= this.pump()
-    const done = this.pumping
+    this.flush()
+    const done = this.pumping as Promise<void>
     await new Promise<void>((resolve, reject) => {
       const onAbort = (): void => { reject(options.signal?.reason ?? new Error('aborted')) }
       options.signal?.addEventListener('abort', onAbort, { once: true })
@@ -43,7 +57,10 @@ export class JobEventSender {
 
   private async pump (): Promise<void> {
     try {
-      for (let event = this.waiting.shift(); event != null; event = this.waiting.shift()) await this.write(event)
+      while (this.waiting.length > 0) {
+        const part = this.waiting.findIndex(e => e.type === 'result-part')
+        await this.write(this.waiting.splice(0, part === -1 ? this.waiting.length : part + 1))
+      }
     } catch (err) {
       this.failed = err as Error
       this.waiting.length = 0

@@ -1,6 +1,6 @@
 import type { WorkerPool } from './pool.js'
 
-/** The pool's methods that hand back a job's outcome: the parsed value (`enqueue`) or, where there is one, the JSON text (`run`). */
+/** The pool's methods that hand back a job's outcome: the parsed value (`enqueue`) or, where there is one, the JSON text or its UTF-8 bytes (`run`). */
 const OUTCOME_METHODS = new Set<string | symbol>(['enqueue', 'run'])
 
 /**
@@ -25,5 +25,6 @@ function lie (outcome: unknown): unknown {
   const told: Record<string, unknown> = { ...outcome }
   if ('value' in told) told.value = { lie: told.value }
   if (typeof told.json === 'string') told.json = `{"lie":${told.json}}`
+  if (told.utf8 instanceof Uint8Array) told.utf8 = new TextEncoder().encode(`{"lie":${new TextDecoder().decode(told.utf8)}}`)
   return told
 }

@@ -1,9 +1,9 @@
 import { jobEngines, spawnWorker } from '#platform'
 import * as c from '../constants.js'
 import { BusyError, EngineUnavailableError } from '../errors.js'
-import { pickEngine } from './engine.js'
+import { pickEngine, resultJson } from './engine.js'
 import { FairQueue } from './fair-queue.js'
-import type { EngineChoice, EngineName, SandboxResult } from './engine.js'
+import type { EngineChoice, EngineName, WorkerResult } from './engine.js'
 import type { SandboxLimits, SandboxOutcome } from './sandbox.js'
 import type { JobWorker, RunMessage, WorkerMessage } from './worker-protocol.js'
 import type { AbortOptions } from '@libp2p/interface'
@@ -23,7 +23,7 @@ export interface PoolJob {
   onStart?: () => void
 }
 
-interface Queued { id: number, engine: EngineName, owner: string, job: PoolJob, resolve: (o: SandboxResult) => void, reject: (e: Error) => void, options: AbortOptions }
+interface Queued { id: number, engine: EngineName, owner: string, job: PoolJob, resolve: (o: WorkerResult) => void, reject: (e: Error) => void, options: AbortOptions }
 interface Slot { worker: JobWorker, current?: Queued, deadline?: ReturnType<typeof setTimeout>, retiring: boolean }
 
 const SELF = ''
@@ -69,7 +69,7 @@ export class WorkerPool {
 
   /** Queues a job; rejects with BusyError when the queue is full. The result comes parsed. */
   async enqueue (job: PoolJob, options: AbortOptions = {}): Promise<SandboxOutcome> {
-    let result: SandboxResult
+    let result: WorkerResult
     try {
       result = await this.run(job, options)
     } catch (err: any) {
@@ -77,22 +77,26 @@ export class WorkerPool {
       if (err?.name === EngineUnavailableError.name) return { ok: false, failure: 'threw', message: String(err.message) }
       throw err
     }
-    return result.ok ? { ok: true, value: JSON.parse(result.json) } : result
+    return result.ok ? { ok: true, value: JSON.parse(resultJson(result)) } : result
   }
 
   /**
-   * enqueue, with the result as the guest's JSON text, as the worker handed it on. Rejects with
+   * enqueue, with the result as the guest's JSON text, as the worker handed it on (a large one
+   * as its UTF-8 bytes). Rejects with
    * EngineUnavailableError when the job names an engine this platform lacks.
    */
-  async run (job: PoolJob, options: AbortOptions = {}): Promise<SandboxResult> {
+  async run (job: PoolJob, options: AbortOptions = {}): Promise<WorkerResult> {
     if (this.closed) throw new Error('the worker pool is stopped')
     const engine = pickEngine(job.engine, this.engine, jobEngines())
     if (this.queue.size >= this.maxQueue) throw new BusyError(`the job queue is full (${this.maxQueue} waiting); try later or another node`)
     options.signal?.throwIfAborted()
-    return new Promise<SandboxResult>((resolve, reject) => {
-      const entry: Queued = { id: this.nextId++, engine, owner: job.owner ?? SELF, job, resolve, reject, options }
+    return new Promise<WorkerResult>((resolve, reject) => {
+      // a signal that outlives the job (a stream's, aborted as it closes) must not reach back into the pool
+      const onAbort = (): void => { this.cancel(entry) }
+      const settled = (): void => { options.signal?.removeEventListener('abort', onAbort) }
+      const entry: Queued = { id: this.nextId++, engine, owner: job.owner ?? SELF, job, resolve: o => { settled(); resolve(o) }, reject: e => { settled(); reject(e) }, options }
       this.queue.push(entry.owner, entry)
-      options.signal?.addEventListener('abort', () => { this.cancel(entry) }, { once: true })
+      options.signal?.addEventListener('abort', onAbort, { once: true })
       this.dispatch()
     })
   }
@@ -136,9 +140,12 @@ export class WorkerPool {
     const timeoutMs = limits.timeoutMs ?? c.SANDBOX_TIMEOUT
     slot.deadline = setTimeout(() => { this.overstayed(slot, entry, timeoutMs) }, timeoutMs + c.POOL_DEADLINE_MARGIN)
     try {
-      slot.worker.post({ type: 'run', id: entry.id, engine: entry.engine, code, data, args, limits })
+      // the data goes as JSON text, made here once: a string is copied to the worker whole, where
+      // rows would be cloned object by object and then stringified there for the sandbox anyway
+      const dataJson = data == null ? undefined : JSON.stringify(data)
+      slot.worker.post({ type: 'run', id: entry.id, engine: entry.engine, code, ...(dataJson != null ? { dataJson } : {}), args, limits })
     } catch (err: any) {
-      // input the structured clone refuses (nested too deep, say) fails this job alone
+      // input JSON or the structured clone refuses (nested too deep, say) fails this job alone
       this.finish(slot)
       entry.resolve({ ok: false, failure: 'threw', message: `the job's input cannot be passed to a worker: ${String(err?.message ?? err)}` })
       queueMicrotask(() => { this.dispatch() })

@@ -1,10 +1,14 @@
 import { JobEvent as PbJobEvent } from '../pb/grid.js'
+import { encodeResultPart, resultPartOf } from './result-part-frame.js'
 import type { Uint8ArrayList } from 'uint8arraylist'
 
-/** The job event codec the compute protocol's streams use, as pbStream takes it. */
+/** A frame as the requester reads it: a job event, or a part of a large result still in the stream's chunks. */
+export type IncomingFrame = PbJobEvent | { type: PbJobEvent.Type.RESULT_PART, part: Uint8ArrayList }
+
+/** The job event codec the compute protocol's streams use: a result's parts go through uncopied (see result-part-frame.ts). */
 export interface JobEventCodec {
-  encode(event: PbJobEvent): Uint8Array
-  decode(bytes: Uint8Array | Uint8ArrayList): PbJobEvent
+  encode(event: PbJobEvent): Uint8Array | Uint8ArrayList
+  decode(bytes: Uint8Array | Uint8ArrayList): IncomingFrame
 }
 
 /**
@@ -19,11 +23,16 @@ export class ResultBytes {
   codec (side: 'served' | 'requested'): JobEventCodec {
     return {
       encode: event => {
-        const bytes = PbJobEvent.encode(event)
+        const bytes = event.type === PbJobEvent.Type.RESULT_PART && event.part.byteLength > 0 ? encodeResultPart(event.part) : PbJobEvent.encode(event)
         if (event.type === PbJobEvent.Type.RESULT || event.type === PbJobEvent.Type.RESULT_PART) this[side] += bytes.byteLength
         return bytes
       },
       decode: bytes => {
+        const part = typeof (bytes as Uint8ArrayList).sublist === 'function' ? resultPartOf(bytes as Uint8ArrayList) : undefined
+        if (part != null) {
+          this[side] += bytes.byteLength
+          return { type: PbJobEvent.Type.RESULT_PART, part }
+        }
         const event = PbJobEvent.decode(bytes)
         if (event.type === PbJobEvent.Type.RESULT || event.type === PbJobEvent.Type.RESULT_PART) this[side] += bytes.byteLength
         return event

@@ -4,7 +4,7 @@ import { newQuickJSWASMModuleFromVariant, newVariant, shouldInterruptAfterDeadli
 import * as c from '../constants.js'
 import { SandboxError } from '../errors.js'
 import { jsonDepthExceeds } from '../json-depth.js'
-import { GUEST_ARGUMENT, GUEST_FORBIDDEN } from './guest-argument.js'
+import { GUEST_ARGUMENT, GUEST_FORBIDDEN, inputJson } from './guest-argument.js'
 import { classifyFailure } from './sandbox-failure.js'
 import type { SandboxEngine, SandboxResult } from './engine.js'
 import type { SandboxFailure } from './sandbox-failure.js'
@@ -26,6 +26,8 @@ export interface SandboxJob {
   code: string
   /** Read-only inside the sandbox (deep-frozen), passed as JSON. */
   data?: unknown
+  /** `data` already as JSON text (what a job worker gets): used instead of `data`. */
+  dataJson?: string
   args?: unknown
   onProgress?: (value: unknown) => void
   onLog?: (text: string) => void
@@ -129,7 +131,7 @@ function evaluate (runtime: QuickJSRuntime, context: QuickJSContext, job: Sandbo
   try {
     const progress = keep(context.newFunction('progress', h => { job.onProgress?.(context.dump(h)) }))
     const log = keep(context.newFunction('log', (...hs) => { job.onLog?.(hs.map(h => String(context.dump(h))).join(' ')) }))
-    const input = keep(context.newString(JSON.stringify({ data: job.data ?? null, args: job.args ?? null })))
+    const input = keep(context.newString(inputJson(job)))
     const limits = keep(context.newString(JSON.stringify({ burst: c.JOB_LOG_BURST, rate: c.JOB_LOG_RATE, interval: c.JOB_PROGRESS_INTERVAL })))
     const prepare = keep(context.unwrapResult(context.evalCode(PREPARE, 'prepare.js')))
     const prepared = keep(context.unwrapResult(context.callFunction(prepare, context.undefined, input, progress, log, limits)))

@@ -1,5 +1,6 @@
 import { throttleReports } from './report-throttle.js'
 import type { EngineName, SandboxEngine, SandboxResult } from './engine.js'
+import { forHost } from './worker-protocol.js'
 import type { RunMessage, WorkerMessage } from './worker-protocol.js'
 
 /** The engines a worker has: QuickJS everywhere, V8 on Node.js. */
@@ -10,7 +11,8 @@ export type WorkerEngines = Partial<Record<EngineName, SandboxEngine>>
  * it names, report back (progress and log bounded here, before they cost the host anything),
  * then say how much memory it holds — its sandbox's, and its own JavaScript heap where the
  * platform can tell (every call a job makes into the host leaves garbage there) — so the pool
- * can replace a worker that grew. The result goes back as the guest's JSON text, unparsed.
+ * can replace a worker that grew. The result goes back as the guest's JSON text, unparsed (a
+ * large one as its UTF-8 bytes: `post` should transfer `transferOf(reply)`).
  */
 export async function handleRun (message: RunMessage, post: (reply: WorkerMessage) => void, engines: WorkerEngines, jsHeapBytes: () => number = () => 0): Promise<void> {
   const { id } = message
@@ -26,7 +28,7 @@ export async function handleRun (message: RunMessage, post: (reply: WorkerMessag
     try {
       outcome = await engine.run({
         code: message.code,
-        data: message.data,
+        ...(message.dataJson != null ? { dataJson: message.dataJson } : {}),
         args: message.args,
         onProgress: value => { reports.progress(value) },
         onLog: text => { reports.log(text) },
@@ -40,6 +42,6 @@ export async function handleRun (message: RunMessage, post: (reply: WorkerMessag
   reports.finish()
   let heapBytes = 0
   for (const e of Object.values(engines)) heapBytes += await e.heapBytes()
-  post({ type: 'done', id, outcome, heapBytes, jsHeapBytes: jsHeapBytes() })
+  post({ type: 'done', id, outcome: forHost(outcome), heapBytes, jsHeapBytes: jsHeapBytes() })
   engine?.idle?.()
 }

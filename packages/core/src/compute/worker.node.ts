@@ -1,8 +1,10 @@
 /** The Node.js worker-thread entry: one job at a time from the pool, on QuickJS or V8. */
+import { getHeapStatistics } from 'node:v8'
 import { parentPort } from 'node:worker_threads'
 import { quickJsEngine } from './sandbox.js'
 import { handleRun } from './worker-body.js'
 import type { WorkerEngines } from './worker-body.js'
+import { transferOf } from './worker-protocol.js'
 import type { RunMessage } from './worker-protocol.js'
 
 const port = parentPort
@@ -18,6 +20,6 @@ const v8 = import('./sandbox-v8.js').then(m => {
 })
 
 port.on('message', (message: RunMessage) => {
-  // a worker thread's heap figures are its own isolate's
-  void v8.then(async () => { await handleRun(message, reply => { port.postMessage(reply) }, engines, () => process.memoryUsage().heapTotal) })
+  // a worker thread's heap figures are its own isolate's; read alone, not with process.memoryUsage(), which reads the RSS from the system on every job
+  void v8.then(async () => { await handleRun(message, reply => { port.postMessage(reply, transferOf(reply)) }, engines, () => getHeapStatistics().total_heap_size) })
 })
