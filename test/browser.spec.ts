@@ -177,7 +177,8 @@ describe('a browser tab as a peer and a worker (Chromium)', () => {
     await page.fill('#pool-size', '3')
     await page.dispatchEvent('#pool-size', 'change')
     expect(await page.evaluate(() => (globalThis as any).grid.node.poolStatus().size)).toBe(3)
-    expect(await page.locator('#log li[data-kind="note"]').first().textContent()).toMatch(/pool resized to 3/)
+    // the page adds its log lines together, a moment later
+    await expect.poll(async () => page.locator('#log li[data-kind="note"]').first().textContent()).toMatch(/pool resized to 3/)
   })
 
   it('reloading the tab keeps its peer ID, and it is a reachable worker again', async () => {
