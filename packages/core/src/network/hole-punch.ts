@@ -209,7 +209,7 @@ export class HolePunch {
       if (connect.type !== PunchMessage.Type.CONNECT) throw new Error('expected CONNECT')
       const theirs = fromMessage(connect)
       const mine = await this.offer(relayed)
-      mine.dialsBack = mine.addrs.length === 0 && mine.predicted == null && this.reachable(theirs.addrs).length > 0
+      mine.dialsBack = mine.addrs.length === 0 && mine.predicted == null && (await this.reachable(theirs.addrs)).length > 0
       await pb.write(toMessage(PunchMessage.Type.CONNECT, mine), PunchMessage, { signal })
       const sync = await pb.read(PunchMessage, { signal })
       if (sync.type !== PunchMessage.Type.SYNC) throw new Error('expected SYNC')
@@ -236,7 +236,7 @@ export class HolePunch {
       const controller = new AbortController()
       dials.push({ controller, dial: dial(controller.signal) })
     }
-    for (const a of this.reachable(theirs.addrs)) start(async s => this.components.connectionManager.openConnection(withPeer(a), { signal: s, force: true }))
+    for (const a of await this.reachable(theirs.addrs)) start(async s => this.components.connectionManager.openConnection(withPeer(a), { signal: s, force: true }))
     const transport = theirs.predicted != null ? this.components.transportManager.dialTransportForMultiaddr(theirs.predicted) : undefined
     if (theirs.predicted != null && mine.localPort != null && transport != null) {
       const predicted = withPeer(theirs.predicted)
@@ -259,9 +259,15 @@ export class HolePunch {
     }
   }
 
-  /** Their listeners this node has a transport for: plain TCP where it can, WebSockets otherwise (a tab). */
-  private reachable (addrs: Multiaddr[]): Multiaddr[] {
-    const dialable = addrs.filter(a => this.components.transportManager.dialTransportForMultiaddr(a) != null)
+  /**
+   * Their listeners this node has a transport for and its connection gater allows (a tab's
+   * refuses plain `ws` and private hosts unless the page chose `lan: true`): plain TCP where it
+   * can, WebSockets otherwise (a tab).
+   */
+  private async reachable (addrs: Multiaddr[]): Promise<Multiaddr[]> {
+    const gater = this.components.connectionGater
+    const allowed = await Promise.all(addrs.map(async a => this.components.transportManager.dialTransportForMultiaddr(a) != null && !(await gater?.denyDialMultiaddr?.(a) ?? false)))
+    const dialable = addrs.filter((_, i) => allowed[i])
     const tcp = dialable.filter(a => a.getComponents().length === 2)
     return tcp.length > 0 ? tcp : dialable
   }

@@ -1,4 +1,4 @@
-import type { ComponentLogger, Libp2pEvents, PeerStore, TypedEventTarget, Upgrader } from '@libp2p/interface'
+import type { ComponentLogger, ConnectionGater, Libp2pEvents, PeerStore, TypedEventTarget, Upgrader } from '@libp2p/interface'
 import type { AddressManager, ConnectionManager, Registrar, TransportManager } from '@libp2p/interface-internal'
 
 /** The parts of libp2p the grid's own network services (reachability, hole punching) work with. */
@@ -8,6 +8,7 @@ export interface NetworkServiceComponents {
   transportManager: TransportManager
   addressManager: AddressManager
   peerStore: PeerStore
+  connectionGater?: ConnectionGater
   events: TypedEventTarget<Libp2pEvents>
   upgrader: Upgrader
   logger: ComponentLogger
