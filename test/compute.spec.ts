@@ -1,3 +1,5 @@
+import { utimes, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { createGridNode } from '@grid-node/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { removeDir, tempDir } from './helpers/cli.js'
@@ -98,6 +100,23 @@ describe('jobs over /grid/<network>/compute/1.0.0 between real nodes', () => {
         expect((last as { value: unknown }).value, `${args} on ${engine}`).toEqual(value)
       }
     }
+  })
+
+  it('a job on a file dataset sees the file as it is now: rows kept for the next job are read again once it changes', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const path = join(dir, 'moving.jsonl')
+    await writeFile(path, '{"x":1}\n{"x":2}\n')
+    await holder.datasets.add({ name: 'moving', path, tags: ['#moving'] })
+    const sum = { code: 'export default ({ data }) => data.reduce((s, r) => s + r.x, 0)', dataset: 'moving' }
+    expect((await events(requester, sum)).at(-1)).toEqual({ type: 'result', value: 3 })
+    expect((await events(requester, sum)).at(-1)).toEqual({ type: 'result', value: 3 })
+    // another size; then the same size, other bytes, a later time
+    await writeFile(path, '{"x":1}\n{"x":2}\n{"x":4}\n')
+    expect((await events(requester, sum)).at(-1)).toEqual({ type: 'result', value: 7 })
+    await writeFile(path, '{"x":5}\n{"x":2}\n{"x":4}\n')
+    await utimes(path, new Date(), new Date(Date.now() + 5000))
+    expect((await events(requester, sum)).at(-1)).toEqual({ type: 'result', value: 11 })
   })
 
   it('a private dataset shared with a peer (allow-list) is computable by it, and only by it', async () => {

@@ -189,6 +189,10 @@ export const V8_WARM_ISOLATES = 2
  * Smaller data costs little to parse, and preparing it would only hold the worker up.
  */
 export const V8_PREPARE_DATA_CHARS = 64 * 1024
+/** A holder keeps the JSON text of this many datasets' rows for the next job on them (see DatasetJson)... */
+export const DATASET_JSON_CACHE_ENTRIES = 4
+/** ...and no more than this many characters of it in all: one job's heap's worth. */
+export const DATASET_JSON_CACHE_CHARS = 64 * 1024 * 1024
 /** Pending promise jobs run this many at a time between deadline checks. */
 export const SANDBOX_PENDING_JOBS_BATCH = 1000
 /**

@@ -156,7 +156,8 @@ describe('compute protocol: the holder', () => {
     ])
     expect(datasets.read).toEqual(['cars'])
     expect(pool.jobs).toHaveLength(1)
-    expect(pool.jobs[0]).toMatchObject({ code: request().code, data: ROWS, args: { k: 2 }, owner: STRANGER.toString(), limits: { timeoutMs: 5_000 } })
+    // the rows go to the pool as JSON text, as a worker takes them
+    expect(pool.jobs[0]).toMatchObject({ code: request().code, dataJson: JSON.stringify(ROWS), args: { k: 2 }, owner: STRANGER.toString(), limits: { timeoutMs: 5_000 } })
     // every event of a served job, the result included, goes to the job log
     expect(served.map(s => s.event.type)).toEqual(['accepted', 'started', 'progress', 'log', 'result'])
     expect(served.every(s => s.jobId === 'job-1' && s.from === STRANGER.toString())).toBe(true)
@@ -167,7 +168,8 @@ describe('compute protocol: the holder', () => {
     await job((await open(STRANGER)).requester, request({ timeoutMs: 60_000 }))
     await job((await open(STRANGER)).requester, request({ timeoutMs: 0 }))
     expect(pool.jobs.map(j => j.limits.timeoutMs)).toEqual([1_000, 1_000])
-    expect(pool.jobs[0]?.data).toBeNull()
+    expect(pool.jobs[0]?.data).toBeUndefined()
+    expect(pool.jobs[0]?.dataJson).toBeUndefined()
   })
 
   it('a job that fails in its sandbox ends in one error naming the failure', async () => {

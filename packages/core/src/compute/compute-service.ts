@@ -5,6 +5,7 @@ import { JobEvent as PbJobEvent, JobRequest } from '../pb/grid.js'
 import { codeCidMismatch, maySee, unapprovedCode } from '../access.js'
 import { BusyError, DatasetTooLargeError, EngineUnavailableError } from '../errors.js'
 import { codeCid } from './code-cid.js'
+import { DatasetJson } from './dataset-json.js'
 import { fromPbJobEvent, resultEvent, resultFrames, ResultParts, toPbJobEvent } from './convert.js'
 import { isEngineChoice } from './engine.js'
 import { JobEventSender } from './job-event-sender.js'
@@ -71,6 +72,8 @@ export class ComputeService implements Startable {
   readonly resultBytes = new ResultBytes()
   private readonly servedCodec = this.resultBytes.codec('served')
   private readonly requestedCodec = this.resultBytes.codec('requested')
+  /** The rows of datasets jobs ran on, as JSON text, for the next job on them. */
+  private readonly datasetJson = new DatasetJson()
 
   constructor (components: ComputeComponents, init: ComputeServiceInit = {}) {
     this.components = components
@@ -154,14 +157,14 @@ export class ComputeService implements Startable {
     // a requester of an older version sends no CID: the code's own is the one checked
     const cid = await codeCid(request.code)
     if (request.codeCid !== '' && request.codeCid !== cid) return { type: 'error', ...codeCidMismatch(request.codeCid, cid) }
-    let data: unknown = null
+    let dataJson: string | undefined
     if (request.dataset !== '') {
       const found = await this.components.datasets.get(request.dataset).catch(() => undefined)
       if (found == null || !maySee(found, peer)) return { type: 'error', status: 'not-found', message: `no dataset named "${request.dataset}" here` }
       if (this.components.access.needsApproval(found) && !await this.components.approvals.has(cid)) return { type: 'error', ...unapprovedCode(cid, found.name) }
       try {
         // rows that could not fit the sandbox are never read: a stranger's job cannot make this node parse a 1 GiB file
-        data = await this.components.datasets.readRows(request.dataset, { maxFileBytes: this.init.memoryBytes ?? c.SANDBOX_MEMORY_BYTES, signal })
+        dataJson = await this.datasetJson.get(found, async () => this.components.datasets.readRows(request.dataset, { maxFileBytes: this.init.memoryBytes ?? c.SANDBOX_MEMORY_BYTES, signal }))
       } catch (err: any) {
         // the reason names a local path: it stays in this node's log
         this.log.error('dataset %s could not be read for a job of %s - %e', request.dataset, peer, err)
@@ -179,7 +182,7 @@ export class ComputeService implements Startable {
       const outcome = await this.components.pool.run({
         code: request.code,
         ...(request.engine !== '' ? { engine: request.engine as EngineChoice } : {}),
-        data,
+        ...(dataJson != null ? { dataJson } : {}),
         args,
         owner: peer,
         limits: { timeoutMs, ...(this.init.memoryBytes != null ? { memoryBytes: this.init.memoryBytes } : {}), ...(this.init.resultBytes != null ? { resultBytes: this.init.resultBytes } : {}) },

@@ -11,6 +11,8 @@ import type { AbortOptions } from '@libp2p/interface'
 export interface PoolJob {
   code: string
   data?: unknown
+  /** `data` already as JSON text: used instead of `data`. */
+  dataJson?: string
   args?: unknown
   limits: SandboxLimits
   /** The engine it runs on. @default the pool's (`auto`: V8 on Node.js, QuickJS in browsers) */
@@ -142,7 +144,7 @@ export class WorkerPool {
     try {
       // the data goes as JSON text, made here once: a string is copied to the worker whole, where
       // rows would be cloned object by object and then stringified there for the sandbox anyway
-      const dataJson = data == null ? undefined : JSON.stringify(data)
+      const dataJson = entry.job.dataJson ?? (data == null ? undefined : JSON.stringify(data))
       slot.worker.post({ type: 'run', id: entry.id, engine: entry.engine, code, ...(dataJson != null ? { dataJson } : {}), args, limits })
     } catch (err: any) {
       // input JSON or the structured clone refuses (nested too deep, say) fails this job alone
