@@ -1,4 +1,4 @@
-import { formatOf, parseRows } from '@grid-node/core'
+import { formatOf } from '@grid-node/core'
 import { el, element } from './dom.js'
 import { forgetHolder, noteHolder } from './known-datasets.js'
 import { logNote } from './log.js'
@@ -58,7 +58,8 @@ async function add (node: GridNode): Promise<void> {
     if (format == null) throw new Error('name the file .csv, .json or .jsonl')
     if (tags.length === 0) throw new Error('give the dataset at least one tag first, e.g. #mydata')
     if ((await node.datasets.list()).some(d => d.name === name)) throw new Error(`this tab already has a dataset named ${name}: remove it first, or give this one another name`)
-    const rows = parseRows(await file.text(), format, file.name)
+    const { rowsOf } = await import('./parse-file.js')
+    const rows = await rowsOf(file, format)
     const added = await node.datasets.add({ name, tags, rows })
     chosen = undefined
     element<HTMLInputElement>('dataset-name').value = ''
