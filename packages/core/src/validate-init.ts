@@ -1,5 +1,5 @@
 import * as c from './constants.js'
-import { EngineUnavailableError, InvalidIceServersError, InvalidLanSettingError, InvalidNetworkError, InvalidPublicRangeError, PlatformUnsupportedError, TlsConfigError } from './errors.js'
+import { EngineUnavailableError, InvalidIceServersError, InvalidLanSettingError, InvalidMultiaddrError, InvalidNetworkError, InvalidPublicRangeError, PlatformUnsupportedError, TlsConfigError } from './errors.js'
 import { isEngineChoice } from './compute/engine.js'
 import { parseMultiaddr } from './network/addresses.js'
 import { PublicRanges } from './network/public-ranges.js'
@@ -42,6 +42,8 @@ export function validateInit (init: GridNodeInit): Validated {
   // 'v8' in a tab is refused here, not at the first job
   if (!isEngineChoice(engine) || (engine !== 'auto' && !jobEngines().includes(engine))) throw new EngineUnavailableError(String(engine), jobEngines())
   checkIceServers(init.iceServers)
+  const webrtcListen = listen.find(a => a.split('/').includes('webrtc'))
+  if (init.webrtc === false && webrtcListen != null) throw new InvalidMultiaddrError('listen address', webrtcListen, 'WebRTC is off (webrtc: false); drop this address or turn WebRTC on')
   return { network, listen, bootstrap, relay, lan, ranges, engine }
 }
 

@@ -112,6 +112,11 @@ describe('validateInit: relay and TLS (Node.js)', () => {
     expect(() => validateInit({ dataDir: '/tmp/x', tls: { cert: PEM.cert, key: '' } })).toThrow(/must be PEM text/)
   })
 
+  it('refuses a /webrtc listener with WebRTC turned off, naming the address', () => {
+    expect(() => validateInit({ dataDir: '/tmp/x', webrtc: false, listen: ['/p2p-circuit', '/webrtc'] })).toThrow(expect.objectContaining({ name: 'InvalidMultiaddrError', message: expect.stringMatching(/"\/webrtc": WebRTC is off/) }))
+    expect(validateInit({ dataDir: '/tmp/x', webrtc: false, listen: ['/p2p-circuit'] }).listen).toEqual(['/p2p-circuit'])
+  })
+
   it('takes STUN/TURN servers for WebRTC, and refuses anything else with an example of what to give', () => {
     expect(() => validateInit({ dataDir: '/tmp/x', iceServers: [{ urls: 'stun:stun.example.org:3478' }, { urls: ['turn:turn.example.org'], username: 'u', credential: 'c' }] })).not.toThrow()
     const bad: unknown[] = [
