@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createGridNode } from '@grid-node/core'
-import { launchChromium, serveExample } from './helpers/browser.js'
+import { launchChromium, reachableAfter, serveExample } from './helpers/browser.js'
 import { removeDir, tempDir } from './helpers/cli.js'
 import type { GridNode } from '@grid-node/core'
 import type { Browser } from 'playwright-core'
@@ -36,7 +36,7 @@ describe('a tab\'s WebSocket frames (Chromium)', () => {
     const page = await (await browser.newContext()).newPage()
     const ws = relay.status().addrs.map(String).find(a => a.includes('/ws'))!
     await page.goto(`${site.url}?lan=1&pool=1&bootstrap=${encodeURIComponent(ws)}`)
-    await page.waitForFunction(() => (globalThis as any).grid?.reachableAfterMs != null, undefined, { timeout: 30_000, polling: 50 })
+    await reachableAfter(page)
     const cdp = await page.context().newCDPSession(page)
     await cdp.send('Network.enable')
     const sent: number[] = []

@@ -7,7 +7,7 @@ import { rm, writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { createGridNode } from '@grid-node/core'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { launchChromium, serveExample } from '../helpers/browser.ts'
+import { launchChromium, reachableAfter, serveExample } from '../helpers/browser.ts'
 import { CliNode, runCli, tempDir } from '../helpers/cli.ts'
 import { reportBundles } from './bundle.ts'
 import { median } from './stats.ts'
@@ -15,17 +15,11 @@ import { pingVsEcho } from './tab-ping.ts'
 import { tabToTab } from './tab-to-tab.ts'
 import type { GridNode } from '@grid-node/core'
 import type { PeerId } from '@libp2p/interface'
-import type { Page } from 'playwright-core'
 
 const PAGE_LOADS = 5
 const JOBS = 100
 const CLI_RUNS = 5
 const NO_OP = 'export default () => null'
-
-async function reachableAfter (page: Page): Promise<number> {
-  await page.waitForFunction(() => (globalThis as any).grid?.reachableAfterMs != null, undefined, { timeout: 30_000, polling: 50 })
-  return page.evaluate(() => (globalThis as any).grid.reachableAfterMs as number)
-}
 
 /** Relayed connections that closed as they opened (each retried once; the scheduler does the same). */
 let closedOnOpen = 0

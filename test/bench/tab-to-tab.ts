@@ -1,5 +1,6 @@
 // `pnpm bench`, browser part: no-op jobs from one tab to another, over the WebRTC connection the
 // two upgrade to, against the same to a tab without WebRTC (reached through the relay).
+import { reachableAfter } from '../helpers/browser.ts'
 import { median } from './stats.ts'
 import type { Browser, Page } from 'playwright-core'
 
@@ -8,7 +9,7 @@ const JOBS = 50
 async function openWorkerTab (browser: Browser, url: string): Promise<string> {
   const page = await (await browser.newContext()).newPage()
   await page.goto(url)
-  await page.waitForFunction(() => (globalThis as any).grid?.reachableAfterMs != null, undefined, { timeout: 30_000, polling: 50 })
+  await reachableAfter(page)
   return page.evaluate(() => (globalThis as any).grid.node.peerId.toString() as string)
 }
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { chromium } from 'playwright-core'
 import { build, preview } from 'vite'
-import type { Browser } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import type { PreviewServer } from 'vite'
 
 export const EXAMPLE = resolve(import.meta.dirname, '../../examples/browser-worker')
@@ -36,4 +36,10 @@ export async function serveExample (): Promise<{ url: string, close: () => Promi
 export async function launchChromium (extraFlags: string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set GRID_CHROMIUM)`)
   return chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_FLAGS, ...extraFlags] })
+}
+
+/** Waits for the example page to be a reachable worker; ms from navigation to that moment. */
+export async function reachableAfter (page: Page): Promise<number> {
+  await page.waitForFunction(() => (globalThis as any).grid?.reachableAfterMs != null, undefined, { timeout: 30_000, polling: 50 })
+  return page.evaluate(() => (globalThis as any).grid.reachableAfterMs as number)
 }

@@ -153,11 +153,10 @@ export class HolePunch {
    */
   private async webrtcAddresses (relayed: Connection): Promise<Multiaddr[]> {
     const peer = relayed.remotePeer
-    const withPeer = (a: Multiaddr): Multiaddr => a.getComponents().at(-1)?.name === 'p2p' ? a : a.encapsulate(`/p2p/${peer.toString()}`)
-    const viaRelay = withPeer(relayed.remoteAddr.decapsulateCode(421).encapsulate('/webrtc'))
+    const viaRelay = withPeerId(relayed.remoteAddr.decapsulateCode(421).encapsulate('/webrtc'), peer)
     if (this.components.transportManager.dialTransportForMultiaddr(viaRelay) == null) return []
     const known = await this.components.peerStore.get(peer).then(p => p.addresses.map(a => a.multiaddr), () => [])
-    const webrtc = known.filter(a => a.getComponents().some(part => part.name === 'webrtc')).slice(0, c.PUNCH_MAX_ADDRS).map(withPeer)
+    const webrtc = known.filter(a => a.getComponents().some(part => part.name === 'webrtc')).slice(0, c.PUNCH_MAX_ADDRS).map(a => withPeerId(a, peer))
     return webrtc.length > 0 ? webrtc : [viaRelay]
   }
 
@@ -228,7 +227,6 @@ export class HolePunch {
    * the initiator on it: a simultaneous open is one TCP connection that both sides dialled.
    */
   private async dialAll (peer: PeerId, mine: Offer, theirs: Offer, initiator: boolean, signal: AbortSignal): Promise<Connection | undefined> {
-    const withPeer = (a: Multiaddr): Multiaddr => a.encapsulate(`/p2p/${peer.toString()}`)
     // one controller per dial, never aborted once its dial won: libp2p's TCP transport hands the
     // signal to the socket itself, which an abort would destroy after the connection was made
     const dials: Array<{ controller: AbortController, dial: Promise<Connection> }> = []
@@ -236,10 +234,10 @@ export class HolePunch {
       const controller = new AbortController()
       dials.push({ controller, dial: dial(controller.signal) })
     }
-    for (const a of await this.reachable(theirs.addrs)) start(async s => this.components.connectionManager.openConnection(withPeer(a), { signal: s, force: true }))
+    for (const a of await this.reachable(theirs.addrs)) start(async s => this.components.connectionManager.openConnection(withPeerId(a, peer), { signal: s, force: true }))
     const transport = theirs.predicted != null ? this.components.transportManager.dialTransportForMultiaddr(theirs.predicted) : undefined
     if (theirs.predicted != null && mine.localPort != null && transport != null) {
-      const predicted = withPeer(theirs.predicted)
+      const predicted = withPeerId(theirs.predicted, peer)
       const upgrader = initiator ? this.components.upgrader : asResponder(this.components.upgrader)
       start(async s => transport.dial(predicted, { signal: s, localPort: mine.localPort, upgrader } as unknown as DialTransportOptions))
     }
@@ -277,7 +275,6 @@ export class HolePunch {
    * already counts): the peer dialling us back.
    */
   private async inboundDirect (peer: PeerId, signal: AbortSignal): Promise<Connection | undefined> {
-    const open = (): Connection | undefined => this.components.connectionManager.getConnections(peer).find(conn => conn.direct && conn.status === 'open')
     return new Promise(resolve => {
       const done = (conn: Connection | undefined): void => {
         this.components.events.removeEventListener('connection:open', onOpen)
@@ -288,7 +285,7 @@ export class HolePunch {
       const onAbort = (): void => { done(undefined) }
       this.components.events.addEventListener('connection:open', onOpen)
       signal.addEventListener('abort', onAbort, { once: true })
-      const already = open()
+      const already = this.components.connectionManager.getConnections(peer).find(conn => conn.direct && conn.status === 'open')
       if (already != null) done(already)
     })
   }
@@ -337,6 +334,11 @@ function asResponder (upgrader: Upgrader): Upgrader {
       return typeof value === 'function' ? value.bind(target) : value
     }
   })
+}
+
+/** The address with `/p2p/<peer>` at its end, unless it ends in a peer ID already. */
+function withPeerId (a: Multiaddr, peer: PeerId): Multiaddr {
+  return a.getComponents().at(-1)?.name === 'p2p' ? a : a.encapsulate(`/p2p/${peer.toString()}`)
 }
 
 function toMessage (type: PunchMessage.Type, offer: Offer): PunchMessage {
