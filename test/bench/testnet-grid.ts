@@ -1,5 +1,7 @@
 // The testnet part's grid: a swarm that grows step by step over the planned hosts, waits until
 // its nodes are reachable, and asks its nodes things, where a failure is counted, never fatal.
+import { availableParallelism } from 'node:os'
+import { coresUsed } from './process-cpu.ts'
 import { growth } from './testnet-layout.ts'
 import type { Swarm, SwarmNode, SwarmRunner } from '../testnet/swarm.ts'
 import type { Testnet } from '../testnet/testnet.ts'
@@ -10,6 +12,16 @@ const START_BATCH = 6
 const RUNNER_START_TIMEOUT_MS = 150_000
 const STATUS_TIMEOUT_MS = 10_000
 const SETTLE_POLL_MS = 2_000
+/**
+ * Before each batch of starts, the grid's processes must use under this share of the cores
+ * (sampled over QUIET_WINDOW_MS, for at most QUIET_DEADLINE_MS): starting nodes is the heaviest
+ * thing a node does, and 24 starting at once on top of a large grid starved it on two cores —
+ * liveness timed out, relays were lost, and the grid never settled. On real machines each node
+ * has its own cores.
+ */
+const QUIET_SHARE = 0.5
+const QUIET_WINDOW_MS = 2_000
+const QUIET_DEADLINE_MS = 60_000
 
 export interface NodeStatus { peerId: string, ready: boolean, state: string, relays: string[], peers: number, addrs: string[] }
 export interface RunnerStatus { rss: number, nodes: NodeStatus[] }
@@ -39,6 +51,7 @@ export class BenchGrid {
       const jobs = placement.runners.map((count, i) => async () => { await this.swarm.add(hosts[i]!, count, RUNNER_START_TIMEOUT_MS) })
       // the public side first and whole: everyone else bootstraps from it and reserves relays there
       for (let i = 0; i < jobs.length; i += START_BATCH) {
+        await this.quiet()
         const results = await Promise.allSettled(jobs.slice(i, i + START_BATCH).map(async job => job()))
         for (const r of results) if (r.status === 'rejected') this.failures.push(`start: ${String(r.reason?.message ?? r.reason).slice(0, 300)}`)
       }
@@ -47,6 +60,15 @@ export class BenchGrid {
     this.size = to
     const notReady = this.swarm.runners.reduce((n, r) => n + r.ready.filter(ok => !ok).length, 0)
     return `grew ${from} → ${to} nodes in ${seconds(started)} s (${this.swarm.runners.length} runner processes${notReady > 0 ? `, ${notReady} nodes not joined within 90 s` : ''})`
+  }
+
+  /** Waits until the grid's processes use under QUIET_SHARE of the cores, or QUIET_DEADLINE_MS. */
+  private async quiet (): Promise<void> {
+    const deadline = performance.now() + QUIET_DEADLINE_MS
+    while (performance.now() < deadline) {
+      const pids = this.swarm.runners.flatMap(r => r.pid != null ? [r.pid] : [])
+      if (pids.length === 0 || await coresUsed(pids, QUIET_WINDOW_MS) < QUIET_SHARE * availableParallelism()) return
+    }
   }
 
   /** The next `count` hosts of a segment that have no runner yet. */

@@ -21,6 +21,9 @@ export async function measureFreeze (grid: BenchGrid, site: string, avoid: Set<s
   const victim = eligible.at(-2) ?? eligible.at(-1)
   if (victim == null) return ['liveness: no runner to freeze']
   const observers = await watchers(grid, victim)
+  // peers never killed nor frozen: any of them marked down meanwhile is a false positive
+  const steady = grid.swarm.runners.filter(r => r !== victim && r.alive && r.downSince == null).flatMap(r => r.peerIds)
+  const downBefore = await liveDowns(grid, steady)
   victim.freeze()
   const frozenAt = performance.now()
   try {
@@ -37,14 +40,28 @@ export async function measureFreeze (grid: BenchGrid, site: string, avoid: Set<s
   } finally {
     victim.thaw()
   }
+  const falseDowns = await liveDowns(grid, steady)
   const down = observers.flatMap(o => o.downMs != null ? [o.downMs / 1000] : [])
   const s = (v: number[]): string => v.length === 0 ? '-' : `p50 ${median(v).toFixed(1)} s  p95 ${percentile(v, 95).toFixed(1)} s  max ${Math.max(...v).toFixed(1)} s`
   const kind = (label: string, keep: (o: Observer) => boolean): string => `${label} ${s(observers.filter(o => keep(o) && o.downMs != null).map(o => o.downMs! / 1000))}`
   return [
     `liveness, N=${grid.size}, default settings (a ping every ${LIVENESS_INTERVAL / 1000} s, ${LIVENESS_TIMEOUT / 1000} s to answer, down after ${LIVENESS_MISSES} misses): ${victim.host.name}'s process (${victim.peerIds.length} nodes) frozen with SIGSTOP`,
     `  marked down by the peers that had them up (${observers.length} node pairs): ${s(down)}; not within ${DOWN_DEADLINE_MS / 1000} s: ${observers.length - down.length}`,
-    `    by kind: ${kind('same site (LAN)', o => o.sameSite)} | ${kind('public side (relays, DHT)', o => o.publicSide)}`
+    `    by kind: ${kind('same site (LAN)', o => o.sameSite)} | ${kind('public side (relays, DHT)', o => o.publicSide)}`,
+    `  live peers marked down (false positives), of ${steady.length} nodes never frozen or killed: ${falseDowns.pairs} node pairs during the freeze (${downBefore.pairs} before it)${falseDowns.unanswered > 0 ? `; ${falseDowns.unanswered} runners did not answer` : ''}`
   ]
+}
+
+/** How many (node, peer) pairs have one of `peers` (all alive) marked down. */
+async function liveDowns (grid: BenchGrid, peers: string[]): Promise<{ pairs: number, unanswered: number }> {
+  let pairs = 0
+  let unanswered = 0
+  await Promise.all(grid.swarm.runners.filter(r => r.alive).map(async runner => {
+    const r = await grid.ask(runner, 'liveness', { peers }, 10_000, 'liveness (false positives)')
+    if (r == null) { unanswered++; return }
+    for (const view of r.nodes as Array<Record<string, string | undefined>>) pairs += Object.values(view).filter(state => state === 'down').length
+  }))
+  return { pairs, unanswered }
 }
 
 /** Every (node, frozen node) pair where the node's liveness monitor has the frozen node up. */

@@ -2,13 +2,12 @@
 // (from /proc), per node; and the switch that keeps multicast DNS off the sites' LANs.
 import { readFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
+import { cpuSeconds } from './process-cpu.ts'
 import { median } from './stats.ts'
 import { sleep, type BenchGrid } from './testnet-grid.ts'
 
 /** Past this share of the machine's cores, the grid starves itself: timeouts fire, peers look dead. */
 const SATURATED = 0.85
-/** USER_HZ: /proc/<pid>/stat counts CPU time in ticks of 1/100 s on Linux. */
-const TICKS_PER_SECOND = 100
 
 export interface Load {
   /** cores the grid's processes kept busy */
@@ -35,17 +34,6 @@ export async function idleLoad (grid: BenchGrid, windowMs: number): Promise<Load
     saturated,
     text: `        idle CPU: the grid's ${used.length} processes used ${cores.toFixed(2)} of ${available} cores over ${seconds.toFixed(0)} s (per node: public ${perNode(false)} %, behind NAT ${perNode(true)} % of a core); load average ${load ?? '?'}` +
       (saturated ? ' — SATURATED: the figures at this size measure a CPU-starved grid' : '')
-  }
-}
-
-/** user + system CPU seconds of a process so far; 0 once it is gone. */
-function cpuSeconds (pid: number): number {
-  try {
-    // the command name, in parentheses, may hold spaces: the fields after it are split safely
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND
-  } catch {
-    return 0
   }
 }
 

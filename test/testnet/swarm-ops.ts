@@ -4,6 +4,7 @@ import { addressScope, PublicRanges } from '@grid-node/core'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { rawLookup } from '../bench/raw-lookup.ts'
+import { profileSelf } from './cpu-profile.ts'
 import type { GridNode } from '@grid-node/core'
 
 type Args = Record<string, any>
@@ -38,7 +39,7 @@ const status: SwarmOp = async nodes => ({
   rss: process.memoryUsage().rss,
   nodes: nodes.map(n => {
     const s = n.status()
-    return { peerId: n.peerId.toString(), ready: s.ready, state: s.reachability.state, relays: s.reachability.relays, peers: s.peers, addressMode: s.addressPolicy.mode, addrs: s.addrs.map(String).filter(a => a.includes('/p2p-circuit')) }
+    return { peerId: n.peerId.toString(), ready: s.ready, state: s.reachability.state, relays: s.reachability.relays, peers: s.peers, connections: n.libp2p.getConnections().length, addressMode: s.addressPolicy.mode, addrs: s.addrs.map(String).filter(a => a.includes('/p2p-circuit')) }
   })
 })
 
@@ -134,4 +135,7 @@ const liveness: SwarmOp = async (nodes, args) => ({
   })
 })
 
-export const swarmOps: Record<string, SwarmOp> = { status, add, search, lookup, run, job, punch, hangUp, liveness }
+/** The runner process's CPU profile over `ms`: self time of its `top` most expensive functions. */
+const profile: SwarmOp = async (_nodes, args) => ({ ...await profileSelf(args.ms, args.top ?? 40) })
+
+export const swarmOps: Record<string, SwarmOp> = { status, add, search, lookup, run, job, punch, hangUp, liveness, profile }

@@ -61,6 +61,17 @@ export const DEFAULT_SECURE_WEBSOCKETS_LISTEN = '/ip4/0.0.0.0/tcp/7403/tls/ws'
  * relayed connections for 40 jobs sent to one tab), and a tab has nothing to upgrade to.
  */
 export const RELAY_MAX_RESERVATIONS = 128
+/**
+ * A relay's fair share (see network/relay-share.ts): below RELAY_SHARE_MIN reservations a
+ * relay never refuses; above it, it refuses new ones past RELAY_SHARE_SLACK times its share of
+ * the relaying its peers need (2 reservations per peer that serves no DHT, spread over this node
+ * and the public relays it is connected to).
+ */
+export const RELAY_SHARE_MIN = 16
+export const RELAY_SHARE_SLACK = 1.5
+export const RELAYS_PER_PEER = 2
+/** libp2p's circuit relay v2 hop protocol: a peer that lists it serves as a relay. */
+export const RELAY_HOP_PROTOCOL = '/libp2p/circuit/relay/0.2.0/hop'
 export const RELAY_RESERVATION_TTL = 2 * 60 * 60 * 1000
 
 /**

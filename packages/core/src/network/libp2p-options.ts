@@ -1,6 +1,7 @@
 import { noise } from '@libp2p/noise'
 import { yamux } from '@libp2p/yamux'
 import { circuitRelayServer } from '@libp2p/circuit-relay-v2'
+import type { CircuitRelayService } from '@libp2p/circuit-relay-v2'
 import { identify } from '@libp2p/identify'
 import { kadDHT } from '@libp2p/kad-dht'
 import { ping } from '@libp2p/ping'
@@ -10,13 +11,14 @@ import { gossipOptions } from '../pubsub/gossip-options.js'
 import { lazyGossipsub } from '../pubsub/lazy-gossipsub.js'
 import { HolePunch } from './hole-punch.js'
 import { PublicRelayFilter } from './relay-filter.js'
+import type { RelayShare } from './relay-share.js'
 import { Reachability } from './reachability.js'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Identify } from '@libp2p/identify'
 import type { AddressPolicy } from './address-policy.js'
 import type { HolePunchComponents } from './hole-punch.js'
 import type { ReachabilityComponents } from './reachability.js'
-import type { ComponentLogger, PrivateKey } from '@libp2p/interface'
+import type { ComponentLogger, PeerId, PrivateKey } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 import type { Ping } from '@libp2p/ping'
 import type { Datastore } from 'interface-datastore'
@@ -30,6 +32,8 @@ export interface GridServices extends Record<string, unknown> {
   reachability: Reachability
   punch: HolePunch
   pubsub: GossipSub
+  /** Only on a node that serves as a relay (RelayInit). */
+  relay?: CircuitRelayService
 }
 
 export interface StackInit {
@@ -44,6 +48,8 @@ export interface StackInit {
   policy: AddressPolicy
   /** Which peers may hold this node's relay reservations: attach it to libp2p once created. */
   relayFilter: PublicRelayFilter
+  /** How many reservations this node's relay takes before it sends peers to other relays: attach it to libp2p once created. */
+  relayShare?: RelayShare
   /** Test-only fault: answer dial-back requests with "not reached" (a lying peer). */
   lieOnDialBack?: boolean
   /** Query the DHT without serving it: a short-lived client such as a one-off CLI search. */
@@ -98,7 +104,10 @@ export function libp2pOptions (init: StackInit): Libp2pOptions<GridServices> {
     // only an explicit `lan: true` lets a browser dial private and plain-ws addresses, which
     // libp2p refuses there by default: a page must not probe the LAN of whoever opened it just
     // because it saw no public address yet. In Node.js the default gater allows them anyway.
-    ...(init.policy.status().setting === true ? { connectionGater: { denyDialMultiaddr: async () => false } } : {}),
+    connectionGater: {
+      ...(init.policy.status().setting === true ? { denyDialMultiaddr: async () => false } : {}),
+      ...(init.relayShare != null ? { denyInboundRelayReservation: async (peer: PeerId) => init.relayShare!.denies(peer) } : {})
+    },
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionManager: {
