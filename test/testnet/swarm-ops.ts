@@ -138,4 +138,32 @@ const liveness: SwarmOp = async (nodes, args) => ({
 /** The runner process's CPU profile over `ms`: self time of its `top` most expensive functions. */
 const profile: SwarmOp = async (_nodes, args) => ({ ...await profileSelf(args.ms, args.top ?? 40) })
 
-export const swarmOps: Record<string, SwarmOp> = { status, add, search, lookup, run, job, punch, hangUp, liveness, profile }
+/** Who calls the peer store's merge/patch over `ms`: the calling frames, counted, and how many were in flight at most. */
+const storeCallers: SwarmOp = async (nodes, args) => {
+  const counts = new Map<string, number>()
+  let inFlight = 0
+  let maxInFlight = 0
+  let calls = 0
+  const restore: Array<() => void> = []
+  for (const n of nodes) {
+    const store = n.libp2p.peerStore as any
+    for (const method of ['merge', 'patch', 'save']) {
+      const original = store[method]
+      store[method] = async function (...a: unknown[]) {
+        calls++
+        const frames = (new Error().stack ?? '').split('\n').slice(2, 5).map(l => l.trim().replace(/^at /, '').replace(/\(.*node_modules\//, '(').replace(/\(file:.*\/packages\//, '(').replace(/:\d+\)$/, ')')).join(' < ')
+        const key = `${method} ${frames}${(a[2] as any)?.signal != null ? ' [signal]' : ''}`
+        counts.set(key, (counts.get(key) ?? 0) + 1)
+        inFlight++
+        maxInFlight = Math.max(maxInFlight, inFlight)
+        try { return await original.apply(this, a) } finally { inFlight-- }
+      }
+      restore.push(() => { store[method] = original })
+    }
+  }
+  await new Promise(resolve => setTimeout(resolve, args.ms))
+  for (const r of restore) r()
+  return { calls, maxInFlight, top: [...counts].sort((a, b) => b[1] - a[1]).slice(0, 12) }
+}
+
+export const swarmOps: Record<string, SwarmOp> = { status, add, search, lookup, run, job, punch, hangUp, liveness, profile, storeCallers }
