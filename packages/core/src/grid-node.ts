@@ -10,6 +10,7 @@ import { Joiner } from './network/joiner.js'
 import { libp2pOptions } from './network/libp2p-options.js'
 import { GridStreams } from './network/grid-streams.js'
 import { PublicRelayFilter } from './network/relay-filter.js'
+import { PeerRoles } from './network/peer-roles.js'
 import { RelayShare } from './network/relay-share.js'
 import { cpuCount, databaseLocation } from '#platform'
 import { CatalogService } from './catalog/catalog-service.js'
@@ -57,8 +58,9 @@ export async function createNode (init: GridNodeInit): Promise<GridNode> {
   try {
     const privateKey = await loadOrCreatePrivateKey(store)
     const addressPolicy = new AddressPolicy({ lan: valid.lan, bootstrap: valid.bootstrap, kadProtocol: c.kadProtocol(valid.network), ranges: valid.ranges })
-    const relayFilter = new PublicRelayFilter(addressPolicy)
-    const relayShare = new RelayShare(c.kadProtocol(valid.network))
+    const peerRoles = new PeerRoles(c.kadProtocol(valid.network))
+    const relayFilter = new PublicRelayFilter(addressPolicy, peerRoles)
+    const relayShare = new RelayShare(peerRoles)
     const pubsubGuard = new PubSubGuard()
     const libp2p = await createLibp2p(libp2pOptions({
       privateKey,
@@ -79,8 +81,9 @@ export async function createNode (init: GridNodeInit): Promise<GridNode> {
       ...(init.logger != null ? { logger: init.logger } : {}),
       ...(init.metrics != null ? { metrics: init.metrics } : {})
     }))
+    peerRoles.attach(libp2p)
     relayFilter.attach(libp2p, conn => libp2p.services.punch.isPunched(conn))
-    relayShare.attach({ addEventListener: libp2p.addEventListener.bind(libp2p), reservations: () => libp2p.services.relay?.reservations })
+    relayShare.attach(() => libp2p.services.relay?.reservations)
     const node = new GridNodeImpl(libp2p, store, valid, init, addressPolicy, pubsubGuard)
     if (init.start !== false) await node.start()
     return node

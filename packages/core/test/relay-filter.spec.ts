@@ -8,6 +8,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { describe, expect, it } from 'vitest'
 import { AddressPolicy } from '../src/network/address-policy.js'
 import { PublicRanges } from '../src/network/public-ranges.js'
+import { PeerRoles } from '../src/network/peer-roles.js'
 import { PublicRelayFilter } from '../src/network/relay-filter.js'
 import type { LanSetting } from '../src/network/address-policy.js'
 import type { RelayFilterSources } from '../src/network/relay-filter.js'
@@ -35,11 +36,11 @@ const CONNECTIONS = [
 const KAD = '/grid/lab/kad/1.0.0'
 
 /** libp2p as the filter reads it: these connections, and identify saying which peers serve the grid's DHT. */
-function sources (connections: Connection[], dhtServers: PeerId[] = connections.map(c => c.remotePeer)): RelayFilterSources & { identify: () => void, disconnect: (peer: PeerId) => void } {
+function sources (connections: Connection[], dhtServers: PeerId[] = connections.map(c => c.remotePeer)): RelayFilterSources & { addEventListener: EventTarget['addEventListener'], identify: () => void, disconnect: (peer: PeerId) => void } {
   const events = new EventTarget()
   return {
     getConnections: peer => connections.filter(c => c.remotePeer.equals(peer)),
-    addEventListener: events.addEventListener.bind(events) as RelayFilterSources['addEventListener'],
+    addEventListener: events.addEventListener.bind(events),
     identify: () => {
       for (const peerId of new Set(connections.map(c => c.remotePeer))) {
         const protocols = ['/ipfs/id/1.0.0', ...dhtServers.some(p => p.equals(peerId)) ? [KAD] : []]
@@ -50,8 +51,18 @@ function sources (connections: Connection[], dhtServers: PeerId[] = connections.
   }
 }
 
+/** A filter and the identify record it reads (attached with libp2p by `attached`). */
+const rolesOf = new WeakMap<PublicRelayFilter, PeerRoles>()
+function newFilter (policy: AddressPolicy): PublicRelayFilter {
+  const roles = new PeerRoles(KAD)
+  const f = new PublicRelayFilter(policy, roles)
+  rolesOf.set(f, roles)
+  return f
+}
+
 function attached (f: PublicRelayFilter, connections: Connection[], dhtServers?: PeerId[], punched?: (c: Connection) => boolean): ReturnType<typeof sources> {
   const libp2p = sources(connections, dhtServers)
+  rolesOf.get(f)!.attach(libp2p)
   f.attach(libp2p, punched)
   libp2p.identify()
   return libp2p
@@ -59,7 +70,7 @@ function attached (f: PublicRelayFilter, connections: Connection[], dhtServers?:
 
 function filter (lan: LanSetting, ranges = PublicRanges.internet, attach = true): PublicRelayFilter {
   const policy = new AddressPolicy({ lan, bootstrap: [], kadProtocol: KAD, ranges })
-  const f = new PublicRelayFilter(policy)
+  const f = newFilter(policy)
   if (attach) attached(f, CONNECTIONS)
   return f
 }
@@ -69,7 +80,7 @@ const skipped = (f: PublicRelayFilter): string[] => ALL.filter(p => f.has(p)).ma
 
 describe('PublicRelayFilter', () => {
   it('in a public grid, a peer that dialled us or that we reached by hole punching is no relay: its address is its NAT\'s', () => {
-    const filter = new PublicRelayFilter(new AddressPolicy({ lan: false, bootstrap: [], kadProtocol: KAD }))
+    const filter = newFilter(new AddressPolicy({ lan: false, bootstrap: [], kadProtocol: KAD }))
     const inbound = conn(STRANGER, '/ip4/8.8.8.8/tcp/40000', true, 'inbound')
     const punched = conn(WAN_RELAY, '/ip4/8.8.8.9/tcp/40001')
     attached(filter, [inbound, punched], undefined, c => c === punched)
@@ -78,7 +89,7 @@ describe('PublicRelayFilter', () => {
   })
 
   it('in a public grid, a peer that does not serve the DHT (behind NAT, met at its NAT\'s mapping) is no relay, nor one that left', () => {
-    const filter = new PublicRelayFilter(new AddressPolicy({ lan: false, bootstrap: [], kadProtocol: KAD }))
+    const filter = newFilter(new AddressPolicy({ lan: false, bootstrap: [], kadProtocol: KAD }))
     const mapped = conn(STRANGER, '/ip4/8.8.8.8/tcp/40000')
     const relay = conn(PUBLIC_RELAY, '/ip4/8.8.4.4/tcp/7400')
     const libp2p = attached(filter, [mapped, relay], [PUBLIC_RELAY])
@@ -117,7 +128,7 @@ describe('PublicRelayFilter', () => {
 
   it('follows the policy when it turns public', () => {
     const policy = new AddressPolicy({ lan: 'auto', bootstrap: [], kadProtocol: KAD })
-    const f = new PublicRelayFilter(policy)
+    const f = newFilter(policy)
     attached(f, CONNECTIONS)
     let addrs = [multiaddr(`/ip4/192.168.1.20/tcp/7400/p2p/${SELF}`)]
     policy.start({ getMultiaddrs: () => addrs, getConnections: () => [], addEventListener: () => {}, removeEventListener: () => {} })

@@ -8,6 +8,7 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { describe, expect, it } from 'vitest'
 import * as c from '../src/constants.js'
+import { PeerRoles } from '../src/network/peer-roles.js'
 import { RelayShare } from '../src/network/relay-share.js'
 import type { PeerId } from '@libp2p/interface'
 
@@ -21,11 +22,10 @@ async function peers (n: number): Promise<PeerId[]> {
 function relay (): { share: RelayShare, held: Set<string>, identify: (peer: PeerId, protocols: string[]) => void, disconnect: (peer: PeerId) => void } {
   const events = new EventTarget()
   const held = new Set<string>()
-  const share = new RelayShare(KAD)
-  share.attach({
-    addEventListener: events.addEventListener.bind(events) as any,
-    reservations: () => ({ size: held.size, has: (peer: PeerId) => held.has(peer.toString()) })
-  })
+  const roles = new PeerRoles(KAD)
+  roles.attach({ addEventListener: events.addEventListener.bind(events) as any })
+  const share = new RelayShare(roles)
+  share.attach(() => ({ size: held.size, has: (peer: PeerId) => held.has(peer.toString()) }))
   return {
     share,
     held,
@@ -89,7 +89,7 @@ describe('a relay\'s fair share', () => {
   })
 
   it('refuses nothing before the relay server exists', async () => {
-    const share = new RelayShare(KAD)
+    const share = new RelayShare(new PeerRoles(KAD))
     const [p] = await peers(1)
     expect(share.denies(p!)).toBe(false)
   })

@@ -8,44 +8,39 @@
  * NAT, met at its NAT's mapping, does not). On one host or one LAN every relay will do. libp2p's relay transport asks `has(peer)` before it reserves: true means "skip this one".
  */
 import type { AddressPolicy } from './address-policy.js'
-import type { Connection, Libp2pEvents, PeerId, TopologyFilter, TypedEventTarget } from '@libp2p/interface'
+import type { PeerRoles } from './peer-roles.js'
+import type { Connection, PeerId, TopologyFilter } from '@libp2p/interface'
 
-/** What the filter reads of libp2p: connections by peer, and identify (who serves the DHT). */
+/** What the filter reads of libp2p: connections by peer. */
 export interface RelayFilterSources {
   getConnections: (peer: PeerId) => Connection[]
-  addEventListener: TypedEventTarget<Libp2pEvents>['addEventListener']
 }
 
 export class PublicRelayFilter implements TopologyFilter {
   private readonly policy: AddressPolicy
   private connectionsOf: (peer: PeerId) => Connection[] = () => []
   private punched: (conn: Connection) => boolean = () => false
-  /** Connected peers whose identify lists the grid's DHT protocol (they serve it). */
-  private readonly dhtServers = new Set<string>()
+  /** Which connected peers serve the grid's DHT, from identify. */
+  private readonly roles: PeerRoles
 
-  constructor (policy: AddressPolicy) {
+  constructor (policy: AddressPolicy, roles: PeerRoles) {
     this.policy = policy
+    this.roles = roles
   }
 
   /**
    * libp2p is created after its transports: the connections are looked up through it once it
-   * exists. Identify is followed from then on (libp2p's registrar asks `has` after it has seen
-   * a peer's first protocols, so this listener has run by the time the relay protocol's turn comes).
+   * exists (libp2p's registrar asks `has` after it has seen a peer's first protocols, so the
+   * roles have heard of its identify by the time the relay protocol's turn comes).
    */
   attach (libp2p: RelayFilterSources, punched: (conn: Connection) => boolean = () => false): void {
     this.connectionsOf = peer => libp2p.getConnections(peer)
     this.punched = punched
-    libp2p.addEventListener('peer:identify', event => {
-      const { peerId, protocols } = event.detail
-      if (protocols.includes(this.policy.kadProtocol)) this.dhtServers.add(peerId.toString())
-      else this.dhtServers.delete(peerId.toString())
-    })
-    libp2p.addEventListener('peer:disconnect', event => { this.dhtServers.delete(event.detail.toString()) })
   }
 
   has (peer: PeerId): boolean {
     if (this.policy.status().mode === 'lan') return false
-    if (!this.dhtServers.has(peer.toString())) return true
+    if (this.roles.get(peer)?.server !== true) return true
     return !this.connectionsOf(peer).some(conn => conn.direct && conn.direction === 'outbound' && !this.punched(conn) && this.policy.isPublic(conn.remoteAddr))
   }
 

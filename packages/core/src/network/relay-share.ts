@@ -13,39 +13,30 @@
  * Used through the connection gater's `denyInboundRelayReservation`.
  */
 import * as c from '../constants.js'
-import type { Libp2pEvents, PeerId, TypedEventTarget } from '@libp2p/interface'
+import type { PeerRoles } from './peer-roles.js'
+import type { PeerId } from '@libp2p/interface'
 
-export interface RelayShareSources {
-  addEventListener: TypedEventTarget<Libp2pEvents>['addEventListener']
-  /** The relay server's reservations (peer ID strings held), once it exists. */
-  reservations: () => { size: number, has: (peer: PeerId) => boolean } | undefined
-}
+/** The relay server's reservations (peers holding one), once it exists. */
+export type HeldReservations = () => { size: number, has: (peer: PeerId) => boolean } | undefined
 
 export class RelayShare {
-  private readonly kadProtocol: string
-  /** Connected peers by whether they serve the DHT, and whether they relay. */
-  private readonly peers = new Map<string, { server: boolean, relay: boolean }>()
-  private reservations: RelayShareSources['reservations'] = () => undefined
+  private readonly roles: PeerRoles
+  private reservations: HeldReservations = () => undefined
 
-  constructor (kadProtocol: string) {
-    this.kadProtocol = kadProtocol
+  constructor (roles: PeerRoles) {
+    this.roles = roles
   }
 
-  /** libp2p is created after its gater: follows its identify and disconnect events from then on. */
-  attach (sources: RelayShareSources): void {
-    this.reservations = sources.reservations
-    sources.addEventListener('peer:identify', event => {
-      const { peerId, protocols } = event.detail
-      this.peers.set(peerId.toString(), { server: protocols.includes(this.kadProtocol), relay: protocols.includes(c.RELAY_HOP_PROTOCOL) })
-    })
-    sources.addEventListener('peer:disconnect', event => { this.peers.delete(event.detail.toString()) })
+  /** libp2p is created after its gater: its relay server's reservations are read once it exists. */
+  attach (reservations: HeldReservations): void {
+    this.reservations = reservations
   }
 
   /** The most reservations this relay takes now, from what its connected peers say of themselves. */
   limit (): number {
     let relays = 1
     let clients = 0
-    for (const p of this.peers.values()) {
+    for (const p of this.roles.all()) {
       if (p.server && p.relay) relays++
       if (!p.server) clients++
     }
